@@ -762,6 +762,156 @@ def tabela_blocos(esfera: str) -> Tabela:
     )
 
 
+def tabela_receitas_totais() -> Tabela:
+    """Total revenue by origin (categoria econômica), for the SIOPS indicators 1.1–1.6.
+
+    The SIOPS Receitas pasta lists the whole ementário; we keep the level the indicators need.
+    """
+    r = (
+        Linha(
+            "receita_total",
+            "RECEITA TOTAL",
+            0,
+            regra=SomaLinhas(((1, "correntes"), (1, "capital"), (-1, "deducoes"))),
+        ),
+        Linha(
+            "correntes",
+            "RECEITAS CORRENTES",
+            1,
+            regra=soma_de(
+                "impostos_taxas",
+                "contribuicoes",
+                "patrimonial",
+                "servicos",
+                "transferencias_correntes",
+                "outras_correntes",
+            ),
+            naturezas=((2018, "1"),),
+        ),
+        Linha(
+            "impostos_taxas",
+            "Impostos, Taxas e Contribuições de Melhoria",
+            2,
+            naturezas=((2018, "1.1"),),
+        ),
+        Linha("contribuicoes", "Contribuições", 2, naturezas=((2018, "1.2"),)),
+        Linha("patrimonial", "Receita Patrimonial", 2, naturezas=((2018, "1.3"),)),
+        Linha(
+            "servicos",
+            "Receitas Agropecuária, Industrial e de Serviços",
+            2,
+            naturezas=((2018, "1.4"),),
+        ),
+        Linha(
+            "transferencias_correntes",
+            "Transferências Correntes",
+            2,
+            regra=soma_de(
+                "transf_uniao_correntes", "transf_estados_correntes", "transf_outras_correntes"
+            ),
+            naturezas=((2018, "1.7"),),
+        ),
+        Linha(
+            "transf_uniao_correntes",
+            "da União e de suas Entidades",
+            3,
+            naturezas=((2022, "1.7.1"),),
+        ),
+        Linha(
+            "transf_estados_correntes",
+            "dos Estados e do Distrito Federal e de suas Entidades",
+            3,
+            naturezas=((2022, "1.7.2"),),
+        ),
+        Linha(
+            "transf_outras_correntes",
+            "dos Municípios, de Instituições Privadas, do Exterior e Outras",
+            3,
+        ),
+        Linha("outras_correntes", "Outras Receitas Correntes", 2, naturezas=((2018, "1.9"),)),
+        Linha(
+            "capital",
+            "RECEITAS DE CAPITAL",
+            1,
+            regra=soma_de(
+                "operacoes_credito",
+                "alienacao_bens",
+                "amortizacao_emprestimos",
+                "transferencias_capital",
+                "outras_capital",
+            ),
+            naturezas=((2018, "2"),),
+        ),
+        Linha("operacoes_credito", "Operações de Crédito", 2, naturezas=((2018, "2.1"),)),
+        Linha("alienacao_bens", "Alienação de Bens", 2, naturezas=((2018, "2.2"),)),
+        Linha(
+            "amortizacao_emprestimos", "Amortização de Empréstimos", 2, naturezas=((2018, "2.3"),)
+        ),
+        Linha(
+            "transferencias_capital",
+            "Transferências de Capital",
+            2,
+            regra=soma_de(
+                "transf_uniao_capital", "transf_estados_capital", "transf_outras_capital"
+            ),
+            naturezas=((2018, "2.4"),),
+        ),
+        Linha(
+            "transf_uniao_capital", "da União e de suas Entidades", 3, naturezas=((2022, "2.4.1"),)
+        ),
+        Linha(
+            "transf_estados_capital",
+            "dos Estados e do Distrito Federal e de suas Entidades",
+            3,
+            naturezas=((2022, "2.4.2"),),
+        ),
+        Linha(
+            "transf_outras_capital",
+            "dos Municípios, de Instituições Privadas, do Exterior e Outras",
+            3,
+        ),
+        Linha("outras_capital", "Outras Receitas de Capital", 2, naturezas=((2018, "2.9"),)),
+        Linha("deducoes", "(-) Deduções da receita (FUNDEB e outras)", 1, naturezas=((2018, "9"),)),
+    )
+    return Tabela(
+        "receitas_totais",
+        "Receitas totais do ente (administração direta e indireta)",
+        COLUNAS_RECEITA,
+        r,
+        ajuda="Receita total por origem, usada nos indicadores do SIOPS.",
+    )
+
+
+ELEMENTOS = (
+    ("pessoal", "Pessoal e encargos sociais", "3.1"),
+    ("medicamentos", "Medicamentos (material farmacológico)", "3.3.90.30.09"),
+    ("servicos_terceiros_pj", "Serviços de terceiros — pessoa jurídica", "3.3.90.39"),
+    ("ipsfl", "Transferências a instituições privadas sem fins lucrativos", "3.3.50"),
+    ("investimentos", "Investimentos", "4.4"),
+    ("demais", "Demais despesas", ""),
+)
+
+
+def tabela_despesa_elemento() -> Tabela:
+    """Despesa total com saúde by elemento, for the indicators 2.2–2.6."""
+    linhas = [Linha(eid, titulo, 1, grupo=nd or None) for eid, titulo, nd in ELEMENTOS]
+    linhas.append(
+        Linha(
+            "total",
+            "TOTAL DAS DESPESAS COM SAÚDE POR ELEMENTO",
+            0,
+            regra=soma_de(*(e for e, _, _ in ELEMENTOS)),
+        )
+    )
+    return Tabela(
+        "despesa_elemento",
+        "Despesa total com saúde por natureza (elemento)",
+        COLUNAS_EXECUCAO,
+        tuple(linhas),
+        ajuda="O total por elemento deve ser igual ao total das despesas com saúde.",
+    )
+
+
 # --- text fields ------------------------------------------------------------------------------
 
 GRUPOS = {
@@ -862,14 +1012,20 @@ def pastas(receita_tabelas: tuple[str, ...]) -> tuple[Pasta, ...]:
         Pasta(
             "receitas",
             "Receitas",
-            (*receita_tabelas, "receitas_adicionais"),
+            (*receita_tabelas, "receitas_adicionais", "receitas_totais"),
             ajuda="Receitas de impostos e transferências (base do mínimo) e receitas "
             "adicionais para a saúde.",
         ),
         Pasta(
             "despesas",
             "Despesas com Saúde",
-            ("despesas_asps", "despesas_nao_computadas", "despesas_totais", "consorcios"),
+            (
+                "despesas_asps",
+                "despesas_nao_computadas",
+                "despesas_totais",
+                "despesa_elemento",
+                "consorcios",
+            ),
             ajuda="Despesas por subfunção e categoria econômica, computadas ou não no "
             "mínimo, e as executadas em consórcio público.",
         ),
@@ -906,6 +1062,8 @@ def tabelas_comuns(versao: str, esfera: str, apuracao: Tabela) -> tuple[Tabela, 
         tabela_receitas_adicionais(esfera),
         tabela_despesas_nao_computadas(),
         tabela_despesas_totais(versao),
+        tabela_receitas_totais(),
+        tabela_despesa_elemento(),
         tabela_despesa_fonte(esfera),
         tabela_consorcios(),
         tabela_blocos(esfera),

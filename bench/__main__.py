@@ -1,0 +1,81 @@
+"""``python -m bench [--rapido] [--json ARQ]``: runs every ``bench/bench_*.py`` and prints the
+table of figure, value, baseline, ratio and target; writes the JSON beside it.
+
+Each module has ``main(rapido: bool) -> list[dict]`` (rows made by ``bench.medir.linha``). A
+module that fails is reported as failed, not hidden.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib
+import json
+import platform
+import sys
+import traceback
+from pathlib import Path
+
+
+def _fmt(v: float | None) -> str:
+    if v is None:
+        return "—"
+    return f"{v:,.3f}".replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def executar(rapido: bool, filtro: str | None = None) -> dict:
+    """Run every benchmark module; return the results document."""
+    linhas: list[dict] = []
+    falhas: list[dict] = []
+    pasta = Path(__file__).parent
+    for arq in sorted(pasta.glob("bench_*.py")):
+        nome = f"bench.{arq.stem}"
+        if filtro and filtro not in arq.stem:
+            continue
+        try:
+            mod = importlib.import_module(nome)
+            for r in mod.main(rapido=rapido):
+                r["modulo"] = arq.stem
+                linhas.append(r)
+        except Exception:
+            falhas.append({"modulo": arq.stem, "erro": traceback.format_exc()})
+    return {
+        "data": dt.datetime.now().isoformat(timespec="seconds"),
+        "maquina": f"{platform.node()} {platform.machine()} {platform.processor()}",
+        "python": sys.version.split()[0],
+        "rapido": rapido,
+        "linhas": linhas,
+        "falhas": falhas,
+    }
+
+
+def imprimir(doc: dict) -> None:
+    cab = f"{'figura':58} {'valor':>12} {'un':4} {'baseline':>12} {'razão':>8}  meta / cumpre"
+    print(cab)
+    print("-" * len(cab))
+    for r in doc["linhas"]:
+        cumpre = {True: "sim", False: "NÃO", None: ""}[r.get("cumpre")]
+        print(
+            f"{r['figura'][:58]:58} {_fmt(r['valor']):>12} {r.get('unidade', ''):4} "
+            f"{_fmt(r.get('baseline')):>12} {_fmt(r.get('razao')):>8}  {r.get('meta', '')} "
+            f"{cumpre}"
+        )
+    for f in doc["falhas"]:
+        print(f"\nFALHOU: {f['modulo']}\n{f['erro']}")
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    p.add_argument("--rapido", action="store_true", help="uma execução de cada (teste)")
+    p.add_argument("--json", type=Path, default=Path("bench/resultados.json"))
+    p.add_argument("--so", help="só os módulos cujo nome contém este texto")
+    a = p.parse_args()
+    doc = executar(a.rapido, a.so)
+    imprimir(doc)
+    a.json.parent.mkdir(parents=True, exist_ok=True)
+    a.json.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
+    return 1 if doc["falhas"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
