@@ -35,6 +35,21 @@ class ErroUsuario(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
+    """argparse speaking Portuguese: usage line, help option and error messages."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("add_help", False)
+        super().__init__(*args, **kwargs)
+        self.add_argument("-h", "--help", action="help", help="mostra esta ajuda e sai")
+
+    def format_usage(self) -> str:
+        return super().format_usage().replace("usage:", "uso:", 1)
+
+    def format_help(self) -> str:
+        texto = super().format_help().replace("usage:", "uso:", 1)
+        texto = texto.replace("positional arguments:", "argumentos:")
+        return texto.replace("options:", "opções:")
+
     def error(self, message: str) -> None:  # argparse's own messages, in Portuguese
         traducoes = {
             "the following arguments are required": "faltam os argumentos",
@@ -43,6 +58,7 @@ class _Parser(argparse.ArgumentParser):
             "expected one argument": "esperado um valor",
             "argument ": "argumento ",
             "invalid int value": "número inteiro inválido",
+            "choose from": "escolha entre",
         }
         for en, pt in traducoes.items():
             message = message.replace(en, pt)

@@ -65,6 +65,10 @@ def linhas_impostos_estaduais(prefixo: str = "") -> tuple[Linha, ...]:
     )
 
 
+DEDUCAO = (
+    "Valor da dedução (conta 6.2.1.3.1.02) sobre esta natureza; o código anterior a 2022 NÃO "
+    "CONFIRMADO."
+)
 FPE_INCERTO = "FPE a partir de 2022: 1.7.1.1.50.0 pelo modelo; o DOMAIN o dá como provável."
 
 
@@ -114,12 +118,28 @@ def tabela_receitas_base() -> Tabela:
                 True,
                 soma_de("deducao_icms", "deducao_ipva", "deducao_ipi"),
             ),
-            Linha("deducao_icms", "Parcela do ICMS Repassada aos Municípios (25%)", 1),
-            Linha("deducao_ipva", "Parcela do IPVA Repassada aos Municípios (50%)", 1),
+            # The deduction carries the natureza of the tax it deducts (conta 6.2.1.3.1.02 or
+            # ND 3.3.40.81 when booked as despesa: the model's column E).
+            Linha(
+                "deducao_icms",
+                "Parcela do ICMS Repassada aos Municípios (25%)",
+                1,
+                naturezas=((2022, "1.1.1.4.50.1"),),
+                incerto=DEDUCAO,
+            ),
+            Linha(
+                "deducao_ipva",
+                "Parcela do IPVA Repassada aos Municípios (50%)",
+                1,
+                naturezas=((2022, "1.1.1.2.51.0"),),
+                incerto=DEDUCAO,
+            ),
             Linha(
                 "deducao_ipi",
                 "Parcela da Cota-Parte do IPI-Exportação Repassada aos Municípios (25%)",
                 1,
+                naturezas=((2022, "1.7.1.1.53.0"),),
+                incerto=DEDUCAO,
             ),
             Linha(
                 "total_base",
@@ -149,5 +169,5 @@ def layout(versao: str) -> Layout:
         campos=comum.campos("estadual"),
         grupos=comum.GRUPOS,
         parametros={"percentual_minimo": minimo("percentual_lei_organica", 12)},
-        incertezas=(PRE2022, FPE_INCERTO, comum.FNS_INCERTO),
+        incertezas=(PRE2022, DEDUCAO, FPE_INCERTO, comum.FNS_INCERTO),
     )
