@@ -1,0 +1,8 @@
+"""Entry point of the frozen program (PyInstaller): the same ``siops`` command."""
+
+import sys
+
+from app.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())
