@@ -103,7 +103,9 @@ def _ac(
     caminho: int | None,
     dias: int,
 ) -> x509.Certificate:
-    inicio = _agora() - dt.timedelta(days=1)
+    # As ACs começam anos atrás para que certificados de titular "antigos" (vencidos) caibam
+    # dentro da validade delas, como na ICP-Brasil real.
+    inicio = _agora() - dt.timedelta(days=5 * 365)
     sujeito = _nome(cn)
     b = (
         x509.CertificateBuilder()
@@ -164,7 +166,7 @@ def gerar_hierarquia(
     if destino is not None and reutilizar and (destino / ARQ_INTER_CHAVE).exists():
         return carregar_hierarquia(destino)
     raiz_chave, inter_chave = nova_chave(), nova_chave()
-    raiz = _ac(NOME_RAIZ, raiz_chave, None, raiz_chave, None, caminho=2, dias=3650 * 2)
+    raiz = _ac(NOME_RAIZ, raiz_chave, None, raiz_chave, None, caminho=2, dias=365 * 20)
     inter = _ac(
         NOME_INTERMEDIARIA, inter_chave, raiz.subject, raiz_chave, raiz, caminho=0, dias=3650
     )
