@@ -77,8 +77,8 @@ def _nomes(lista: str) -> str:
 
 def _celula(no: etree._Element | None) -> str:
     if no is None:
-        return "uma célula"
-    return f"a célula {no.get('t')}/{no.get('l')}/{no.get('k')}"
+        return "célula"
+    return f"célula {no.get('t')}/{no.get('l')}/{no.get('k')}"
 
 
 def traduzir(erro: etree._LogEntry, raiz: etree._Element) -> str:
@@ -95,7 +95,7 @@ def traduzir(erro: etree._LogEntry, raiz: etree._Element) -> str:
 
     if tipo == "SCHEMAV_CVC_IDC":
         if elem == "c":
-            return f"{_celula(no)} aparece mais de uma vez."
+            return f"a {_celula(no)} aparece mais de uma vez."
         if elem == "campo" and no is not None:
             return f"o campo '{no.get('id')}' aparece mais de uma vez."
         return f"o elemento '{elem}' aparece repetido."

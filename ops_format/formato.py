@@ -207,9 +207,12 @@ def _declaracao(c: Conteudo, origem: str) -> Declaracao:
 
     try:
         e = ente(c.ente)
-    except EnteDesconhecido as exc:
-        texto = str(exc)
-        raise erro(f"{texto[:1].lower()}{texto[1:]}", "ente") from None
+    except EnteDesconhecido:
+        raise erro(
+            f"o código de ente '{c.ente}' não corresponde a nenhum município, estado ou ao "
+            "Distrito Federal.",
+            "ente",
+        ) from None
     if e.codigo != c.ente:
         raise erro(
             f"o código de ente '{c.ente}' não é o código do ente: use {e.codigo} ({e.descricao}).",

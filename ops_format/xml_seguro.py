@@ -81,6 +81,14 @@ def verificar_bytes(dados: bytes, origem: str) -> None:
         raise ArquivoInvalido(
             "o arquivo está em UTF-16 ou UTF-32; o formato .OPS exige UTF-8.", origem, 1
         )
+    m = _DECLARACAO_XML.match(dados.removeprefix(b"\xef\xbb\xbf"))
+    if m and m.group(1).decode("ascii", "replace").strip().lower() not in ("utf-8", "utf8"):
+        raise ArquivoInvalido(
+            f"o arquivo declara a codificação '{m.group(1).decode('ascii', 'replace')}'; "
+            "o formato .OPS exige UTF-8.",
+            origem,
+            1,
+        )
     try:
         dados.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -90,14 +98,6 @@ def verificar_bytes(dados: bytes, origem: str) -> None:
             origem,
             _linha_do_byte(dados, exc.start),
         ) from None
-    m = _DECLARACAO_XML.match(dados.removeprefix(b"\xef\xbb\xbf"))
-    if m and m.group(1).decode("ascii", "replace").strip().lower() not in ("utf-8", "utf8"):
-        raise ArquivoInvalido(
-            f"o arquivo declara a codificação '{m.group(1).decode('ascii', 'replace')}'; "
-            "o formato .OPS exige UTF-8.",
-            origem,
-            1,
-        )
     for marca, nome in _PROIBIDOS:
         pos = dados.find(marca)
         if pos >= 0:

@@ -1,0 +1,240 @@
+"""The .OPS format: round trip, digest, XSD, frozen samples, upgrades, atomic save with backup."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+import ops_format
+from forms.declaracao import Declaracao, DefinirCelula, DefinirTexto
+from forms.entes import ente
+from forms.planilha import exportar_csv
+from ops_format import ArquivoInvalido, ErroGravacao, de_bytes, ler, para_bytes, salvar
+from ops_format import versoes
+from ops_format.esquema import esquema
+
+DADOS = Path(__file__).resolve().parents[2] / "tests" / "data"
+NS = "urn:siops-desktop:ops:1"
+
+
+@pytest.mark.parametrize(
+    ("codigo", "exercicio", "bimestre"),
+    [("M355030", 2025, 6), ("M355480", 2013, 1), ("E35", 2024, 3), ("E53", 2025, 2)],
+)
+def test_salvar_e_abrir_da_a_mesma_declaracao(completa, tmp_path, codigo, exercicio, bimestre):
+    d = completa(codigo, exercicio, bimestre)
+    assert len(list(d.celulas_digitadas())) > 600
+    arq = tmp_path / "x.OPS"
+    salvar(d, arq)
+    lida = ler(arq)
+    assert lida == d
+    assert lida.estado() == d.estado()  # derived cells recomputed to the same values
+    assert lida.textos() == d.textos()
+    assert lida.modificada is False
+    assert para_bytes(lida) == arq.read_bytes()  # deterministic
+
+
+def test_arquivo_e_xml_utf8_no_namespace_versionado_e_valido_pelo_xsd(completa):
+    dados = para_bytes(completa())
+    assert dados.startswith(b"<?xml version='1.0' encoding='UTF-8'?>")
+    raiz = etree.fromstring(dados)
+    assert raiz.tag == f"{{{NS}}}declaracao"
+    assert raiz.get("versao") == "1"
+    assert ops_format.namespace() == NS
+    assert esquema(1).validate(raiz), esquema(1).error_log
+    # the shipped XSD is a standalone file in resources/
+    xsd = etree.XMLSchema(
+        etree.parse(str(Path(ops_format.__file__).parents[1] / "resources" / "ops.xsd"))
+    )
+    assert xsd.validate(raiz)
+
+
+def test_guarda_so_celulas_digitadas_nao_nulas_e_textos(municipio):
+    d = Declaracao(municipio, 2025, 1)
+    d.aplicar(DefinirCelula(("receitas_base", "iptu", "realizada"), Decimal("10.50")))
+    d.aplicar(DefinirTexto("secretario_nome", "Zé"))
+    raiz = etree.fromstring(para_bytes(d))
+    celulas = raiz.find(f"{{{NS}}}celulas")
+    assert [(c.get("t"), c.get("l"), c.get("k"), c.text) for c in celulas] == [
+        ("receitas_base", "iptu", "realizada", "10.50")
+    ]
+    assert [(c.get("id"), c.text) for c in raiz.find(f"{{{NS}}}campos")] == [
+        ("secretario_nome", "Zé")
+    ]
+
+
+def test_declaracao_vazia_abre(municipio):
+    d = Declaracao(municipio, 2025, 1)
+    assert de_bytes(para_bytes(d)) == d
+
+
+def test_resumo_ignora_formatacao_mas_nao_conteudo(completa):
+    d = completa("M355030", 2025, 2)
+    dados = para_bytes(d)
+    # re-indented and with attributes reordered: still the same content
+    raiz = etree.fromstring(dados)
+    for e in raiz.iter():
+        e.tail = None
+        if e.text is not None and not e.text.strip() and len(e):
+            e.text = None
+    compacto = etree.tostring(raiz, xml_declaration=True, encoding="UTF-8")
+    assert compacto != dados
+    assert de_bytes(compacto) == d
+    # one value changed by hand: refused as altered or damaged
+    linha = next(x for x in dados.splitlines() if b'k="realizada">' in x)
+    v = linha.split(b">")[1].split(b"<")[0]
+    alterado = dados.replace(linha, linha.replace(v, str(Decimal(v.decode()) + 1).encode()), 1)
+    with pytest.raises(ArquivoInvalido, match="alterado fora do programa ou está danificado"):
+        de_bytes(alterado, "x.OPS")
+
+
+def test_caracteres_invalidos_em_xml_sao_descartados_ao_salvar(municipio):
+    d = Declaracao(municipio, 2025, 1)
+    d.aplicar(DefinirTexto("secretario_nome", "Ana\x0bMaria\x00 Souza\r\n2"))
+    lida = de_bytes(para_bytes(d))
+    assert lida.texto("secretario_nome") == "AnaMaria Souza\r\n2"
+
+
+def test_texto_longo_demais_nao_e_gravado(municipio, tmp_path):
+    d = Declaracao(municipio, 2025, 1)
+    d.aplicar(DefinirTexto("secretario_nome", "x" * 2001))
+    with pytest.raises(ErroGravacao, match="máximo é 2000"):
+        salvar(d, tmp_path / "x.OPS")
+    assert not (tmp_path / "x.OPS").exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_salvar_guarda_a_versao_anterior_como_bak(municipio, tmp_path):
+    arq = tmp_path / "M355030_2025_PrimeiroBimestre.OPS"
+    d = Declaracao(municipio, 2025, 1)
+    salvar(d, arq)
+    assert not (tmp_path / (arq.name + ".bak")).exists()
+    primeira = arq.read_bytes()
+    d.aplicar(DefinirCelula(("receitas_base", "iptu", "realizada"), Decimal("1")))
+    assert d.modificada
+    salvar(d, arq)
+    assert not d.modificada
+    bak = tmp_path / "M355030_2025_PrimeiroBimestre.OPS.bak"
+    assert bak.read_bytes() == primeira
+    assert ler(bak) == Declaracao(municipio, 2025, 1)
+    assert ler(arq) == d
+    assert sorted(p.name for p in tmp_path.iterdir()) == [arq.name, bak.name]  # no temp left
+
+
+def test_falha_ao_salvar_mantem_o_arquivo_e_fala_portugues(municipio, tmp_path):
+    arq = tmp_path / "pasta-que-e-arquivo"
+    arq.write_text("não sou pasta")
+    with pytest.raises(ErroGravacao) as exc:
+        salvar(Declaracao(municipio, 2025, 1), arq / "x.OPS")
+    assert "Não foi possível salvar x.OPS" in str(exc.value)
+    assert "o arquivo anterior foi mantido" in str(exc.value)
+    assert arq.read_text() == "não sou pasta"
+
+
+# --- frozen samples and versions ---------------------------------------------------------------
+
+AMOSTRAS = sorted((DADOS / "ops-1").glob("*.OPS"))
+
+
+def test_ha_amostras_congeladas_de_cada_versao_e_esfera():
+    assert set(versoes.ESQUEMAS) == set(range(1, versoes.VERSAO_ATUAL + 1))
+    for v in versoes.ESQUEMAS:
+        assert sorted((DADOS / f"ops-{v}").glob("*.OPS")), f"falta amostra da versão {v}"
+    assert {p.name[:1] + p.name.split("_")[0][1:3] for p in AMOSTRAS} >= {"M35", "E35", "E53"}
+
+
+@pytest.mark.parametrize("amostra", AMOSTRAS, ids=lambda p: p.name)
+def test_amostra_congelada_continua_abrindo_com_o_mesmo_conteudo(amostra):
+    d = ler(amostra)
+    esperado = (amostra.parent / (amostra.name + ".csv")).read_text(encoding="utf-8")
+    assert exportar_csv(d) == esperado
+    linhas = list(csv.reader(esperado.splitlines(), delimiter=";"))
+    assert len(linhas) > 600
+    assert amostra.name.startswith(d.ente.codigo)
+
+
+def test_passos_de_conversao_sao_aplicados_em_ordem():
+    """The upgrade machinery, with two throw-away steps (version 1 has no real one yet)."""
+    vistos = []
+
+    def passo(n):
+        def converter(raiz):
+            vistos.append(n)
+            raiz.set("passo", str(n))
+            return raiz
+
+        return versoes.Passo(n, f"passo {n}", converter)
+
+    passos = (passo(1), passo(2), passo(3))
+    raiz = etree.Element("x")
+    assert versoes.atualizar(raiz, 2, passos).get("passo") == "3"
+    assert vistos == [2, 3]
+    vistos.clear()
+    versoes.atualizar(raiz, 1, passos)
+    assert vistos == [1, 2, 3]
+    with pytest.raises(RuntimeError):
+        versoes.atualizar(raiz, 1, (passo(2),))
+    assert versoes.atualizar(raiz, versoes.VERSAO_ATUAL) is raiz  # current: nothing to do
+
+
+def test_versao_do_namespace():
+    assert versoes.versao_do_namespace("urn:siops-desktop:ops:1") == 1
+    assert versoes.versao_do_namespace("urn:siops-desktop:ops:12") == 12
+    for ns in (
+        "urn:siops-desktop:ops:",
+        "urn:siops-desktop:ops:01",
+        "urn:x:1",
+        "urn:siops-desktop:ops:1a",
+        "urn:siops-desktop:ops:١",
+    ):
+        assert versoes.versao_do_namespace(ns) is None
+
+
+# --- hardened parsing --------------------------------------------------------------------------
+
+
+def test_xxe_nunca_le_o_arquivo_referido(tmp_path):
+    segredo = tmp_path / "segredo.txt"
+    segredo.write_text("SEGREDO-123")
+    dados = (
+        f'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file://{segredo}">]>'
+        f'<declaracao xmlns="{NS}">&x;</declaracao>'
+    ).encode()
+    with pytest.raises(ArquivoInvalido) as exc:
+        de_bytes(dados, "a.OPS")
+    assert "DOCTYPE" in str(exc.value) and "SEGREDO" not in str(exc.value)
+
+
+def test_dtd_escondida_apos_bom_ou_em_minusculas_tambem_e_recusada():
+    for dados in (
+        b"\xef\xbb\xbf<!DOCTYPE a [<!ENTITY b 'c'>]><a>&b;</a>",
+        b"<?xml version='1.0'?>\n\n<!DOCTYPE a><a/>",
+    ):
+        with pytest.raises(ArquivoInvalido, match="DOCTYPE"):
+            de_bytes(dados, "a.OPS")
+
+
+def test_mensagem_tem_o_nome_e_a_linha():
+    with pytest.raises(ArquivoInvalido) as exc:
+        de_bytes(b"<a>\n<b>\n</a>", "M355030_2025_PrimeiroBimestre.OPS")
+    e = exc.value
+    assert str(e).startswith("Arquivo M355030_2025_PrimeiroBimestre.OPS, linha 3: ")
+    assert e.linha == 3 and e.origem == "M355030_2025_PrimeiroBimestre.OPS"
+
+
+def test_hash_do_resumo_e_sha256_da_forma_canonica(municipio):
+    from ops_format.formato import conteudo_de
+    from ops_format.resumo import canonico_v1
+
+    d = Declaracao(municipio, 2025, 1)
+    d.aplicar(DefinirTexto("secretario_nome", "Zé\tda Silva"))
+    canon = canonico_v1(conteudo_de(d))
+    assert canon.startswith(b"siops-desktop .OPS 1\nente\tM355030\n")
+    assert b'campo\tsecretario_nome\t"Z\xc3\xa9\\tda Silva"\n' in canon
+    raiz = etree.fromstring(para_bytes(d))
+    assert raiz[-1].text == hashlib.sha256(canon).hexdigest()
