@@ -185,9 +185,9 @@ def corpus() -> None:
         (
             "entidade_parametro.OPS",
             (
-                '<?xml version="1.0"?>\n<!DOCTYPE d [<!ENTITY % ext SYSTEM '
-                '"http://exemplo.invalid/x.dtd"> %ext;]>\n<d/>\n'
-            ).encode(),
+                b'<?xml version="1.0"?>\n<!DOCTYPE d [<!ENTITY % ext SYSTEM '
+                b'"http://exemplo.invalid/x.dtd"> %ext;]>\n<d/>\n'
+            ),
             "DOCTYPE",
             "2",
         ),

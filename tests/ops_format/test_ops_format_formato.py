@@ -12,10 +12,8 @@ from lxml import etree
 
 import ops_format
 from forms.declaracao import Declaracao, DefinirCelula, DefinirTexto
-from forms.entes import ente
 from forms.planilha import exportar_csv
-from ops_format import ArquivoInvalido, ErroGravacao, de_bytes, ler, para_bytes, salvar
-from ops_format import versoes
+from ops_format import ArquivoInvalido, ErroGravacao, de_bytes, ler, para_bytes, salvar, versoes
 from ops_format.esquema import esquema
 
 DADOS = Path(__file__).resolve().parents[2] / "tests" / "data"
