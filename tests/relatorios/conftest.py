@@ -1,0 +1,164 @@
+"""Fixtures of the report tests: declarations rendered once per module, and the poppler tools
+(``pdftotext``, ``pdftoppm``) as functions over PDF bytes."""
+
+from __future__ import annotations
+
+import html
+import re
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+EMITIDO = __import__("datetime").datetime(2025, 3, 20, 14, 35)
+
+
+@dataclass(frozen=True)
+class Palavra:
+    """A word of ``pdftotext -bbox`` (points, origin top-left)."""
+
+    pagina: int
+    texto: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+
+def _rodar(args: list[str], entrada: Path) -> str:
+    r = subprocess.run([*args, str(entrada), "-"], capture_output=True, timeout=60)
+    assert r.returncode == 0, r.stderr.decode("utf-8", "replace")
+    return r.stdout.decode("utf-8")
+
+
+@pytest.fixture(scope="session")
+def texto_pdf(tmp_path_factory) -> Callable[[bytes], str]:
+    """``pdftotext -layout`` of PDF bytes."""
+    pasta = tmp_path_factory.mktemp("texto")
+    contador = iter(range(10**6))
+
+    def f(dados: bytes, *opcoes: str) -> str:
+        p = pasta / f"{next(contador)}.pdf"
+        p.write_bytes(dados)
+        return _rodar(["pdftotext", "-layout", *opcoes], p)
+
+    return f
+
+
+@pytest.fixture(scope="session")
+def palavras_pdf(tmp_path_factory) -> Callable[[bytes], list[Palavra]]:
+    """The words of PDF bytes with their boxes (``pdftotext -bbox``)."""
+    pasta = tmp_path_factory.mktemp("bbox")
+    contador = iter(range(10**6))
+    padrao = re.compile(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>'
+    )
+
+    def f(dados: bytes) -> list[Palavra]:
+        p = pasta / f"{next(contador)}.pdf"
+        p.write_bytes(dados)
+        out: list[Palavra] = []
+        for n, pagina in enumerate(_rodar(["pdftotext", "-bbox"], p).split("<page ")[1:], 1):
+            for m in padrao.finditer(pagina):
+                x0, y0, x1, y1 = (float(m.group(i)) for i in range(1, 5))
+                out.append(Palavra(n, html.unescape(m.group(5)), x0, y0, x1, y1))
+        return out
+
+    return f
+
+
+@pytest.fixture(scope="session")
+def png_pdf(tmp_path_factory) -> Callable[..., list[Path]]:
+    """Render PDF bytes to PNG files with ``pdftoppm`` (returns the page files)."""
+    pasta = tmp_path_factory.mktemp("png")
+    contador = iter(range(10**6))
+
+    def f(dados: bytes, resolucao: int = 60, primeira: int = 1, ultima: int = 1) -> list[Path]:
+        n = next(contador)
+        p = pasta / f"{n}.pdf"
+        p.write_bytes(dados)
+        base = pasta / f"p{n}"
+        r = subprocess.run(
+            [
+                "pdftoppm",
+                "-r",
+                str(resolucao),
+                "-png",
+                "-f",
+                str(primeira),
+                "-l",
+                str(ultima),
+                str(p),
+                str(base),
+            ],
+            capture_output=True,
+            timeout=60,
+        )
+        assert r.returncode == 0, r.stderr
+        return sorted(pasta.glob(f"p{n}-*.png"))
+
+    return f
+
+
+def _ente(codigo: str):
+    from forms.entes import ente
+
+    return ente(codigo)
+
+
+@pytest.fixture(scope="session")
+def cheias() -> dict[tuple[str, int], object]:
+    """Full declarations (every typed cell filled) by (ente code, bimestre), built lazily."""
+    from forms.gerador import declaracao_cheia
+
+    class Cheias(dict):
+        def __missing__(self, chave: tuple[str, int]):
+            codigo, bimestre = chave
+            d = declaracao_cheia(_ente(codigo), 2025, bimestre, semente=7)
+            self[chave] = d
+            return d
+
+    return Cheias()
+
+
+@pytest.fixture(scope="session")
+def pdfs(cheias) -> dict[tuple[str, int], bytes]:
+    """The RREO PDF of each full declaration, rendered once per session."""
+    from relatorios import renderizar_rreo
+
+    class Pdfs(dict):
+        def __missing__(self, chave: tuple[str, int]):
+            dados = renderizar_rreo(cheias[chave], emitido_em=EMITIDO)
+            self[chave] = dados
+            return dados
+
+    return Pdfs()
+
+
+def normalizar(texto: str) -> str:
+    """Whitespace collapsed, soft hyphens and end-of-line hyphenation removed."""
+    texto = texto.replace("\u00ad", "")
+    texto = re.sub(r"(\w)-\n\s*(\w)", r"\1\2", texto)
+    return re.sub(r"\s+", " ", texto).strip()
+
+
+@pytest.fixture(scope="session")
+def norm() -> Callable[[str], str]:
+    return normalizar
+
+
+def declaracao_com(ente_codigo: str, bimestre: int, valores: dict) -> object:
+    """A declaration with the given typed cells (test helper)."""
+    from forms.declaracao import Declaracao
+
+    d = Declaracao(_ente(ente_codigo), 2025, bimestre)
+    d.carregar(((k, Decimal(v)) for k, v in valores.items()), {})
+    return d
+
+
+@pytest.fixture(scope="session")
+def nova_declaracao() -> Callable[[str, int, dict], object]:
+    return declaracao_com

@@ -1,0 +1,191 @@
+"""The Anexo 12 PDF: the text extracted with pdftotext has every row label of every block and
+every printed value to the cent, row by row; pages, source line, notes and the PRÉVIA mark."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+import pytest
+
+from relatorios import Homologacao, demonstrativo, renderizar_rreo
+from relatorios.anexo12 import NA
+
+EMITIDO = datetime(2025, 3, 20, 14, 35)
+ENTES = ("M355030", "E35", "E53")
+
+
+def _valores_em_ordem(texto: str, dem) -> int:
+    """Each row's printed values appear on one line, in column order, rows in order."""
+    pos = 0
+    linhas = 0
+    for b in dem.blocos:
+        for linha in b.linhas:
+            textos = [c.texto for c in linha.celulas if c.texto]
+            if not textos:
+                continue
+            padrao = re.compile(
+                r"(?<![\d.,])" + r"[ \t]+".join(map(re.escape, textos)) + r"(?![\d,])"
+            )
+            m = padrao.search(texto, pos)
+            assert m, f"{b.tabela}/{linha.linha}: {textos} não encontrados em ordem no PDF"
+            pos = m.end()
+            linhas += 1
+    return linhas
+
+
+def _em_ordem(palavras: list[str], procuradas: list[str], folga: int = 30) -> bool:
+    """Whether ``procuradas`` occur in ``palavras`` in order, each within ``folga`` words."""
+    for inicio, p in enumerate(palavras):
+        if p != procuradas[0]:
+            continue
+        i = inicio
+        for q in procuradas[1:]:
+            janela = palavras[i + 1 : i + 1 + folga]
+            if q not in janela:
+                break
+            i = i + 1 + janela.index(q)
+        else:
+            return True
+    return False
+
+
+@pytest.mark.parametrize("codigo", ENTES)
+def test_texto_tem_cada_rotulo_do_catalogo(pdfs, cheias, texto_pdf, norm, codigo):
+    d = cheias[(codigo, 2)]
+    texto = norm(re.sub(r"(?<!\S)-?[\d.]+,\d\d(?!\S)|N/A", " ", texto_pdf(pdfs[(codigo, 2)])))
+    cat = d.catalogo
+    faltam = []
+    for t in cat.tabelas_anexo12():
+        for linha in t.linhas:
+            if norm(linha.titulo_em(d.exercicio)) not in texto:
+                faltam.append((t.id, linha.id))
+    assert not faltam
+    # and the whole printed label, with numeral and rule; block titles share their header
+    # lines with the column headers, so their words are looked for in order, close together
+    palavras = texto.split()
+    for b in demonstrativo(d).blocos:
+        assert _em_ordem(palavras, b.titulo.split()), b.titulo
+        for linha in b.linhas:
+            assert norm(linha.rotulo) in texto, linha.rotulo
+
+
+@pytest.mark.parametrize("codigo", ENTES)
+@pytest.mark.parametrize("bimestre", [2, 6])
+def test_cada_valor_impresso_ao_centavo(pdfs, cheias, texto_pdf, codigo, bimestre):
+    d = cheias[(codigo, bimestre)]
+    dem = demonstrativo(d)
+    texto = texto_pdf(pdfs[(codigo, bimestre)])
+    assert _valores_em_ordem(texto, dem) == dem.linhas - sum(
+        1 for b in dem.blocos for x in b.linhas if not any(c.texto for c in x.celulas)
+    )
+    if bimestre == 2:
+        assert NA in texto
+
+
+def test_cabecalho_rodape_fonte_e_notas(pdfs, texto_pdf, norm):
+    texto = texto_pdf(pdfs[("M355030", 2)])
+    n = norm(texto)
+    for trecho in (
+        "Município de São Paulo/SP",
+        "RELATÓRIO RESUMIDO DA EXECUÇÃO ORÇAMENTÁRIA",
+        "DEMONSTRATIVO DAS RECEITAS E DESPESAS COM AÇÕES E SERVIÇOS PÚBLICOS DE SAÚDE",
+        "ORÇAMENTOS FISCAL E DA SEGURIDADE SOCIAL",
+        "Março e Abril de 2025",
+        "RREO – ANEXO XII (LC n° 141/2012, art. 35)",
+        "Nos cinco primeiros bimestres do exercício, o acompanhamento será feito com base na "
+        "despesa liquidada.",
+        "A partir do exercício de 2019, o controle da execução dos restos a pagar considera os "
+        "restos a pagar processados e não processados (regra nova).",
+    ):
+        assert trecho in n, trecho
+    assert re.search(r"FONTE: siops-desktop \S+, emitido em 20/03/2025 14:35", n)
+    paginas = re.findall(r"Página (\d+) de (\d+)", texto)
+    total = int(paginas[0][1])
+    assert [int(p) for p, _ in paginas] == list(range(1, total + 1))
+    assert all(int(t) == total for _, t in paginas)
+    assert total >= 3
+
+
+def _vermelhos(png) -> int:
+    from PIL import Image
+
+    px = Image.open(png).convert("RGB").tobytes()
+    trios = zip(px[0::3], px[1::3], px[2::3], strict=True)
+    return sum(1 for r, g, b in trios if r - g > 20 and abs(g - b) < 15)
+
+
+def test_marca_de_previa_visivel_e_ausente_no_homologado(cheias, png_pdf, texto_pdf, norm):
+    d = cheias[("M355030", 2)]
+    previa = renderizar_rreo(d, emitido_em=EMITIDO)
+    homol = renderizar_rreo(
+        d,
+        homologado=True,
+        homologacao=Homologacao("Maria da Silva", datetime(2025, 4, 2, 9, 15)),
+        emitido_em=EMITIDO,
+    )
+    (p1,) = png_pdf(previa)
+    (h1,) = png_pdf(homol)
+    assert _vermelhos(p1) > 2000  # the diagonal mark, in translucent red
+    assert _vermelhos(h1) < 50
+    n = norm(texto_pdf(homol))
+    assert "Homologado por Maria da Silva (Gestor do SUS) em 02/04/2025 09:15" in n
+    assert "Prévia gerada antes da homologação" in norm(texto_pdf(previa))
+    assert "Prévia gerada" not in n
+
+
+def test_declaracao_vazia_renderiza_zeros(nova_declaracao, texto_pdf):
+    d = nova_declaracao("M355030", 1, {})
+    dados = renderizar_rreo(d, emitido_em=EMITIDO)
+    assert dados.startswith(b"%PDF")
+    texto = texto_pdf(dados)
+    dem = demonstrativo(d)
+    assert _valores_em_ordem(texto, dem) > 100
+    assert "Janeiro e Fevereiro de 2025" in texto
+
+
+@pytest.mark.parametrize(
+    ("codigo", "base", "minimo", "pct_minimo"),
+    [
+        (
+            "E35",
+            "DEDUÇÕES DE TRANSFERÊNCIAS CONSTITUCIONAIS AOS MUNICÍPIOS (III)",
+            "Despesa Mínima a ser Aplicada em ASPS (XVIII) = (IV) × 12%",
+            "Mínimo: 12,00%",
+        ),
+        (
+            "E53",
+            "COMPETÊNCIA TRIBUTÁRIA MUNICIPAL (II)",
+            "Despesa Mínima a ser Aplicada em ASPS (XVII) = (I) × 12% + (II) × 15%",
+            "Mínimo: ",
+        ),
+        (
+            "M355030",
+            "TOTAL DAS RECEITAS RESULTANTES DE IMPOSTOS E TRANSFERÊNCIAS CONSTITUCIONAIS E LEGAIS "
+            "(III) = (I + II)",
+            "Despesa Mínima a ser Aplicada em ASPS (XVII) = (III) × 15%",
+            "Mínimo: 15,00%",
+        ),
+    ],
+)
+def test_variantes_com_sua_base_e_seu_minimo(
+    pdfs, texto_pdf, norm, codigo, base, minimo, pct_minimo
+):
+    n = norm(texto_pdf(pdfs[(codigo, 2)]))
+    assert base in n
+    assert minimo in n
+    assert pct_minimo in n
+
+
+def test_grafico_com_bimestres_anteriores(cheias, texto_pdf, norm):
+    from decimal import Decimal
+
+    d = cheias[("M355030", 2)]
+    dados = renderizar_rreo(d, historico=[(1, Decimal("14.209999"))], emitido_em=EMITIDO)
+    n = norm(texto_pdf(dados))
+    assert "14,20%" in n  # truncated, as the presentation rule says
+    assert "1º bim." in n and "6º bim." in n
+    from forms.dinheiro import apresentar_percentual
+
+    atual = apresentar_percentual(d.indicadores("liquidada").percentual)
+    assert f"aplicado {atual}% — mínimo 15,00%" in n
