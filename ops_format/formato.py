@@ -65,7 +65,7 @@ def conteudo_de(d: Declaracao) -> Conteudo:
     """The content of a declaration as the file will hold it."""
     campos = []
     for cid, texto in d.textos().items():
-        limpo = _INVALIDOS_XML.sub("", texto)
+        limpo = _INVALIDOS_XML.sub("", texto).strip()
         if len(limpo) > LIMITE_TEXTO:
             raise ErroGravacao(
                 f"O campo '{d.catalogo.campos[cid].titulo}' tem {len(limpo)} caracteres; o "

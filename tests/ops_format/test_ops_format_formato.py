@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import re
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 import ops_format
@@ -236,3 +239,29 @@ def test_hash_do_resumo_e_sha256_da_forma_canonica(municipio):
     assert b'campo\tsecretario_nome\t"Z\xc3\xa9\\tda Silva"\n' in canon
     raiz = etree.fromstring(para_bytes(d))
     assert raiz[-1].text == hashlib.sha256(canon).hexdigest()
+
+
+# --- properties --------------------------------------------------------------------------------
+
+
+TEXTOS = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=80)
+VALORES = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("999999999999999.99"), places=2)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(dados=st.data())
+def test_propriedade_ida_e_volta(municipio_fixo, dados):
+    d = Declaracao(municipio_fixo, 2025, dados.draw(st.integers(1, 6)))
+    cat = d.catalogo
+    campos = dados.draw(st.lists(st.sampled_from(sorted(cat.campos)), max_size=6, unique=True))
+    for cid in campos:
+        d.aplicar(DefinirTexto(cid, dados.draw(TEXTOS)))
+    editaveis = sorted(k for k in cat.editaveis if cat.editavel(k, d.bimestre))
+    for k in dados.draw(st.lists(st.sampled_from(editaveis), max_size=8, unique=True)):
+        d.aplicar(DefinirCelula(k, dados.draw(VALORES)))
+    lida = de_bytes(para_bytes(d), "prop.OPS")
+    # documented rule: characters XML 1.0 cannot carry are dropped, then the text is trimmed
+    invalidos = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+    esperado = {c: invalidos.sub("", t).strip() for c, t in d.textos().items()}
+    assert lida.textos() == {c: t for c, t in esperado.items() if t}
+    assert dict(lida.celulas_digitadas()) == dict(d.celulas_digitadas())
