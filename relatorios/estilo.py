@@ -23,6 +23,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import registerFontFamily
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as _canvas
 
@@ -67,6 +68,11 @@ def _achar(nome: str) -> Path | None:
     return None
 
 
+def _familia(normal: str, negrito: str) -> None:
+    """Let ``<b>`` inside a Paragraph find the bold face of a TrueType font."""
+    registerFontFamily(normal, normal=normal, bold=negrito, italic=normal, boldItalic=negrito)
+
+
 @functools.cache
 def fontes() -> Fontes:
     """Register the fonts once per process and say which were found."""
@@ -80,6 +86,8 @@ def fontes() -> Fontes:
     if all(achados.values()):
         for nome, caminho in achados.items():
             pdfmetrics.registerFont(TTFont(nome, str(caminho)))
+        _familia("SiopsSans", "SiopsSans-Bold")
+        _familia("SiopsCond", "SiopsCond-Bold")
         return Fontes(
             "SiopsSans",
             "SiopsSans-Bold",
@@ -91,6 +99,7 @@ def fontes() -> Fontes:
     pasta = Path(reportlab.__file__).parent / "fonts"
     pdfmetrics.registerFont(TTFont("SiopsVera", str(pasta / "Vera.ttf")))
     pdfmetrics.registerFont(TTFont("SiopsVera-Bold", str(pasta / "VeraBd.ttf")))
+    _familia("SiopsVera", "SiopsVera-Bold")
     return Fontes(
         "SiopsVera",
         "SiopsVera-Bold",

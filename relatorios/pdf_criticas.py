@@ -133,15 +133,17 @@ def pdf_criticas(
     if not lista:
         resumo = "Nenhuma crítica encontrada: a declaração pode ser gravada para transmissão."
     else:
-        resumo = (
-            f"{n_imp} crítica{'s' if n_imp != 1 else ''} impeditiva{'s' if n_imp != 1 else ''} "
-            f"e {n_av} aviso{'s' if n_av != 1 else ''}. "
-            + (
-                "As críticas impeditivas impedem gravar o arquivo para transmissão; corrija-as "
-                "ou envie este relatório ao suporte."
-                if n_imp
-                else "Os avisos não impedem a transmissão."
-            )
+        impeditivas = (
+            f"{n_imp} crítica{'s' if n_imp != 1 else ''} impeditiva{'s' if n_imp != 1 else ''}"
+            if n_imp
+            else "Nenhuma crítica impeditiva"
+        )
+        avisos = f"{n_av} aviso{'s' if n_av != 1 else ''}" if n_av else "nenhum aviso"
+        resumo = f"{impeditivas} e {avisos}. " + (
+            "As críticas impeditivas impedem gravar o arquivo para transmissão; corrija-as "
+            "ou envie este relatório ao suporte."
+            if n_imp
+            else "Os avisos não impedem a transmissão."
         )
     story.append(Paragraph(escapar(resumo), est["texto"]))
     story.append(Spacer(1, 6))
