@@ -265,3 +265,12 @@ def test_propriedade_ida_e_volta(municipio_fixo, dados):
     esperado = {c: invalidos.sub("", t).strip() for c, t in d.textos().items()}
     assert lida.textos() == {c: t for c, t in esperado.items() if t}
     assert dict(lida.celulas_digitadas()) == dict(d.celulas_digitadas())
+
+
+def test_bom_e_fim_de_linha_do_windows_sao_aceitos():
+    amostra = DADOS / "ops-1" / "M355030_2025_SextoBimestre.OPS"
+    dados = amostra.read_bytes()
+    d = ler(amostra)
+    assert de_bytes(b"\xef\xbb\xbf" + dados) == d
+    assert de_bytes(dados.replace(b"\n", b"\r\n")) == d  # e.g. git autocrlf on Windows
+    assert "\n" in d.texto("conselho_lei")
