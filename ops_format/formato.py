@@ -31,7 +31,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from forms.catalogo import catalogo
+from forms.catalogo import Catalogo, catalogo
 from forms.declaracao import Declaracao, EdicaoInvalida
 from forms.dinheiro import ValorInvalido, parse_plano, texto_plano
 from forms.formulas import Chave
@@ -256,7 +256,7 @@ def _declaracao(c: Conteudo, origem: str) -> Declaracao:
             raise erro(_na_celula(chave, exc), "c", *chave) from None
     try:
         d.carregar(valores, textos)
-    except EdicaoInvalida:
+    except EdicaoInvalida as geral:
         # The model's own checks (a negative value where none is allowed): find the cell again
         # cell by cell, only on this error path, to say which line.
         for chave, v in valores:
@@ -264,7 +264,8 @@ def _declaracao(c: Conteudo, origem: str) -> Declaracao:
                 d.validar_valor(chave, v)
             except EdicaoInvalida as exc:
                 raise erro(_na_celula(chave, exc), "c", *chave) from None
-        raise
+        texto = str(geral)
+        raise erro(f"{texto[:1].lower()}{texto[1:]}") from None
     return d
 
 
@@ -273,7 +274,7 @@ def _na_celula(chave: Chave, exc: Exception) -> str:
     return f"na célula {'/'.join(chave)}, {texto[:1].lower()}{texto[1:]}"
 
 
-def _motivo_celula(cat, chave: Chave, bimestre: int, nome_cat: str) -> str:
+def _motivo_celula(cat: Catalogo, chave: Chave, bimestre: int, nome_cat: str) -> str:
     t, lin, k = chave
     if t not in cat.tabelas:
         return f"a tabela '{t}' não existe no {nome_cat}."
