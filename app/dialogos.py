@@ -1,0 +1,180 @@
+"""The window's dialogs behind one small object, so tests can replace it (STYLE habit 9).
+
+Every dialog is opened with ``open()`` and answers through a callback: nothing here calls
+``exec()``, which would block a test run and nest event loops. ``DialogosFalsos`` (used by the
+tests and by the screenshot script) answers from a list and records what was asked.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QTimer, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+
+class Resposta(enum.Enum):
+    """A user's answer to a question."""
+
+    SIM = "sim"
+    NAO = "nao"
+    CANCELAR = "cancelar"
+    OK = "ok"
+
+
+_ICONES = {
+    "pergunta": QMessageBox.Icon.Question,
+    "info": QMessageBox.Icon.Information,
+    "aviso": QMessageBox.Icon.Warning,
+    "erro": QMessageBox.Icon.Critical,
+}
+
+
+class Dialogos:
+    """Real dialogs, window-modal, answered through callbacks."""
+
+    def __init__(self, pai: QWidget) -> None:
+        self.pai = pai
+        self._abertos: list[Any] = []  # keep Python wrappers alive while shown
+
+    def _guardar(self, w: Any) -> None:
+        self._abertos.append(w)
+        w.finished.connect(lambda *_: self._abertos.remove(w) if w in self._abertos else None)
+
+    def perguntar(
+        self,
+        titulo: str,
+        texto: str,
+        ao_responder: Callable[[Resposta], None],
+        *,
+        cancelar: bool = False,
+        detalhes: str = "",
+        icone: str = "pergunta",
+    ) -> None:
+        """Sim/Não (and Cancelar) question; the callback gets the ``Resposta``."""
+        b = QMessageBox.StandardButton
+        botoes = b.Yes | b.No | (b.Cancel if cancelar else b.NoButton)
+        caixa = QMessageBox(_ICONES[icone], titulo, texto, botoes, self.pai)
+        caixa.setDefaultButton(b.Yes)
+        if cancelar:
+            caixa.setEscapeButton(b.Cancel)
+        if detalhes:
+            caixa.setInformativeText(detalhes)
+
+        def fim(_codigo: int) -> None:
+            botao = caixa.standardButton(caixa.clickedButton())
+            if botao == b.Yes:
+                ao_responder(Resposta.SIM)
+            elif botao == b.No:
+                ao_responder(Resposta.NAO)
+            else:
+                ao_responder(Resposta.CANCELAR)
+
+        caixa.finished.connect(fim)
+        self._guardar(caixa)
+        caixa.open()
+
+    def informar(
+        self,
+        titulo: str,
+        texto: str,
+        *,
+        icone: str = "info",
+        detalhes: str = "",
+        ao_fechar: Callable[[], None] | None = None,
+    ) -> None:
+        """A message with an OK button."""
+        caixa = QMessageBox(_ICONES[icone], titulo, texto, QMessageBox.StandardButton.Ok, self.pai)
+        if detalhes:
+            caixa.setInformativeText(detalhes)
+        if ao_fechar is not None:
+            caixa.finished.connect(lambda *_: ao_fechar())
+        self._guardar(caixa)
+        caixa.open()
+
+    def escolher_abrir(
+        self, titulo: str, pasta: Path, filtro: str, ao_escolher: Callable[[Path], None]
+    ) -> None:
+        """Choose an existing file."""
+        dlg = QFileDialog(self.pai, titulo, str(pasta), filtro)
+        dlg.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dlg.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
+        dlg.fileSelected.connect(lambda s: ao_escolher(Path(s)))
+        self._guardar(dlg)
+        dlg.open()
+
+    def escolher_salvar(
+        self, titulo: str, sugerido: Path, filtro: str, ao_escolher: Callable[[Path], None]
+    ) -> None:
+        """Choose where to save (the dialog asks before overwriting)."""
+        dlg = QFileDialog(self.pai, titulo, str(sugerido), filtro)
+        dlg.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dlg.setDefaultSuffix("OPS")
+        dlg.selectFile(str(sugerido))
+        dlg.fileSelected.connect(lambda s: ao_escolher(Path(s)))
+        self._guardar(dlg)
+        dlg.open()
+
+    def mostrar(self, dialogo: Any) -> None:
+        """Show one of our own QDialogs window-modally (its signals carry the answer)."""
+        self._guardar(dialogo)
+        dialogo.open()
+
+    def abrir_externo(self, caminho: Path) -> bool:
+        """Open a file (the RREO PDF) in the system's viewer."""
+        return QDesktopServices.openUrl(QUrl.fromLocalFile(str(caminho)))
+
+
+class DialogosFalsos(Dialogos):
+    """Answers from a queue, asynchronously like the real ones, and records every call.
+
+    ``respostas`` is a list of ``Resposta`` (for ``perguntar``) consumed in order; ``arquivos``
+    a list of paths for the file dialogs; our own QDialogs are given to ``ao_mostrar`` (or
+    accepted as they are).
+    """
+
+    def __init__(
+        self,
+        pai: QWidget,
+        respostas: list[Resposta] | None = None,
+        arquivos: list[Path] | None = None,
+        ao_mostrar: Callable[[Any], None] | None = None,
+    ) -> None:
+        super().__init__(pai)
+        self.respostas = list(respostas or [])
+        self.arquivos = list(arquivos or [])
+        self.ao_mostrar = ao_mostrar
+        self.perguntas: list[tuple[str, str]] = []
+        self.mensagens: list[tuple[str, str, str]] = []
+        self.externos: list[Path] = []
+        self.mostrados: list[Any] = []
+
+    def perguntar(self, titulo, texto, ao_responder, *, cancelar=False, detalhes="", icone=""):  # type: ignore[override]
+        self.perguntas.append((titulo, texto))
+        r = self.respostas.pop(0) if self.respostas else Resposta.CANCELAR
+        QTimer.singleShot(0, lambda: ao_responder(r))
+
+    def informar(self, titulo, texto, *, icone="info", detalhes="", ao_fechar=None):  # type: ignore[override]
+        self.mensagens.append((titulo, texto, detalhes))
+        if ao_fechar is not None:
+            QTimer.singleShot(0, ao_fechar)
+
+    def escolher_abrir(self, titulo, pasta, filtro, ao_escolher):  # type: ignore[override]
+        if self.arquivos:
+            p = self.arquivos.pop(0)
+            QTimer.singleShot(0, lambda: ao_escolher(p))
+
+    escolher_salvar = escolher_abrir  # type: ignore[assignment]
+
+    def mostrar(self, dialogo):  # type: ignore[override]
+        self.mostrados.append(dialogo)
+        if self.ao_mostrar is not None:
+            QTimer.singleShot(0, lambda: self.ao_mostrar(dialogo))  # type: ignore[misc]
+
+    def abrir_externo(self, caminho):  # type: ignore[override]
+        self.externos.append(Path(caminho))
+        return True
