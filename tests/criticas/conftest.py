@@ -94,9 +94,10 @@ def limpa(ente, bimestre: int = 3, exercicio: int = 2025) -> Declaracao:
     return d
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def cx():
-    """The helpers above, for the test modules (they cannot import this conftest)."""
+    """The helpers above, for the test modules (they cannot import this conftest); stateless,
+    so session-scoped (hypothesis tests may use it)."""
     return SimpleNamespace(
         limpa=limpa,
         definir=definir,
