@@ -2,8 +2,9 @@
 within 2 s, with one Portuguese sentence naming what is wrong and where, never a traceback,
 and the file is left byte for byte as it was.
 
-``siops validar`` belongs to the críticas verbs; the format part of it is ``ops_format.ler``,
-which every file verb shares, so the corpus goes through ``siops calcular``.
+The format part of every file verb is ``ops_format.ler``; the corpus goes through ``siops
+validar`` (the issue's acceptance; the verb itself belongs to the críticas) and ``siops
+calcular``.
 """
 
 from __future__ import annotations
@@ -103,20 +104,21 @@ def test_ler_recusa_com_o_motivo_e_a_linha(nome):
         assert f", linha {e['linha']}: " in msg
 
 
-def _rodar(siops, arq: Path) -> tuple[Path, float, object, str, str]:
+def _rodar(siops, verbo: str, arq: Path) -> tuple[Path, float, object, str, str]:
     antes = hashlib.sha256(arq.read_bytes()).hexdigest() if arq.is_file() else None
     t = time.perf_counter()
-    r = siops("calcular", arq, timeout=30)
+    r = siops(verbo, arq, timeout=30)
     dt = time.perf_counter() - t
     depois = hashlib.sha256(arq.read_bytes()).hexdigest() if arq.is_file() else None
     assert antes == depois, f"{arq.name} foi alterado"
     return arq, dt, r, antes, depois
 
 
-def test_cli_recusa_cada_arquivo_ruim_com_status_2_em_menos_de_2s(siops, corpus_grande):
+@pytest.mark.parametrize("verbo", ["validar", "calcular"])
+def test_cli_recusa_cada_arquivo_ruim_com_status_2_em_menos_de_2s(siops, corpus_grande, verbo):
     arquivos = sorted(BAD.glob("*.OPS")) + corpus_grande
     with ThreadPoolExecutor(max_workers=2) as ex:
-        resultados = list(ex.map(lambda a: _rodar(siops, a), arquivos))
+        resultados = list(ex.map(lambda a: _rodar(siops, verbo, a), arquivos))
     assert len(resultados) >= 44
     for arq, dt, r, _, _ in resultados:
         assert r.returncode == 2, (arq.name, r.returncode, r.stderr)
