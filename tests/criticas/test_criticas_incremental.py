@@ -14,12 +14,11 @@ from criticas import ReferenciaFNS, Verificador, verificar
 from criticas.motor import Entrada, plano
 from forms.catalogo import catalogo
 from forms.declaracao import DefinirCelula, DefinirTexto, Lote
+from forms.entes import ente
 from forms.gerador import declaracao_cheia
 
-CAT = catalogo("municipal", 2025)
 BIMESTRE = 6
-CELULAS = sorted(k for k in CAT.editaveis if CAT.editavel(k, BIMESTRE))
-CAMPOS = sorted(CAT.campos)
+ENTES = ("M355030", "E35", "E53")  # one per esfera
 TEXTOS = (
     "",
     "529.982.247-25",
@@ -42,26 +41,34 @@ VALORES = st.one_of(
     ),
     st.decimals(min_value=0, max_value=Decimal("2000000"), places=2, allow_nan=False),
 )
-CELULA = st.tuples(st.just("celula"), st.sampled_from(CELULAS), VALORES)
-TEXTO = st.tuples(st.just("texto"), st.sampled_from(CAMPOS), st.sampled_from(TEXTOS))
-DESFAZER = st.tuples(st.just("desfazer"), st.none(), st.none())
-LOTE = st.tuples(
-    st.just("lote"),
-    st.lists(st.tuples(st.sampled_from(CELULAS), VALORES), min_size=1, max_size=6),
-    st.none(),
-)
-ACOES = st.lists(st.one_of(CELULA, CELULA, TEXTO, DESFAZER, LOTE), min_size=1, max_size=25)
 
 
-@settings(
-    max_examples=40,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
-@given(acoes=ACOES)
-def test_incremental_igual_ao_completo(cx, municipio_fixo, acoes):
-    d = cx.limpa(municipio_fixo, BIMESTRE)
-    anterior = cx.limpa(municipio_fixo, BIMESTRE - 1)
+def acoes(codigo: str):
+    """Random edits of the typed cells and text fields of an ente's catalog."""
+    cat = catalogo(ente(codigo).esfera, 2025)
+    celulas = sorted(k for k in cat.editaveis if cat.editavel(k, BIMESTRE))
+    celula = st.tuples(st.just("celula"), st.sampled_from(celulas), VALORES)
+    texto = st.tuples(
+        st.just("texto"), st.sampled_from(sorted(cat.campos)), st.sampled_from(TEXTOS)
+    )
+    desfazer = st.tuples(st.just("desfazer"), st.none(), st.none())
+    lote = st.tuples(
+        st.just("lote"),
+        st.lists(st.tuples(st.sampled_from(celulas), VALORES), min_size=1, max_size=6),
+        st.none(),
+    )
+    return st.lists(st.one_of(celula, celula, texto, desfazer, lote), min_size=1, max_size=25)
+
+
+ACOES = {codigo: acoes(codigo) for codigo in ENTES}
+
+
+@settings(max_examples=45, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(codigo=st.sampled_from(ENTES), data=st.data())
+def test_incremental_igual_ao_completo(cx, codigo, data):
+    e = ente(codigo)
+    d = cx.limpa(e, BIMESTRE)
+    anterior = cx.limpa(e, BIMESTRE - 1)
     cx.definir(anterior, ("despesas_asps", "s301_33", "paga"), "150000.01")
     ref = ReferenciaFNS()
     ref.definir(d.ente.codigo, d.exercicio, d.bimestre, Decimal("1000"), Decimal("500"))
@@ -69,7 +76,7 @@ def test_incremental_igual_ao_completo(cx, municipio_fixo, acoes):
     d.ouvir(v.atualizar)
     assert v.achados == verificar(d, ref, anterior=anterior)
     pilha = []
-    for tipo, a, b in acoes:
+    for tipo, a, b in data.draw(ACOES[codigo]):
         if tipo == "celula":
             pilha.append(d.aplicar(DefinirCelula(a, b)))
         elif tipo == "texto":
