@@ -1,0 +1,183 @@
+"""Every model of the client passes pytest-qt's ``qtmodeltester``; the None-refcount regression
+of ARCHITECTURE ("Qt version"); Brazilian entry rules of the table model."""
+
+from __future__ import annotations
+
+import sys
+from decimal import Decimal
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+
+from app.documento import Documento
+from app.modelos import (
+    PAPEL_CHAVE,
+    FiltroCriticas,
+    FiltroEntes,
+    ModeloCriticas,
+    ModeloEntes,
+    ModeloRecentes,
+    ModeloTabela,
+    parse_digitado,
+)
+
+
+@pytest.fixture
+def documento(qapp, ambiente):
+    from forms.entes import ente
+    from forms.gerador import declaracao_cheia
+
+    return Documento(declaracao_cheia(ente("M355030"), 2025, 6), None)
+
+
+@pytest.fixture(params=["municipal", "estadual", "df"])
+def documento_vazio(request, qapp, ambiente):
+    from forms.declaracao import Declaracao
+    from forms.entes import ente
+
+    codigo = {"municipal": "M355030", "estadual": "E35", "df": "E53"}[request.param]
+    return Documento(Declaracao(ente(codigo), 2024, 2), None)
+
+
+def test_modelos_de_todas_as_tabelas_passam_no_modeltester(qtmodeltester, documento):
+    for tabela in documento.catalogo.tabelas.values():
+        m = ModeloTabela(documento, tabela)
+        qtmodeltester.check(m, force_py=True)
+        assert m.rowCount(m.index(0, 0)) == 0 and m.columnCount(m.index(0, 0)) == 0
+
+
+def test_declaracoes_vazias_das_tres_esferas(qtmodeltester, documento_vazio):
+    for tabela in documento_vazio.catalogo.tabelas.values():
+        m = ModeloTabela(documento_vazio, tabela)
+        qtmodeltester.check(m, force_py=True)
+        for r in range(m.rowCount()):
+            for c in range(1, m.columnCount()):
+                texto = m.index(r, c).data()
+                assert texto in (None, "0,00", "0,00%", "N/A"), (tabela.id, r, c, texto)
+
+
+def _com_impeditiva(doc):
+    from forms.declaracao import DefinirCelula
+
+    doc.executar(DefinirCelula(("despesas_asps", "s301_31", "liquidada"), Decimal("9e9")))
+    return doc
+
+
+def test_modelo_das_criticas(qtmodeltester, documento):
+    def impeditivas(m):
+        return [
+            m.index(r, 1).data()
+            for r in range(m.rowCount())
+            if m.index(r, 0).data() == "Impeditiva"
+        ]
+
+    doc = _com_impeditiva(documento)
+    m = ModeloCriticas(doc)
+    qtmodeltester.check(m, force_py=True)
+    assert m.index(0, 0).data() == "Impeditiva"  # impeditivas first
+    antes = impeditivas(m)
+    assert "510" in antes
+    doc.pilha.undo()  # the model follows the document
+    assert m.rowCount() == len(doc.achados)
+    assert "510" not in impeditivas(m)
+
+
+def test_filtro_das_criticas(qtmodeltester, documento):
+    # one tester per model: a tester connected to the source too would see nested resets
+    doc = _com_impeditiva(documento)
+    m = ModeloCriticas(doc)
+    f = FiltroCriticas()
+    f.setSourceModel(m)
+    f.definir("impeditiva", None)
+    qtmodeltester.check(f, force_py=True)
+    assert f.rowCount() >= 1
+    assert all(f.index(r, 0).data() == "Impeditiva" for r in range(f.rowCount()))
+    f.definir("aviso", "500")
+    assert all(f.index(r, 2).data() == "500" for r in range(f.rowCount()))
+    f.definir("impeditiva", "500")
+    n = f.rowCount()
+    doc.pilha.undo()
+    assert f.rowCount() == n - 1
+
+
+def test_modelo_dos_entes_busca_sem_acentos(qtmodeltester, qapp):
+    from forms.entes import municipios
+
+    m = ModeloEntes(municipios())
+    assert m.rowCount() == 5570
+    f = FiltroEntes()
+    f.setSourceModel(m)
+    qtmodeltester.check(f, force_py=True)
+    f.definir("sao paulo", "SP")
+    nomes = [f.index(r, 0).data() for r in range(f.rowCount())]
+    assert "São Paulo — SP" in nomes
+    f.definir("3550308", None)
+    assert [f.index(r, 0).data() for r in range(f.rowCount())] == ["São Paulo — SP"]
+    f.definir("xyzzy", None)
+    assert f.rowCount() == 0
+
+
+def test_modelo_dos_recentes(qtmodeltester, qapp, tmp_path):
+    arquivos = [tmp_path / "a.OPS", tmp_path / "b.OPS"]
+    m = ModeloRecentes(arquivos)
+    qtmodeltester.check(m, force_py=True)
+    assert m.index(0, 0).data().startswith("a.OPS")
+    m.definir([])
+    assert m.rowCount() == 0
+
+
+def test_edicao_pelo_modelo_e_desfazer(documento):
+    doc = documento
+    t = doc.catalogo.tabela("receitas_base")
+    m = ModeloTabela(doc, t)
+    r, c = m.posicao("iptu", "realizada")
+    mudancas = []
+    m.dataChanged.connect(lambda a, b, *_: mudancas.append((a.row(), b.row())))
+    assert m.setData(m.index(r, c), "1.234,5")
+    assert m.index(r, c).data() == "1.234,50"
+    assert m.index(r, c).data(Qt.ItemDataRole.EditRole) == "1.234,50"
+    assert m.index(r, c).data(PAPEL_CHAVE) == ("receitas_base", "iptu", "realizada")
+    assert mudancas  # the derived totals repaint too
+    assert doc.modificado()
+    doc.pilha.undo()
+    assert not doc.modificado()
+    tot = m.posicao("total_base", "realizada")
+    assert not m.setData(m.index(*tot), "5")  # derived: refused
+    assert not m.setData(QModelIndex(), "5")
+
+
+@pytest.mark.parametrize(
+    ("texto", "valor"),
+    [
+        ("1.200", "1200.00"),
+        ("1.234.567", "1234567.00"),
+        ("1.234,56", "1234.56"),
+        ("1234,5", "1234.50"),
+        ("1234.5", "1234.50"),
+        ("R$ 10", "10.00"),
+        ("", "0.00"),
+        ("999.999.999.999.999,99", "999999999999999.99"),
+    ],
+)
+def test_digitacao_brasileira(texto, valor):
+    assert parse_digitado(texto) == Decimal(valor)
+
+
+def test_none_refcount_depois_de_5000_edicoes(documento):
+    """ARCHITECTURE "Qt version": PySide6 6.12.0 dropped a reference to None per edit."""
+    doc = documento
+    t = doc.catalogo.tabela("despesas_asps")
+    m = ModeloTabela(doc, t)
+    celulas = [
+        (r, c) for r in range(m.rowCount()) for c in range(m.columnCount()) if m.editavel(r, c)
+    ]
+    antes = sys.getrefcount(None)
+    for i in range(5000):
+        r, c = celulas[i % len(celulas)]
+        idx = m.index(r, c)
+        assert m.setData(idx, f"{i},{i % 100:02d}")
+        m.data(idx)
+        m.data(idx, Qt.ItemDataRole.BackgroundRole)
+    depois = sys.getrefcount(None)
+    assert depois >= antes - 10, (antes, depois)
+    assert doc.pilha.count() == 5000
