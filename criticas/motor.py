@@ -275,7 +275,12 @@ class Verificador:
         self._plano = plano(d.catalogo, referencia is not None, anterior is not None)
         self._achados: dict[int, Achado] = {}
         self._lista: list[Achado] | None = None
-        b = d.bimestre
+        self._rodar_tudo()
+
+    def _rodar_tudo(self) -> None:
+        b = self.d.bimestre
+        self._achados = {}
+        self._lista = None
         for i, v in enumerate(self._plano.verificacoes):
             m = v.checar(self._entrada)
             if m is not None:
@@ -326,5 +331,5 @@ class Verificador:
 
     def recalcular(self) -> list[Achado]:
         """Run everything again (after ``Declaracao.carregar`` replaced the whole content)."""
-        self.__init__(self.d, self.referencia, anterior=self.anterior)  # type: ignore[misc]
+        self._rodar_tudo()
         return self.achados
