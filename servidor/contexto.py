@@ -1,0 +1,97 @@
+"""O que cada operação do servidor precisa: configuração, repositório, arquivos, chaves,
+raízes confiáveis e correio — montado uma vez na partida (``Contexto.abrir``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cryptography import x509
+
+from servidor import documentos, tempo
+from servidor.armazenamento import Armazem
+from servidor.chaves import ChavesRecibo, carregar_ou_gerar
+from servidor.config import Config
+from servidor.correio import Correio
+from servidor.erros import ErroAPI
+from servidor.recibos import Emissor
+from servidor.repositorio import RepositorioSQLite
+
+_log = logging.getLogger("servidor")
+
+
+def carregar_pems(caminhos: tuple[Path, ...]) -> list[x509.Certificate]:
+    """Todos os certificados dos arquivos PEM (um arquivo pode ter vários)."""
+    certs: list[x509.Certificate] = []
+    for c in caminhos:
+        certs.extend(x509.load_pem_x509_certificates(Path(c).read_bytes()))
+    return certs
+
+
+@dataclass
+class Contexto:
+    """Os serviços compartilhados por todas as requisições."""
+
+    cfg: Config
+    repo: RepositorioSQLite
+    armazem: Armazem
+    chaves: ChavesRecibo
+    emissor: Emissor
+    correio: Correio
+    raizes: list[x509.Certificate] = field(default_factory=list)
+    intermediarios: list[x509.Certificate] = field(default_factory=list)
+
+    @classmethod
+    def abrir(cls, cfg: Config) -> Contexto:
+        """Abre (criando se preciso) a pasta de dados, o banco e as chaves de recibo."""
+        cfg.dados.mkdir(parents=True, exist_ok=True)
+        armazem = Armazem(cfg.pasta_arquivos)
+        removidos = armazem.limpar_temporarios()
+        if removidos:
+            _log.warning("removidos %d arquivos temporários de uma parada brusca", removidos)
+        chaves = carregar_ou_gerar(cfg.pasta_chaves, cfg.nome_servidor)
+        return cls(
+            cfg=cfg,
+            repo=RepositorioSQLite(cfg.banco, cfg.fila_escrita),
+            armazem=armazem,
+            chaves=chaves,
+            emissor=Emissor(chaves),
+            correio=Correio(cfg),
+            raizes=carregar_pems(cfg.raizes),
+            intermediarios=carregar_pems(cfg.intermediarios),
+        )
+
+    def fechar(self) -> None:
+        """Fecha o banco."""
+        self.repo.fechar()
+
+    def agora(self) -> dt.datetime:
+        """O instante atual (Brasília)."""
+        return tempo.agora()
+
+    def documento(self, dados: bytes, esperado: str) -> documentos.DocumentoAssinado:
+        """Verifica um documento assinado de gestor e recusa os já usados."""
+        doc = documentos.ler(
+            dados,
+            esperado,
+            self.raizes,
+            self.intermediarios,
+            self.agora(),
+            self.cfg.janela_passado_segundos,
+            self.cfg.janela_futuro_segundos,
+        )
+        if self.repo.documento_usado(doc.digest):
+            raise documento_reutilizado()
+        return doc
+
+
+def documento_reutilizado() -> ErroAPI:
+    """409 para um documento assinado que já foi usado."""
+    return ErroAPI(
+        409,
+        "documento_reutilizado",
+        "Este documento assinado já foi utilizado.",
+        ["Cada pedido assinado vale uma única vez; assine um novo pedido."],
+    )

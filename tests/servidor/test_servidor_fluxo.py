@@ -1,0 +1,291 @@
+"""Ponta a ponta com o processo real: cadeia de cadastro, transmissão, homologação,
+retransmissão solicitada e autorizada, nova transmissão (a homologação antiga deixa de valer),
+cada estado visto na página pública de situação; recibos verificados pelo transmissor e pelo
+xmlsec1."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+
+import pytest
+import requests
+from cryptography import x509
+
+from transmissor.xmldsig import verificar
+
+ENTE = "M355030"  # São Paulo/SP
+UF = "SP"
+SENHA_ADMIN = "administrador-do-teste"
+EXERCICIO = 2025  # o primeiro exercício do servidor de teste (conftest.EXERCICIO)
+
+
+@pytest.fixture(scope="module")
+def cadeia(servidor, pki):
+    """Chefe, secretário e técnico de São Paulo; o token do técnico."""
+    chefe = pki.pessoa("chefe-sp", "Prefeito de Teste")
+    sec = pki.pessoa("sec-sp", "Secretária de Saúde de Teste")
+    tec = pki.pessoa("tec-sp", "Técnico de Teste")
+    senha = servidor.registrar_cadeia(ENTE, chefe, sec, tec)
+    return {"chefe": chefe, "sec": sec, "tec": tec, "token": servidor.token(tec.cpf, senha)}
+
+
+@pytest.fixture(scope="module")
+def ac_recibos(servidor) -> x509.Certificate:
+    r = requests.get(f"{servidor.url}/api/v1/certificado", timeout=10)
+    assert r.status_code == 200
+    return x509.load_pem_x509_certificate(r.content)
+
+
+def _conferir_recibo(resp: dict, corpo: bytes, ac: x509.Certificate) -> None:
+    v = verificar(resp["recibo"].encode(), [ac])
+    ns = "{urn:siops-desktop:recibo:1}"
+    assert v.raiz.findtext(f"{ns}Protocolo") == resp["protocolo"]
+    assert v.raiz.findtext(f"{ns}Digest") == hashlib.sha256(corpo).hexdigest()
+    assert v.raiz.findtext(f"{ns}Ente") == resp["ente"]
+
+
+def test_fluxo_completo(servidor, cadeia, decl, doc, ac_recibos, tmp_path):
+    sec, tec, token = cadeia["sec"], cadeia["tec"], cadeia["token"]
+    assert servidor.situacao_de(UF, EXERCICIO, 1, ENTE) == "pendente"
+
+    # 1. transmissão
+    corpo = tec.assinar(decl(ENTE, bimestre=1))
+    r = servidor.transmitir(token, corpo)
+    assert r.status_code == 201, r.text
+    t1 = r.json()
+    assert t1["situacao"] == "transmitido" and t1["ente"] == ENTE
+    _conferir_recibo(t1, corpo, ac_recibos)
+    assert servidor.situacao_de(UF, EXERCICIO, 1, ENTE) == "transmitido"
+
+    # o recibo verifica fora de linha com o xmlsec1 (ferramenta que não escrevemos)
+    if shutil.which("xmlsec1"):
+        (tmp_path / "ac.pem").write_bytes(
+            requests.get(f"{servidor.url}/api/v1/certificado").content
+        )
+        (tmp_path / "recibo.xml").write_text(t1["recibo"], encoding="utf-8")
+        x = subprocess.run(
+            [
+                "xmlsec1",
+                "--verify",
+                "--trusted-pem",
+                str(tmp_path / "ac.pem"),
+                str(tmp_path / "recibo.xml"),
+            ],
+            capture_output=True,
+            text=True,
+        )
+        assert x.returncode == 0, x.stderr
+        # e recusa o recibo com um byte trocado
+        adulterado = t1["recibo"].replace(t1["protocolo"], t1["protocolo"][:-1] + "9", 1)
+        (tmp_path / "recibo2.xml").write_text(adulterado, encoding="utf-8")
+        x = subprocess.run(
+            [
+                "xmlsec1",
+                "--verify",
+                "--trusted-pem",
+                str(tmp_path / "ac.pem"),
+                str(tmp_path / "recibo2.xml"),
+            ],
+            capture_output=True,
+            text=True,
+        )
+        assert x.returncode != 0
+
+    # 2. o mesmo corpo de novo: mesmo protocolo, 200, mesmo recibo
+    r = servidor.transmitir(token, corpo)
+    assert r.status_code == 200
+    assert r.json()["protocolo"] == t1["protocolo"] and r.json()["recibo"] == t1["recibo"]
+
+    # o demonstrativo não é público antes da homologação
+    r = requests.get(f"{servidor.url}/demonstrativos/{t1['protocolo']}.pdf", timeout=30)
+    assert r.status_code == 404 and "homologado" in r.text
+
+    # 3. homologação pelo secretário
+    r = servidor.homologar(sec, t1)
+    assert r.status_code == 201, r.text
+    h1 = r.json()
+    assert h1["situacao"] == "homologado"
+    vh = verificar(h1["recibo"].encode(), [ac_recibos])
+    assert vh.raiz.findtext("{urn:siops-desktop:recibo:1}Tipo") == "homologacao"
+    assert servidor.situacao_de(UF, EXERCICIO, 1, ENTE) == "homologado"
+    r = requests.get(f"{servidor.url}/demonstrativos/{t1['protocolo']}.pdf", timeout=60)
+    assert r.status_code == 200 and r.content.startswith(b"%PDF-")
+    html = servidor.situacao(UF, EXERCICIO, 1)
+    assert f"/demonstrativos/{t1['protocolo']}.pdf" in html
+
+    # homologar de novo: já homologado
+    r = servidor.homologar(sec, t1)
+    assert r.status_code == 409 and r.json()["codigo"] == "ja_homologado"
+
+    # 4. período fechado: outra transmissão é recusada
+    corpo2 = tec.assinar(decl(ENTE, bimestre=1, ajuste=7))
+    r = servidor.transmitir(token, corpo2)
+    assert r.status_code == 409 and r.json()["codigo"] == "periodo_homologado"
+    assert "solicitar a retransmissão" in r.json()["motivos"][0]
+
+    # 5. o técnico não pode pedir retransmissão; o secretário pode
+    pedido = {
+        "Ente": ENTE,
+        "Exercicio": EXERCICIO,
+        "Bimestre": 1,
+        "Justificativa": "Correção da receita de ISS lançada em duplicidade.",
+    }
+    r = servidor.post_xml(
+        "/api/v1/retransmissoes", tec.assinar(doc("SolicitacaoRetransmissao", pedido))
+    )
+    assert r.status_code == 403 and r.json()["codigo"] == "signatario_nao_e_gestor"
+    r = servidor.post_xml(
+        "/api/v1/retransmissoes", sec.assinar(doc("SolicitacaoRetransmissao", pedido))
+    )
+    assert r.status_code == 201, r.text
+    ident = r.json()["id"]
+    assert r.json()["situacao"] == "solicitada"
+    assert "retransmissão solicitada" in servidor.situacao(UF, EXERCICIO, 1)
+    r = servidor.post_xml(
+        "/api/v1/retransmissoes", sec.assinar(doc("SolicitacaoRetransmissao", pedido))
+    )
+    assert r.status_code == 409 and r.json()["codigo"] == "solicitacao_pendente"
+
+    # ainda não autorizada: continua fechado
+    r = servidor.transmitir(token, corpo2)
+    assert r.status_code == 409 and r.json()["codigo"] == "periodo_homologado"
+
+    # 6. o administrador autoriza (API com token de admin; o técnico não pode)
+    r = requests.post(
+        f"{servidor.url}/api/v1/admin/retransmissoes/{ident}/autorizacao",
+        json={},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+    )
+    assert r.status_code == 403
+    adm = servidor.admin(
+        "criar-admin", "--cpf", "52998224725", "--nome", "Admin de Teste", senha=SENHA_ADMIN
+    )
+    assert adm.returncode == 0, adm.stderr
+    token_admin = servidor.token("52998224725", SENHA_ADMIN)
+    r = requests.get(
+        f"{servidor.url}/api/v1/admin/retransmissoes?situacao=solicitada",
+        headers={"Authorization": f"Bearer {token_admin}"},
+        timeout=10,
+    )
+    assert [x["id"] for x in r.json()["retransmissoes"]] == [ident]
+    r = requests.post(
+        f"{servidor.url}/api/v1/admin/retransmissoes/{ident}/autorizacao",
+        json={"observacao": "ok"},
+        headers={"Authorization": f"Bearer {token_admin}"},
+        timeout=10,
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["situacao"] == "autorizada"
+    assert "retransmissão autorizada" in servidor.situacao(UF, EXERCICIO, 1)
+
+    # 7. nova transmissão: anula a homologação anterior
+    r = servidor.transmitir(token, corpo2)
+    assert r.status_code == 201, r.text
+    t2 = r.json()
+    assert t2["protocolo"] != t1["protocolo"]
+    assert servidor.situacao_de(UF, EXERCICIO, 1, ENTE) == "transmitido"
+    html = servidor.situacao(UF, EXERCICIO, 1)
+    assert t2["protocolo"] in html and f"/demonstrativos/{t1['protocolo']}.pdf" not in html
+    r = requests.get(
+        f"{servidor.url}/api/v1/transmissoes/{t1['protocolo']}",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+    )
+    assert r.json()["situacao"] == "homologacao_anulada" and r.json()["homologacao"] is None
+    r = requests.get(f"{servidor.url}/demonstrativos/{t1['protocolo']}.pdf", timeout=30)
+    assert r.status_code == 404
+    r = requests.get(
+        f"{servidor.url}/api/v1/retransmissoes/{ident}",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+    )
+    assert r.json()["situacao"] == "utilizada" and r.json()["utilizada_por"] == t2["protocolo"]
+
+    # a homologação antiga não serve para a nova transmissão, nem pode ser reapresentada
+    r = servidor.homologar(sec, t2, Digest=t1["digest"])
+    assert r.status_code == 422 and r.json()["codigo"] == "homologacao_nao_confere"
+    r = servidor.homologar(sec, t1)
+    assert r.status_code == 409 and r.json()["codigo"] == "transmissao_substituida"
+
+    # 8. nova homologação
+    r = servidor.homologar(sec, t2)
+    assert r.status_code == 201, r.text
+    assert servidor.situacao_de(UF, EXERCICIO, 1, ENTE) == "homologado"
+
+    # situação pela API
+    r = requests.get(
+        f"{servidor.url}/api/v1/entes/{ENTE}/situacao", params={"exercicio": EXERCICIO}, timeout=10
+    )
+    b1 = r.json()["bimestres"][0]
+    assert b1["situacao"] == "homologado" and b1["protocolo"] == t2["protocolo"]
+
+
+def test_transmissao_antes_da_homologacao_substitui(servidor, cadeia, decl):
+    tec, token = cadeia["tec"], cadeia["token"]
+    r1 = servidor.transmitir(token, tec.assinar(decl(ENTE, bimestre=2)))
+    r2 = servidor.transmitir(token, tec.assinar(decl(ENTE, bimestre=2, ajuste=3)))
+    assert r1.status_code == 201 and r2.status_code == 201
+    h = {"Authorization": f"Bearer {token}"}
+    p1 = requests.get(
+        f"{servidor.url}/api/v1/transmissoes/{r1.json()['protocolo']}", headers=h, timeout=10
+    ).json()
+    assert p1["situacao"] == "substituida"
+    html = servidor.situacao(UF, EXERCICIO, 2)
+    assert r2.json()["protocolo"] in html and r1.json()["protocolo"] not in html
+
+
+def test_sexto_bimestre_do_exercicio_anterior(servidor, cadeia, decl):
+    """O 1º exercício do servidor não exige o 6º anterior; o seguinte exige (ou o registro de
+    entrega externa feito pelo administrador)."""
+    tec, token = cadeia["tec"], cadeia["token"]
+    corpo = tec.assinar(decl(ENTE, exercicio=EXERCICIO + 1, bimestre=1))
+    r = servidor.transmitir(token, corpo)
+    assert r.status_code == 409 and r.json()["codigo"] == "sexto_bimestre_pendente"
+    assert f"6º bimestre de {EXERCICIO}" in r.json()["erro"]
+    adm = servidor.admin(
+        "registrar-entrega-externa",
+        "--ente",
+        ENTE,
+        "--exercicio",
+        str(EXERCICIO),
+        "--bimestre",
+        "6",
+    )
+    assert adm.returncode == 0, adm.stderr
+    r = servidor.transmitir(token, corpo)
+    assert r.status_code == 201, r.text
+
+
+def test_referencia_fns_carregada_e_servida(servidor, tmp_path):
+    arq = tmp_path / "fns.csv"
+    arq.write_text(
+        "ente;exercicio;bimestre;custeio;investimento\n"
+        f"{ENTE};{EXERCICIO};3;1234567.89;250000.00\n",
+        encoding="utf-8",
+    )
+    adm = servidor.admin("carregar-referencia-fns", str(arq))
+    assert adm.returncode == 0, adm.stderr
+    r = requests.get(f"{servidor.url}/api/v1/referencia-fns/{ENTE}/{EXERCICIO}", timeout=10)
+    assert r.status_code == 200
+    from criticas.referencia import ReferenciaFNS
+
+    ref = ReferenciaFNS.de_json(r.text)
+    from decimal import Decimal
+
+    assert ref.valor(ENTE, EXERCICIO, 3, "custeio") == Decimal("1234567.89")
+    r = requests.get(f"{servidor.url}/api/v1/referencia-fns/M330455/{EXERCICIO}", timeout=10)
+    assert r.status_code == 404 and r.json()["erro"]
+
+
+def test_paginas_publicas_em_portugues(servidor):
+    r = requests.get(f"{servidor.url}/", timeout=10)
+    assert r.status_code == 200 and "Situação de entrega" in r.text
+    r = requests.get(f"{servidor.url}/situacao?uf=XX&exercicio=2025&bimestre=1", timeout=10)
+    assert r.status_code == 404 and "UF desconhecida" in r.text
+    r = requests.get(f"{servidor.url}/api/v1/nada", timeout=10)
+    assert r.status_code == 404 and r.json()["erro"] == "Endereço não encontrado."
+    html = servidor.situacao("RR", EXERCICIO, 1)
+    assert "Pendentes: <b>16</b>" in html  # Roraima: o estado e 15 municípios
