@@ -125,4 +125,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    # Run through the imported module so ErroUsuario is the same class the verbs raise.
+    from app.cli import main as _main
+
+    sys.exit(_main())

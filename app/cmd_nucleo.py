@@ -226,7 +226,7 @@ def cmd_exportar(args: argparse.Namespace) -> int:
 def cmd_importar_planilha(args: argparse.Namespace) -> int:
     from app.cli import ErroUsuario
     from forms.planilha import ErroPlanilha, ler_csv
-    from ops_format import salvar
+    from ops_format import ErroGravacao, salvar
 
     d = abrir(args.arquivo)
     try:
@@ -244,7 +244,10 @@ def cmd_importar_planilha(args: argparse.Namespace) -> int:
     except ErroPlanilha as exc:
         raise ErroUsuario(f"{args.planilha}, {exc} Nada foi importado.", 2) from None
     d.aplicar(lote)
-    salvar(d, args.arquivo)
+    try:
+        salvar(d, args.arquivo)
+    except ErroGravacao as exc:
+        raise ErroUsuario(str(exc), 2) from None
     print(
         f"{len(lote.comandos)} valores importados de {args.planilha} para {args.arquivo}.",
         file=sys.stderr,

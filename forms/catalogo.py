@@ -140,21 +140,25 @@ class Tabela:
     ajuda: str = ""
 
     def coluna(self, cid: str) -> Coluna:
-        for c in self.colunas:
-            if c.id == cid:
-                return c
-        raise KeyError(cid)
+        return _indice_colunas(self)[cid]
 
     def linha(self, lid: str) -> Linha:
-        for x in self.linhas:
-            if x.id == lid:
-                return x
-        raise KeyError(lid)
+        return _indice_linhas(self)[lid]
 
     def colunas_da_linha(self, linha: Linha) -> tuple[Coluna, ...]:
         if linha.colunas is None:
             return self.colunas
         return tuple(c for c in self.colunas if c.id in linha.colunas)
+
+
+@functools.cache
+def _indice_linhas(t: Tabela) -> dict[str, Linha]:
+    return {x.id: x for x in t.linhas}
+
+
+@functools.cache
+def _indice_colunas(t: Tabela) -> dict[str, Coluna]:
+    return {c.id: c for c in t.colunas}
 
 
 @dataclass(frozen=True, slots=True)

@@ -136,6 +136,9 @@ class Indicadores:
 class Declaracao:
     """A declaration (see module docstring)."""
 
+    #: Longest text field accepted (the file format's limit).
+    LIMITE_TEXTO = 2000
+
     def __init__(self, ente: Ente, exercicio: int, bimestre: int) -> None:
         if not 1 <= bimestre <= 6:
             raise EdicaoInvalida(f"Bimestre inválido: {bimestre}. Informe um número de 1 a 6.")
@@ -265,6 +268,11 @@ class Declaracao:
         if campo not in self.catalogo.campos:
             raise EdicaoInvalida(f"Campo inexistente: {campo}.")
         valor = valor.strip()
+        if len(valor) > self.LIMITE_TEXTO:
+            raise EdicaoInvalida(
+                f"O campo '{self.catalogo.campos[campo].titulo}' aceita no máximo "
+                f"{self.LIMITE_TEXTO} caracteres (foram informados {len(valor)})."
+            )
         if self._textos.get(campo, "") == valor:
             return set()
         if valor:
@@ -310,9 +318,14 @@ class Declaracao:
             q = self.validar_valor(k, v)
             if q != 0:
                 novos[k] = q
-        for campo in textos:
+        for campo, texto in textos.items():
             if campo not in self.catalogo.campos:
                 raise EdicaoInvalida(f"Campo inexistente: {campo}.")
+            if len(texto.strip()) > self.LIMITE_TEXTO:
+                raise EdicaoInvalida(
+                    f"O campo '{self.catalogo.campos[campo].titulo}' aceita no máximo "
+                    f"{self.LIMITE_TEXTO} caracteres."
+                )
         self._valores = novos
         self._textos = {c: t.strip() for c, t in textos.items() if t.strip()}
         self.recalcular_tudo()

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 import ops_format
-from forms.declaracao import Declaracao, DefinirCelula, DefinirTexto
+from forms.declaracao import Declaracao, DefinirCelula, DefinirTexto, EdicaoInvalida
 from forms.planilha import exportar_csv
 from ops_format import ArquivoInvalido, ErroGravacao, de_bytes, ler, para_bytes, salvar, versoes
 from ops_format.esquema import esquema
@@ -103,7 +103,10 @@ def test_caracteres_invalidos_em_xml_sao_descartados_ao_salvar(municipio):
 
 def test_texto_longo_demais_nao_e_gravado(municipio, tmp_path):
     d = Declaracao(municipio, 2025, 1)
-    d.aplicar(DefinirTexto("secretario_nome", "x" * 2001))
+    # The model refuses it while typing; the file format refuses it again on save.
+    with pytest.raises(EdicaoInvalida, match="no máximo 2000"):
+        d.aplicar(DefinirTexto("secretario_nome", "x" * 2001))
+    d._textos["secretario_nome"] = "x" * 2001
     with pytest.raises(ErroGravacao, match="máximo é 2000"):
         salvar(d, tmp_path / "x.OPS")
     assert not (tmp_path / "x.OPS").exists()
