@@ -42,11 +42,11 @@ from app.vista_tabela import TabelaValores
 from forms.dinheiro import apresentar_percentual
 
 NOMES_CURTOS = {
-    "receitas_base": "Impostos e transferências (base do mínimo)",
+    "receitas_base": "Impostos e transferências (base)",
     "receitas_adicionais": "Receitas adicionais da saúde",
     "receitas_totais": "Receitas totais do ente",
     "despesas_asps": "Despesas com ASPS (computadas)",
-    "despesas_nao_computadas": "Despesas não computadas no mínimo",
+    "despesas_nao_computadas": "Despesas não computadas",
     "despesas_totais": "Despesas totais com saúde",
     "despesa_elemento": "Despesa por natureza (elemento)",
     "consorcios": "Despesas em consórcio público",
@@ -54,7 +54,7 @@ NOMES_CURTOS = {
     "rp_execucao": "Execução de restos a pagar",
     "rp_cancelados_limite": "RP cancelados que afetaram o limite",
     "controle_rp_cancelados": "Controle de RP cancelados",
-    "controle_minimo": "Mínimo não cumprido (anos anteriores)",
+    "controle_minimo": "Controle do mínimo não cumprido",
     "blocos": "Execução por bloco de financiamento",
     "apuracao": "Apuração do mínimo",
 }
@@ -126,12 +126,12 @@ class JanelaPrincipal(AcoesArquivo, QMainWindow):
         self.navegacao = QTreeWidget()
         self.navegacao.setHeaderHidden(True)
         self.navegacao.setObjectName("navegacao")
-        self.navegacao.setMinimumWidth(220)
+        self.navegacao.setMinimumWidth(240)
         self.paginas = QStackedWidget()
         self.editor.addWidget(self.navegacao)
         self.editor.addWidget(self.paginas)
         self.editor.setStretchFactor(1, 1)
-        self.editor.setSizes([280, 1000])
+        self.editor.setSizes([270, 1130])
         self.centro.addWidget(self.boas_vindas)
         self.centro.addWidget(self.editor)
         self.setCentralWidget(self.centro)

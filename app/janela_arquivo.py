@@ -93,7 +93,7 @@ class AcoesArquivo:
         def pronto(_r: object) -> None:
             self._mostrar_documento(Documento(d, caminho))
             lembrar(caminho)
-            self.mostrar_mensagem(f"Declaração criada em {caminho}")
+            self.mostrar_mensagem(f"Declaração criada: {caminho.name} (pasta {caminho.parent})")
 
         self.tarefas.executar(
             "criação da declaração",
@@ -159,7 +159,7 @@ class AcoesArquivo:
         if recuperar is not None:
             self._reaplicar(doc, recuperar)
         else:
-            self.mostrar_mensagem(f"Declaração aberta: {caminho}")
+            self.mostrar_mensagem(f"Declaração aberta: {caminho.name}")
         return True
 
     def _mostrar_documento(self, doc: Documento) -> None:
@@ -280,7 +280,7 @@ class AcoesArquivo:
             if self.documento is doc:
                 doc.salvo(caminho, indice)
             lembrar(caminho)
-            self.mostrar_mensagem(f"Declaração salva em {caminho}")
+            self.mostrar_mensagem(f"Declaração salva: {Path(caminho).name}")
             if ao_concluir is not None:
                 ao_concluir(True)
 

@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -85,6 +86,13 @@ class DialogoNovaDeclaracao(QDialog):
         self.lista.setModel(self.filtro)
         self.lista.setUniformItemSizes(True)
         self.lista.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # The chosen município stays legible while the clerk types in the search box.
+        pal = self.lista.palette()
+        for papel in (QPalette.ColorRole.Highlight, QPalette.ColorRole.HighlightedText):
+            pal.setColor(
+                QPalette.ColorGroup.Inactive, papel, pal.color(QPalette.ColorGroup.Active, papel)
+            )
+        self.lista.setPalette(pal)
         caixa.addWidget(self.lista, 1)
         self.contagem = QLabel()
         caixa.addWidget(self.contagem)
@@ -95,6 +103,7 @@ class DialogoNovaDeclaracao(QDialog):
         self.exercicio.setRange(2018, 2100)
         self.exercicio.setValue(ex)
         self.exercicio.setGroupSeparatorShown(False)
+        self.exercicio.setMaximumWidth(120)
         periodo_form.addRow("Exercício:", self.exercicio)
         self.bimestre = QComboBox()
         periodo_form.addRow("Bimestre:", self.bimestre)

@@ -9,6 +9,7 @@ the model only answers ``data()`` by role, formatting there (Brazilian numbers, 
 from __future__ import annotations
 
 import re
+import textwrap
 import unicodedata
 from collections.abc import Iterable
 from decimal import Decimal
@@ -273,7 +274,7 @@ class ModeloTabela(QAbstractTableModel):
                 if section == 0:
                     return "Descrição"
                 col = self._colunas[section - 1]
-                return f"{col.titulo} {col.rotulo}".strip()
+                return textwrap.fill(f"{col.titulo} {col.rotulo}".strip(), 17)
             if role == Qt.ItemDataRole.TextAlignmentRole:
                 return int(Qt.AlignmentFlag.AlignCenter)
             return None

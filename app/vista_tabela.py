@@ -10,10 +10,19 @@ tab-separated text with Brazilian numbers, which spreadsheets read back.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QObject, Qt, Signal
-from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QRegularExpressionValidator
+from PySide6.QtGui import (
+    QFont,
+    QFontMetrics,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+    QRegularExpressionValidator,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
@@ -108,22 +117,72 @@ class TabelaValores(QTableView):
         vh = self.verticalHeader()
         vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         vh.setDefaultSectionSize(self.fontMetrics().height() + 8)
-        vh.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
+        vh.hide()  # the Anexo 12 numerals are in the titles, as the RREO prints them
         hh = self.horizontalHeader()
         hh.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
         hh.setHighlightSections(False)
-        fm = self.fontMetrics()
-        largura = fm.horizontalAdvance("999.999.999.999,99") + 24
         hh.setMinimumSectionSize(60)
-        hh.setDefaultSectionSize(largura)
-        titulo = max(
-            (fm.horizontalAdvance(modelo.titulo_linha(r)) for r in range(modelo.rowCount())),
-            default=200,
-        )
-        hh.resizeSection(0, min(max(titulo + 48, 260), 560))
         hh.setStretchLastSection(False)
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self._negrito = QFontMetrics(self._fonte_negrito())
+        self._titulo_natural = (
+            max(
+                (
+                    self._negrito.horizontalAdvance(modelo.index(r, 0).data() or "")
+                    for r in range(modelo.rowCount())
+                ),
+                default=200,
+            )
+            + 32
+        )
+        self._ajustar_colunas_numericas(range(1, modelo.columnCount()))
+        self._ajustar_titulo()
+        modelo.dataChanged.connect(self._ao_mudar_dados)
         modelo.recusado.connect(self.mensagem)
+
+    def _fonte_negrito(self) -> QFont:
+        f = QFont(self.font())
+        f.setBold(True)
+        return f
+
+    def _largura_numero(self, texto: str) -> int:
+        return self._negrito.horizontalAdvance(texto) + 20
+
+    def _ajustar_colunas_numericas(self, colunas: Iterable[int]) -> None:
+        """Each number column as wide as its widest value (bold), never narrower than a
+        hundred million, nor than its wrapped header."""
+        m = self.modelo()
+        hh = self.horizontalHeader()
+        minimo = self._largura_numero("99.999.999,99")
+        for c in colunas:
+            cab = m.headerData(c, Qt.Orientation.Horizontal) or ""
+            largura = max(
+                [minimo, *(self._negrito.horizontalAdvance(x) + 16 for x in str(cab).split("\n"))]
+                + [self._largura_numero(m.index(r, c).data() or "") for r in range(m.rowCount())]
+            )
+            if largura > hh.sectionSize(c) or hh.sectionSize(c) == hh.defaultSectionSize():
+                hh.resizeSection(c, largura)
+
+    def _ajustar_titulo(self) -> None:
+        """The title column takes what the numbers leave, up to the longest title."""
+        hh = self.horizontalHeader()
+        numeros = sum(hh.sectionSize(c) for c in range(1, self.modelo().columnCount()))
+        livre = self.viewport().width() - numeros - 2
+        hh.resizeSection(0, max(280, min(self._titulo_natural, livre)))
+
+    def _ao_mudar_dados(self, topo: QModelIndex, base: QModelIndex, *_: object) -> None:
+        m = self.modelo()
+        hh = self.horizontalHeader()
+        for c in range(max(1, topo.column()), base.column() + 1):
+            for r in range(topo.row(), base.row() + 1):
+                if self._largura_numero(m.index(r, c).data() or "") > hh.sectionSize(c):
+                    self._ajustar_colunas_numericas([c])
+                    self._ajustar_titulo()
+                    break
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._ajustar_titulo()
 
     def modelo(self) -> ModeloTabela:
         m = self.model()
@@ -216,7 +275,9 @@ class TabelaValores(QTableView):
         """Select and show a cell, giving the view the keyboard focus."""
         idx = self.modelo().index(row, col)
         self.setCurrentIndex(idx)
-        self.scrollTo(idx, QAbstractItemView.ScrollHint.PositionAtCenter)
+        # Center the row, but scroll sideways only as much as needed (titles stay in view).
+        self.scrollTo(self.modelo().index(row, 0), QAbstractItemView.ScrollHint.PositionAtCenter)
+        self.scrollTo(idx, QAbstractItemView.ScrollHint.EnsureVisible)
         self.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # -- clipboard -----------------------------------------------------------------------------
