@@ -153,3 +153,423 @@ class Constantes:
 def constantes() -> Constantes:
     """Os valores fixos dos testes do transmissor."""
     return Constantes()
+
+
+# ---------------------------------------------------------------------------- declarações
+
+
+CPF_CHEFE = "12345678909"
+ENTE = "M355030"
+EXERCICIO = 2025
+
+
+def declaracao_limpa(bimestre: int, valor_base: str = "1000000.00"):
+    """Uma declaração sem nenhuma crítica impeditiva (como a dos testes de críticas)."""
+    from decimal import Decimal
+
+    from forms.declaracao import Declaracao, DefinirCelula, DefinirTexto
+    from forms.entes import ente
+
+    d = Declaracao(ente(ENTE), EXERCICIO, bimestre)
+    cpfs = iter(("529.982.247-25", "111.444.777-35", "123.456.789-09", "987.654.321-00"))
+    for campo in d.catalogo.campos.values():
+        if not campo.obrigatorio:
+            continue
+        if campo.tipo == "cpf":
+            v = next(cpfs)
+        elif campo.tipo == "cnpj":
+            v = "11.222.333/0001-81"
+        elif campo.tipo == "email":
+            v = "saude@prefeitura.sp.gov.br"
+        else:
+            v = "Lei 1.234/1991" if "lei" in campo.id else "Maria da Silva"
+        d.aplicar(DefinirTexto(campo.id, v))
+    d.aplicar(DefinirTexto("instituicao_1_nome", "Prefeitura Municipal"))
+    d.aplicar(DefinirTexto("instituicao_1_cnpj", "00.000.000/0001-91"))
+    t = d.catalogo.tabela("receitas_base")
+    linha_base = next(
+        li.id
+        for li in t.linhas
+        if li.regra is None
+        and ("receitas_base", li.id, "realizada") in d.catalogo.editaveis
+        and "deducao" not in li.id
+    )
+    base = Decimal(valor_base)
+    for col in ("previsao_inicial", "previsao_atualizada", "realizada"):
+        d.aplicar(DefinirCelula(("receitas_base", linha_base, col), base))
+    asps = ("despesas_asps", "s301_33")
+    for col in ("dotacao_inicial", "dotacao_atualizada"):
+        d.aplicar(DefinirCelula((*asps, col), base / 4))
+    for linha in (asps, ("despesa_fonte", "recursos_proprios"), ("despesa_elemento", "demais")):
+        d.aplicar(DefinirCelula((*linha, "empenhada"), base / 5))
+        d.aplicar(DefinirCelula((*linha, "liquidada"), base / 5))
+        d.aplicar(DefinirCelula((*linha, "paga"), base * 3 / 20))
+    return d
+
+
+@pytest.fixture
+def copia_transmissao(tmp_path: Path):
+    """``copia_transmissao(bimestre, valor_base)``: grava a cópia em ``…/transm/`` e devolve o caminho."""
+    from ops_format import caminhos, gravar_transmissao
+
+    def fazer(bimestre: int, valor_base: str = "1000000.00") -> Path:
+        d = declaracao_limpa(bimestre, valor_base)
+        pasta = tmp_path / "MS-SIOPS" / "MUNICIPAL" / str(EXERCICIO) / f"B{bimestre}"
+        ops = pasta / caminhos.nome_arquivo(d.ente, d.exercicio, d.bimestre)
+        return gravar_transmissao(d, ops)
+
+    return fazer
+
+
+# ---------------------------------------------------------------------------- servidor real
+
+
+def porta_livre() -> int:
+    """Uma porta TCP livre no loopback."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class ServidorTeste:
+    """O ``siops-servidor`` de verdade num processo, numa porta fixa (para poder reiniciar)."""
+
+    def __init__(self, dados: Path, hier: icp_teste.HierarquiaTeste, smtp_porta: int) -> None:
+        self.dados = dados
+        self.hier = hier
+        self.smtp_porta = smtp_porta
+        self.porta = porta_livre()
+        self.proc = None
+        self.log = dados / "servidor.log"
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.porta}"
+
+    def admin(self, *args: str) -> str:
+        import subprocess
+        import sys
+
+        r = subprocess.run(
+            [sys.executable, "-m", "servidor", "admin", "--dados", str(self.dados), *args],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert r.returncode == 0, r.stderr
+        return r.stdout
+
+    def iniciar(self) -> None:
+        import subprocess
+        import sys
+        import time
+
+        import requests
+
+        self._saida = open(self.log, "ab")
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "servidor",
+                "--dados",
+                str(self.dados),
+                "--porta",
+                str(self.porta),
+                "--raizes",
+                str(self.hier.raiz_pem),
+                "--intermediarios",
+                str(self.hier.intermediaria_pem),
+                "--smtp-host",
+                "127.0.0.1",
+                "--smtp-porta",
+                str(self.smtp_porta),
+                "--primeiro-exercicio",
+                str(EXERCICIO),
+            ],
+            stdout=self._saida,
+            stderr=subprocess.STDOUT,
+        )
+        limite = time.monotonic() + 60
+        while time.monotonic() < limite:
+            if self.proc.poll() is not None:
+                raise AssertionError(
+                    "o servidor terminou ao partir:\n" + self.log.read_text(errors="replace")
+                )
+            try:
+                if requests.get(self.url + "/saude", timeout=1).ok:
+                    return
+            except requests.RequestException:
+                time.sleep(0.1)
+        raise AssertionError("o servidor não respondeu em 60 s")
+
+    def parar(self) -> None:
+        if self.proc is not None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=20)
+            except Exception:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+            self.proc = None
+            self._saida.close()
+
+    def transmissoes(self, bimestre: int) -> list[tuple[str, str]]:
+        """(protocolo, situação) das transmissões do período no banco do servidor."""
+        import sqlite3
+
+        con = sqlite3.connect(
+            f"file:{self.dados / 'servidor.sqlite3'}?mode=ro", uri=True, timeout=10
+        )
+        try:
+            return list(
+                con.execute(
+                    "SELECT protocolo, situacao FROM transmissoes WHERE ente=? AND exercicio=? AND bimestre=?",
+                    (ENTE, EXERCICIO, bimestre),
+                )
+            )
+        finally:
+            con.close()
+
+
+def documento_cadastro(assinador, papel: str, nome: str, cpf: str, email: str) -> bytes:
+    """O ``Cadastro`` assinado (docs/api.md §3)."""
+    from lxml import etree
+
+    from transmissor import documentos, xmldsig
+
+    ns = documentos.NS
+    el = etree.Element(f"{{{ns}}}Cadastro", nsmap={None: ns})
+    for campo, valor in (
+        ("Ente", ENTE),
+        ("Papel", papel),
+        ("Nome", nome),
+        ("CPF", cpf),
+        ("Email", email),
+    ):
+        etree.SubElement(el, f"{{{ns}}}{campo}").text = valor
+    etree.SubElement(el, f"{{{ns}}}Momento").text = documentos.momento()
+    import secrets
+
+    etree.SubElement(el, f"{{{ns}}}Nonce").text = secrets.token_hex(16)
+    return xmldsig.assinar(etree.tostring(el, xml_declaration=True, encoding="UTF-8"), assinador)
+
+
+@dataclass
+class Ambiente:
+    """O servidor com a cadeia de cadastro pronta: chefe → secretário (gestor) → técnico."""
+
+    servidor: ServidorTeste
+    senha_tecnico: str
+    chefe: icp_teste.CertificadoEmitido
+    pasta_cliente: Path
+
+
+@pytest.fixture(scope="session")
+def ambiente(
+    tmp_path_factory: pytest.TempPathFactory,
+    hierarquia: icp_teste.HierarquiaTeste,
+    a1_gestor: A1,
+) -> Ambiente:
+    """O servidor real no loopback, com chefe, secretário e técnico cadastrados (senha por e-mail)."""
+    import re
+
+    import requests
+    from aiosmtpd.controller import Controller
+
+    from transmissor.assinador import AssinadorChave
+
+    mensagens: list[str] = []
+
+    class Caixa:
+        async def handle_DATA(self, _server, _session, envelope):
+            mensagens.append(envelope.content.decode("utf-8", "replace"))
+            return "250 OK"
+
+    smtp = Controller(Caixa(), hostname="127.0.0.1", port=porta_livre())
+    smtp.start()
+    dados = tmp_path_factory.mktemp("servidor")
+    srv = ServidorTeste(dados, hierarquia, smtp.port)
+    srv.admin("cadastrar-chefe", "--ente", ENTE, "--nome", "PREFEITO DE TESTE", "--cpf", CPF_CHEFE)
+    srv.iniciar()
+    chefe = icp_teste.emitir_ecpf(hierarquia, "PREFEITO DE TESTE", CPF_CHEFE)
+    assinador_chefe = AssinadorChave(chefe.chave, chefe.cert, chefe.cadeia)
+    gestor = a1_gestor.emitido
+    assinador_gestor = AssinadorChave(gestor.chave, gestor.cert, gestor.cadeia)
+    h = {"Content-Type": "application/xml"}
+    r = requests.post(
+        srv.url + "/api/v1/cadastros",
+        data=documento_cadastro(
+            assinador_chefe, "secretario", "GESTOR DE TESTE", CPF_GESTOR, "gestor@x.gov.br"
+        ),
+        headers=h,
+        timeout=60,
+    )
+    assert r.status_code == 201, r.text
+    r = requests.post(
+        srv.url + "/api/v1/cadastros",
+        data=documento_cadastro(
+            assinador_gestor, "tecnico", "TECNICA DE TESTE", CPF_TECNICO, "tecnica@x.gov.br"
+        ),
+        headers=h,
+        timeout=60,
+    )
+    assert r.status_code == 201, r.text
+    senhas = [m.group(1) for t in mensagens if (m := re.search(r"Senha: (\S+)", t))]
+    assert senhas, f"nenhum e-mail com a senha: {mensagens!r}"
+    amb = Ambiente(srv, senhas[-1], chefe, tmp_path_factory.mktemp("cliente"))
+    yield amb
+    srv.parar()
+    smtp.stop()
+
+
+@pytest.fixture
+def dados_cliente(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Uma pasta de dados do transmissor só deste teste (SIOPS_TRANSMISSOR_DADOS)."""
+    pasta = tmp_path / "dados-transmissor"
+    monkeypatch.setenv("SIOPS_TRANSMISSOR_DADOS", str(pasta))
+    return pasta
+
+
+# ---------------------------------------------------------------------------- proxy com falhas
+
+
+class ProxyFalho:
+    """Um proxy TCP no loopback que estraga as primeiras ``n`` conexões e repassa as demais.
+
+    ``modo``: "cortar_pedido" (lê parte do pedido e derruba a conexão com RST, nada chega ao
+    servidor); "cortar_resposta" (o pedido chega inteiro ao servidor, que o processa, mas a
+    resposta é trocada por um RST); "503" (responde 503 com Retry-After: 0 sem repassar).
+    """
+
+    def __init__(self, destino_porta: int, modo: str, n: int = 1) -> None:
+        import socket
+        import threading
+
+        self.destino = ("127.0.0.1", destino_porta)
+        self.modo = modo
+        self.restantes = n
+        self.conexoes = 0
+        self.estragadas = 0
+        self._trava = threading.Lock()
+        self._sock = socket.socket()
+        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._sock.bind(("127.0.0.1", 0))
+        self._sock.listen(32)
+        self.porta = self._sock.getsockname()[1]
+        self._parar = False
+        self._thread = threading.Thread(target=self._aceitar, daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.porta}"
+
+    def fechar(self) -> None:
+        self._parar = True
+        self._sock.close()
+
+    def _aceitar(self) -> None:
+        import threading
+
+        while not self._parar:
+            try:
+                cli, _ = self._sock.accept()
+            except OSError:
+                return
+            with self._trava:
+                self.conexoes += 1
+                estragar = self.restantes > 0
+                if estragar:
+                    self.restantes -= 1
+                    self.estragadas += 1
+            threading.Thread(target=self._atender, args=(cli, estragar), daemon=True).start()
+
+    @staticmethod
+    def _rst(s) -> None:
+        import socket
+        import struct
+
+        try:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        finally:
+            s.close()
+
+    @staticmethod
+    def _ler_pedido(cli) -> bytes:
+        dados = b""
+        while b"\r\n\r\n" not in dados:
+            parte = cli.recv(65536)
+            if not parte:
+                return dados
+            dados += parte
+        cab, _, corpo = dados.partition(b"\r\n\r\n")
+        tam = 0
+        for linha in cab.split(b"\r\n"):
+            if linha.lower().startswith(b"content-length:"):
+                tam = int(linha.split(b":", 1)[1])
+        while len(corpo) < tam:
+            parte = cli.recv(65536)
+            if not parte:
+                break
+            corpo += parte
+        return cab + b"\r\n\r\n" + corpo
+
+    def _atender(self, cli, estragar: bool) -> None:
+        import select
+        import socket
+
+        if estragar and self.modo == "cortar_pedido":
+            cli.recv(2048)
+            self._rst(cli)
+            return
+        if estragar and self.modo == "503":
+            self._ler_pedido(cli)
+            cli.sendall(
+                b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 0\r\nContent-Type: application/json\r\n"
+                b"Connection: close\r\nContent-Length: 2\r\n\r\n{}"
+            )
+            cli.close()
+            return
+        srv = socket.create_connection(self.destino, timeout=30)
+        try:
+            if estragar and self.modo == "cortar_resposta":
+                srv.sendall(self._ler_pedido(cli))
+                srv.recv(1)  # o servidor já respondeu: processou o pedido
+                self._rst(cli)
+                return
+            pares = {cli: srv, srv: cli}
+            while True:
+                prontos, _, _ = select.select(list(pares), [], [], 60)
+                if not prontos:
+                    return
+                for s in prontos:
+                    dados = s.recv(65536)
+                    if not dados:
+                        return
+                    pares[s].sendall(dados)
+        except OSError:
+            return
+        finally:
+            srv.close()
+            try:
+                cli.close()
+            except OSError:
+                pass
+
+
+@pytest.fixture
+def proxy_falho(ambiente):
+    """``proxy_falho(modo, n)``: um ``ProxyFalho`` diante do servidor real (fechado ao fim)."""
+    criados: list[ProxyFalho] = []
+
+    def fazer(modo: str, n: int = 1) -> ProxyFalho:
+        p = ProxyFalho(ambiente.servidor.porta, modo, n)
+        criados.append(p)
+        return p
+
+    yield fazer
+    for p in criados:
+        p.fechar()
