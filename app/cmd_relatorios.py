@@ -54,6 +54,29 @@ def registrar(sub: argparse._SubParsersAction) -> None:
     )
     p.set_defaults(func=cmd_criticas)
 
+    from relatorios.consultas import TIPOS
+
+    p = sub.add_parser(
+        "relatorio",
+        help="gera um dos relatórios do SIOPS (indicadores, fonte e restos a pagar, consórcios, "
+        "blocos, LC 141) em PDF",
+        description="Gera, a partir da declaração, um dos relatórios do SIOPS: indicadores "
+        "(indicadores), despesa por fonte e restos a pagar (fonte-rp), despesas com consórcios "
+        "públicos (consorcios), execução financeira por bloco (blocos) ou o relatório da "
+        "LC nº 141/2012 (lc141).",
+    )
+    p.add_argument("arquivo", type=Path, help="a declaração (.OPS)")
+    p.add_argument("--tipo", required=True, choices=tuple(TIPOS), help="qual relatório")
+    p.add_argument(
+        "-o", "--saida", type=Path, help="o PDF a gravar (padrão: ao lado do arquivo, _<TIPO>.pdf)"
+    )
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="mostra na tela (stdout) cada valor do relatório, em JSON",
+    )
+    p.set_defaults(func=cmd_relatorio)
+
 
 def abrir(caminho: Path) -> Declaracao:
     """Read a declaration, or raise ``ErroUsuario`` (exit 2) with the reader's message."""
@@ -155,7 +178,7 @@ def _verificar(d: Declaracao) -> tuple[list, dict[int, str] | None]:
 
 
 def cmd_criticas(args: argparse.Namespace) -> int:
-    from relatorios.pdf_criticas import pdf_criticas
+    from relatorios.relatorio_criticas import pdf_criticas
     from relatorios.pdf_rreo import gravar
 
     d = abrir(args.arquivo)
@@ -172,4 +195,24 @@ def cmd_criticas(args: argparse.Namespace) -> int:
         f"{len(achados) - imp} aviso(s).",
         file=sys.stderr,
     )
+    return 0
+
+
+def cmd_relatorio(args: argparse.Namespace) -> int:
+    from relatorios.consultas import relatorio
+    from relatorios.pdf_consultas import pdf_relatorio
+    from relatorios.pdf_rreo import gravar
+
+    d = abrir(args.arquivo)
+    rel = relatorio(d, args.tipo)
+    dados = pdf_relatorio(rel)
+    sufixo = args.tipo.upper().replace("-", "_")
+    destino: Path = args.saida or _saida_padrao(args.arquivo, sufixo)
+    try:
+        gravar(dados, destino)
+    except OSError as exc:
+        raise _gravar_erro(destino, exc) from None
+    if args.json:
+        print(json.dumps(rel.para_dict(), ensure_ascii=False, indent=2))
+    print(f"Relatório ({rel.titulo_curto}) gravado em {destino}.", file=sys.stderr)
     return 0

@@ -1,6 +1,7 @@
 """The RREO Anexo 12 render (issue 5's benchmark): the full demonstrativo of a fully filled
 municipal declaration (data view + PDF with header, notes, chart and page numbers), beside a
 bare reportlab table of the same number of rows and columns, as a ratio. Target: ≤ 5×.
+And issue 13's: the five other SIOPS reports together beside the Anexo 12 alone. Target: ≤ 3×.
 
 The baseline is what reportlab alone costs for that much table: one ``Table`` of plain strings
 (``1.234.567,89`` in every value cell) with a grid, built into an A4-landscape document.
@@ -16,7 +17,7 @@ from reportlab.platypus import SimpleDocTemplate, Table, TableStyle
 from bench.medir import linha, mediana
 from forms.entes import ente
 from forms.gerador import declaracao_cheia
-from relatorios import demonstrativo, pdf_criticas, renderizar_rreo
+from relatorios import TIPOS, demonstrativo, pdf_criticas, renderizar_relatorio, renderizar_rreo
 
 
 def tabela_simples(n_linhas: int, n_colunas: int) -> bytes:
@@ -40,6 +41,12 @@ def main(rapido: bool = False) -> list[dict]:
     simples = mediana(lambda: tabela_simples(n_linhas, n_colunas), rep)
     vista = mediana(lambda: demonstrativo(d).para_dict(), rep)
     criticas = mediana(lambda: pdf_criticas(d, []), rep)
+
+    def cinco() -> None:
+        for tipo in TIPOS:
+            renderizar_relatorio(d, tipo)
+
+    outros = mediana(cinco, rep)
     return [
         linha(
             f"relatórios: RREO Anexo 12 completo ({n_linhas} linhas) × tabela simples",
@@ -51,6 +58,14 @@ def main(rapido: bool = False) -> list[dict]:
         ),
         linha("relatórios: vista de dados do Anexo 12 (JSON)", vista * 1000, "ms", meta="—"),
         linha("relatórios: relatório de críticas (vazio)", criticas * 1000, "ms", meta="—"),
+        linha(
+            "relatórios: os cinco relatórios do SIOPS × Anexo 12",
+            outros * 1000,
+            "ms",
+            baseline=completo * 1000,
+            meta="≤ 3×",
+            cumpre=outros <= 3 * completo,
+        ),
     ]
 
 

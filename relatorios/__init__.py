@@ -1,4 +1,5 @@
-"""The reports: the RREO Anexo 12 (data view and PDF) and the críticas report, with no Qt.
+"""The reports, with no Qt: the RREO Anexo 12 (data view and PDF), the críticas report and the
+other SIOPS reports (indicadores, fonte e restos a pagar, consórcios, blocos, LC 141).
 
 The client's preview and the server's homologated demonstrativo are the same code over the same
 ``Declaracao`` (ARCHITECTURE, data flow step 7):
@@ -6,19 +7,38 @@ The client's preview and the server's homologated demonstrativo are the same cod
 * ``demonstrativo(d)`` — the Anexo 12 as data (blocks, rows, printed cells), ``.para_dict()``
   for JSON;
 * ``renderizar_rreo(d, destino, homologado=False, homologacao=None, historico=None)`` — the PDF;
-* ``renderizar_criticas(d, achados, destino, grupos=None)`` — the críticas report PDF.
+* ``renderizar_criticas(d, achados, destino, grupos=None)`` — the críticas report PDF;
+* ``relatorio(d, tipo)`` / ``renderizar_relatorio(d, tipo, destino)`` — the other reports
+  (``TIPOS``).
+
+Names are imported on first use, so ``import relatorios`` (the CLI's parser) does not load
+reportlab.
 """
 
-from relatorios.anexo12 import Demonstrativo, demonstrativo
-from relatorios.pdf_criticas import pdf_criticas, renderizar_criticas
-from relatorios.pdf_rreo import Homologacao, pdf_demonstrativo, renderizar_rreo
+from __future__ import annotations
 
-__all__ = [
-    "Demonstrativo",
-    "Homologacao",
-    "demonstrativo",
-    "pdf_criticas",
-    "pdf_demonstrativo",
-    "renderizar_criticas",
-    "renderizar_rreo",
-]
+import importlib
+from typing import Any
+
+_ONDE = {
+    "Demonstrativo": "relatorios.anexo12",
+    "demonstrativo": "relatorios.anexo12",
+    "pdf_criticas": "relatorios.relatorio_criticas",
+    "renderizar_criticas": "relatorios.relatorio_criticas",
+    "Homologacao": "relatorios.pdf_rreo",
+    "pdf_demonstrativo": "relatorios.pdf_rreo",
+    "renderizar_rreo": "relatorios.pdf_rreo",
+    "Relatorio": "relatorios.consultas",
+    "TIPOS": "relatorios.consultas",
+    "relatorio": "relatorios.consultas",
+    "pdf_relatorio": "relatorios.pdf_consultas",
+    "renderizar_relatorio": "relatorios.pdf_consultas",
+}
+
+__all__ = sorted(_ONDE)
+
+
+def __getattr__(nome: str) -> Any:
+    if nome not in _ONDE:
+        raise AttributeError(f"module 'relatorios' has no attribute '{nome}'")
+    return getattr(importlib.import_module(_ONDE[nome]), nome)

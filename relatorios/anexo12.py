@@ -88,19 +88,26 @@ class ColunaView:
     id: str  # the catalog column id, or "pct_<numerador>"
     grupo: str  # the spanning header ("DESPESAS EMPENHADAS"), or "" for a single header
     titulo: str  # the header under the group, or the whole header
-    tipo: str  # "valor" or "percentual"
+    tipo: str  # "valor", "percentual" or "texto" (left-aligned, wraps)
     numerador: str | None = None  # percent columns: (numerador / denominador) × 100
     denominador: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Celula:
-    """One printed cell: its text, the value behind it and, for catalog cells, the key."""
+    """One printed cell: its text, the value behind it and, for catalog cells, the key.
+
+    A cell computed by the report rather than by the core (a percent column, an indicator)
+    has no ``chave``; ``num`` and ``den`` then name the core cells whose sums it divides
+    (``valor = percentual(Σ num, Σ den)``), so a test can recompute it from the core.
+    """
 
     coluna: str
     texto: str
     valor: Decimal | None = None
     chave: Chave | None = None
+    num: tuple[Chave, ...] = ()
+    den: tuple[Chave, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +137,13 @@ class Bloco:
     titulo: str
     colunas: tuple[ColunaView, ...]
     linhas: tuple[LinhaView, ...]
+
+    def coluna_tipo(self, coluna: str) -> str:
+        """The type of a printed column ("valor", "percentual" or "texto")."""
+        for c in self.colunas:
+            if c.id == coluna:
+                return c.tipo
+        raise KeyError(coluna)
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +223,8 @@ class Demonstrativo:
                                     "texto": c.texto,
                                     "valor": None if c.valor is None else str(c.valor),
                                     **({"chave": list(c.chave)} if c.chave else {}),
+                                    **({"num": [list(k) for k in c.num]} if c.num else {}),
+                                    **({"den": [list(k) for k in c.den]} if c.den else {}),
                                 }
                                 for c in linha.celulas
                             },
@@ -242,15 +258,20 @@ def _cabecalho_coluna(titulo: str, rotulo: str) -> tuple[str, str]:
     return "", titulo.upper() + sufixo
 
 
-def colunas_do_bloco(t: Tabela) -> tuple[ColunaView, ...]:
-    """The printed columns of a table: its own plus the model's percent columns."""
+def colunas_do_bloco(
+    t: Tabela, so: tuple[str, ...] | None = None, percentuais: bool = True
+) -> tuple[ColunaView, ...]:
+    """The printed columns of a table: its own (or only those in ``so``) plus the model's
+    percent columns (unless ``percentuais`` is false)."""
     ids = {c.id for c in t.colunas}
     out: list[ColunaView] = []
     for c in t.colunas:
+        if so is not None and c.id not in so:
+            continue
         grupo, titulo = _cabecalho_coluna(c.titulo, c.rotulo)
         out.append(ColunaView(c.id, grupo, titulo, "valor"))
         den = PERCENTUAIS.get(c.id)
-        if den in ids:
+        if percentuais and den in ids:
             num_r = c.rotulo.strip("()") or c.id
             den_r = t.coluna(den).rotulo.strip("()") or den
             out.append(
@@ -343,10 +364,11 @@ def _celulas(
             if na:
                 out.append(Celula(cv.id, NA))
                 continue
-            p = percentual(
-                d.valor((t.id, linha.id, cv.numerador)), d.valor((t.id, linha.id, cv.denominador))
-            )
-            out.append(Celula(cv.id, arredondar_percentual(p) if p is not None else "0,00", p))
+            kn: Chave = (t.id, linha.id, cv.numerador)
+            kd: Chave = (t.id, linha.id, cv.denominador)
+            p = percentual(d.valor(kn), d.valor(kd))
+            texto = arredondar_percentual(p) if p is not None else "0,00"
+            out.append(Celula(cv.id, texto, p, None, (kn,), (kd,)))
             continue
         chave: Chave = (t.id, linha.id, cv.id)
         if cv.id not in proprias or (so_em is not None and cv.id not in so_em):
@@ -360,10 +382,16 @@ def _celulas(
     return out
 
 
-def bloco(d: Declaracao, t: Tabela) -> Bloco:
-    """One block of the demonstrativo."""
+def bloco(
+    d: Declaracao,
+    t: Tabela,
+    so: tuple[str, ...] | None = None,
+    percentuais: bool = True,
+    titulo: str | None = None,
+) -> Bloco:
+    """One block of the demonstrativo (other reports reuse it with a subset of the columns)."""
     cat = d.catalogo
-    colunas = colunas_do_bloco(t)
+    colunas = colunas_do_bloco(t, so, percentuais)
     linhas = []
     for linha in t.linhas:
         numeral = cat.numerais.get((t.id, linha.id))
@@ -378,7 +406,7 @@ def bloco(d: Declaracao, t: Tabela) -> Bloco:
                 celulas=tuple(_celulas(d, t, linha, colunas)),
             )
         )
-    return Bloco(t.id, t.titulo.upper(), colunas, tuple(linhas))
+    return Bloco(t.id, titulo or t.titulo.upper(), colunas, tuple(linhas))
 
 
 def resumo(d: Declaracao) -> Resumo:

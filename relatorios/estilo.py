@@ -10,6 +10,7 @@ embedded (subset) in the PDF, so the file prints the same everywhere.
 from __future__ import annotations
 
 import functools
+import io
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import registerFontFamily
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as _canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 PAGINA = landscape(A4)
 MARGEM_X = 28.0
@@ -232,6 +234,38 @@ def imagem_marca() -> tuple[ImageReader, tuple[float, float]]:
     )
     escala = TAMANHO_MARCA / px
     return ImageReader(img), (img.width * escala, img.height * escala)
+
+
+def construir_pdf(story: list[Flowable], deco: Decoracao, titulo: str, assunto: str = "") -> bytes:
+    """Build the flowables into A4-landscape PDF bytes with the page decoration."""
+    from relatorios.versao import versao_programa
+
+    buf = io.BytesIO()
+    doc = BaseDocTemplate(
+        buf,
+        pagesize=PAGINA,
+        leftMargin=MARGEM_X,
+        rightMargin=MARGEM_X,
+        topMargin=MARGEM_TOPO,
+        bottomMargin=MARGEM_BASE,
+        title=titulo,
+        author=f"siops-desktop {versao_programa()}",
+        subject=assunto,
+        creator="siops-desktop",
+    )
+    frame = Frame(
+        MARGEM_X,
+        MARGEM_BASE,
+        LARGURA_UTIL,
+        PAGINA[1] - MARGEM_TOPO - MARGEM_BASE,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+    )
+    doc.addPageTemplates([PageTemplate("pagina", [frame])])
+    doc.build(story, canvasmaker=fabrica_canvas(deco))
+    return buf.getvalue()
 
 
 def escapar(texto: str) -> str:

@@ -16,7 +16,6 @@ every printed word against its column box.
 
 from __future__ import annotations
 
-import io
 import os
 import tempfile
 from collections.abc import Iterable
@@ -26,11 +25,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from reportlab.platypus import (
-    BaseDocTemplate,
     Flowable,
-    Frame,
     KeepTogether,
-    PageTemplate,
     Paragraph,
     Spacer,
     Table,
@@ -52,19 +48,16 @@ from relatorios.estilo import (
     COR_DESTAQUE,
     COR_GRADE,
     LARGURA_UTIL,
-    MARGEM_BASE,
-    MARGEM_TOPO,
-    MARGEM_X,
-    PAGINA,
     Decoracao,
     caber,
+    construir_pdf,
     escapar,
     estilos,
-    fabrica_canvas,
     fontes,
     largura_texto,
 )
 from relatorios.grafico import grafico_percentual
+from relatorios.versao import versao_programa
 
 TAMANHO = 7.0  # body font size of the tables
 LARGURA_VALOR = 84.0  # fits 999.999.999.999.999,99 in DejaVu Sans Condensed 7 pt
@@ -83,16 +76,6 @@ class Homologacao:
     cargo: str = "Gestor do SUS"
 
 
-def versao_programa() -> str:
-    """The installed version of siops-desktop (the source line prints it)."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("siops-desktop")
-    except PackageNotFoundError:  # pragma: no cover - running from a source tree
-        return "0+fonte"
-
-
 # --- the grid ---------------------------------------------------------------------------------
 
 
@@ -101,14 +84,21 @@ def grade(bloco: Bloco, largura: float = LARGURA_UTIL) -> list[float]:
 
     Value columns are as wide as a 15-digit amount needs when there is room; the label column
     takes the rest but never less than ``ROTULO_MINIMO`` (then the value columns narrow and
-    their widest values shrink to fit).
+    their widest values shrink to fit). Text columns (observations) share what is left with
+    the label column, half each.
     """
     n_pct = sum(1 for c in bloco.colunas if c.tipo == "percentual")
-    n_val = len(bloco.colunas) - n_pct
+    n_txt = sum(1 for c in bloco.colunas if c.tipo == "texto")
+    n_val = len(bloco.colunas) - n_pct - n_txt
+    minimo = ROTULO_MINIMO * (1 + n_txt)
     valor = LARGURA_VALOR
-    if largura - n_val * valor - n_pct * LARGURA_PCT < ROTULO_MINIMO and n_val:
-        valor = (largura - ROTULO_MINIMO - n_pct * LARGURA_PCT) / n_val
-    larguras = [valor if c.tipo == "valor" else LARGURA_PCT for c in bloco.colunas]
+    if largura - n_val * valor - n_pct * LARGURA_PCT < minimo and n_val:
+        valor = (largura - minimo - n_pct * LARGURA_PCT) / n_val
+    resto = largura - n_val * valor - n_pct * LARGURA_PCT
+    texto = resto / 3 / n_txt if n_txt else 0.0  # the label keeps two thirds
+    larguras = [
+        {"percentual": LARGURA_PCT, "texto": texto}.get(c.tipo, valor) for c in bloco.colunas
+    ]
     return [largura - sum(larguras), *larguras]
 
 
@@ -196,6 +186,9 @@ def tabela_bloco(bloco: Bloco, largura: float = LARGURA_UTIL) -> Table:
         celulas: list[object] = [rotulo]
         for x, cel in enumerate(linha.celulas, start=1):
             texto = cel.texto
+            if bloco.colunas[x - 1].tipo == "texto":
+                celulas.append(Paragraph(escapar(texto), est["celula"]) if texto else "")
+                continue
             if texto:
                 livre = larguras[x] - 2 * PAD_H
                 tam = caber(texto, fonte, TAMANHO, livre)
@@ -207,6 +200,9 @@ def tabela_bloco(bloco: Bloco, largura: float = LARGURA_UTIL) -> Table:
                     comandos.append(("LEADING", (x, r), (x, r), tam + 0.6))
             celulas.append(texto)
         dados.append(celulas)
+    for x, c in enumerate(bloco.colunas, start=1):
+        if c.tipo == "texto":
+            comandos.append(("ALIGN", (x, n_cab), (x, -1), "LEFT"))
     t = Table(dados, colWidths=larguras, repeatRows=n_cab, hAlign="LEFT")
     t.setStyle(TableStyle(comandos))
     return t
@@ -333,43 +329,23 @@ def pdf_demonstrativo(
 ) -> bytes:
     """The PDF bytes of a demonstrativo view (see the module docstring)."""
     emitido_em = emitido_em or datetime.now()
-    buf = io.BytesIO()
     deco = Decoracao(
         cabecalho_corrido=f"{dem.ente} — {ANEXO} — {dem.periodo} (continuação)",
         rodape=f"{dem.ente} — RREO Anexo XII — {dem.periodo} — emitido em {carimbo(emitido_em)}",
         previa=not homologado,
     )
-    doc = BaseDocTemplate(
-        buf,
-        pagesize=PAGINA,
-        leftMargin=MARGEM_X,
-        rightMargin=MARGEM_X,
-        topMargin=MARGEM_TOPO,
-        bottomMargin=MARGEM_BASE,
-        title=f"RREO Anexo XII — {dem.ente} — {dem.periodo}",
-        author=f"siops-desktop {versao_programa()}",
-        subject="Demonstrativo das receitas e despesas com ações e serviços públicos de saúde",
-        creator="siops-desktop",
-    )
-    frame = Frame(
-        MARGEM_X,
-        MARGEM_BASE,
-        LARGURA_UTIL,
-        PAGINA[1] - MARGEM_TOPO - MARGEM_BASE,
-        leftPadding=0,
-        rightPadding=0,
-        topPadding=0,
-        bottomPadding=0,
-    )
-    doc.addPageTemplates([PageTemplate("pagina", [frame])])
     story: list[Flowable] = _cabecalho_documento(dem)
     for b in dem.blocos:
         story.append(Spacer(1, 6))
         story.append(tabela_bloco(b))
     story += _fechamento(dem, emitido_em, homologado, homologacao)
     story += _secao_grafico(dem, historico)
-    doc.build(story, canvasmaker=fabrica_canvas(deco))
-    return buf.getvalue()
+    return construir_pdf(
+        story,
+        deco,
+        f"RREO Anexo XII — {dem.ente} — {dem.periodo}",
+        "Demonstrativo das receitas e despesas com ações e serviços públicos de saúde",
+    )
 
 
 def gravar(dados: bytes, destino: Path) -> Path:

@@ -162,3 +162,52 @@ def declaracao_com(ente_codigo: str, bimestre: int, valores: dict) -> object:
 @pytest.fixture(scope="session")
 def nova_declaracao() -> Callable[[str, int, dict], object]:
     return declaracao_com
+
+
+def valores_em_ordem(texto: str, blocos) -> int:
+    """Each row's printed values appear on one line of ``pdftotext -layout``, in column order,
+    rows in order; returns how many rows were found (rows with no value are skipped)."""
+    pos = 0
+    linhas = 0
+    for b in blocos:
+        for linha in b.linhas:
+            textos = [
+                c.texto for c in linha.celulas if c.texto and b.coluna_tipo(c.coluna) != "texto"
+            ]
+            if not textos:
+                continue
+            padrao = re.compile(
+                r"(?<![\d.,])" + r"[ \t]+".join(map(re.escape, textos)) + r"(?![\d,])"
+            )
+            m = padrao.search(texto, pos)
+            assert m, f"{b.tabela}/{linha.linha}: {textos} não encontrados em ordem no PDF"
+            pos = m.end()
+            linhas += 1
+    return linhas
+
+
+@pytest.fixture(scope="session")
+def em_ordem() -> Callable[[str, object], int]:
+    return valores_em_ordem
+
+
+def _em_ordem(palavras: list[str], procuradas: list[str], folga: int = 30) -> bool:
+    """Whether ``procuradas`` occur in ``palavras`` in order, each within ``folga`` words of
+    the previous one (text of table cells that wrap shares its lines with other cells)."""
+    for inicio, p in enumerate(palavras):
+        if p != procuradas[0]:
+            continue
+        i = inicio
+        for q in procuradas[1:]:
+            janela = palavras[i + 1 : i + 1 + folga]
+            if q not in janela:
+                break
+            i = i + 1 + janela.index(q)
+        else:
+            return True
+    return False
+
+
+@pytest.fixture(scope="session")
+def palavras_em_ordem() -> Callable[[list[str], list[str]], bool]:
+    return _em_ordem

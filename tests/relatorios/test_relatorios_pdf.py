@@ -15,43 +15,10 @@ EMITIDO = datetime(2025, 3, 20, 14, 35)
 ENTES = ("M355030", "E35", "E53")
 
 
-def _valores_em_ordem(texto: str, dem) -> int:
-    """Each row's printed values appear on one line, in column order, rows in order."""
-    pos = 0
-    linhas = 0
-    for b in dem.blocos:
-        for linha in b.linhas:
-            textos = [c.texto for c in linha.celulas if c.texto]
-            if not textos:
-                continue
-            padrao = re.compile(
-                r"(?<![\d.,])" + r"[ \t]+".join(map(re.escape, textos)) + r"(?![\d,])"
-            )
-            m = padrao.search(texto, pos)
-            assert m, f"{b.tabela}/{linha.linha}: {textos} não encontrados em ordem no PDF"
-            pos = m.end()
-            linhas += 1
-    return linhas
-
-
-def _em_ordem(palavras: list[str], procuradas: list[str], folga: int = 30) -> bool:
-    """Whether ``procuradas`` occur in ``palavras`` in order, each within ``folga`` words."""
-    for inicio, p in enumerate(palavras):
-        if p != procuradas[0]:
-            continue
-        i = inicio
-        for q in procuradas[1:]:
-            janela = palavras[i + 1 : i + 1 + folga]
-            if q not in janela:
-                break
-            i = i + 1 + janela.index(q)
-        else:
-            return True
-    return False
-
-
 @pytest.mark.parametrize("codigo", ENTES)
-def test_texto_tem_cada_rotulo_do_catalogo(pdfs, cheias, texto_pdf, norm, codigo):
+def test_texto_tem_cada_rotulo_do_catalogo(
+    pdfs, cheias, texto_pdf, norm, palavras_em_ordem, codigo
+):
     d = cheias[(codigo, 2)]
     texto = norm(re.sub(r"(?<!\S)-?[\d.]+,\d\d(?!\S)|N/A", " ", texto_pdf(pdfs[(codigo, 2)])))
     cat = d.catalogo
@@ -65,18 +32,18 @@ def test_texto_tem_cada_rotulo_do_catalogo(pdfs, cheias, texto_pdf, norm, codigo
     # lines with the column headers, so their words are looked for in order, close together
     palavras = texto.split()
     for b in demonstrativo(d).blocos:
-        assert _em_ordem(palavras, b.titulo.split()), b.titulo
+        assert palavras_em_ordem(palavras, b.titulo.split()), b.titulo
         for linha in b.linhas:
             assert norm(linha.rotulo) in texto, linha.rotulo
 
 
 @pytest.mark.parametrize("codigo", ENTES)
 @pytest.mark.parametrize("bimestre", [2, 6])
-def test_cada_valor_impresso_ao_centavo(pdfs, cheias, texto_pdf, codigo, bimestre):
+def test_cada_valor_impresso_ao_centavo(pdfs, cheias, texto_pdf, em_ordem, codigo, bimestre):
     d = cheias[(codigo, bimestre)]
     dem = demonstrativo(d)
     texto = texto_pdf(pdfs[(codigo, bimestre)])
-    assert _valores_em_ordem(texto, dem) == dem.linhas - sum(
+    assert em_ordem(texto, dem.blocos) == dem.linhas - sum(
         1 for b in dem.blocos for x in b.linhas if not any(c.texto for c in x.celulas)
     )
     if bimestre == 2:
@@ -134,13 +101,13 @@ def test_marca_de_previa_visivel_e_ausente_no_homologado(cheias, png_pdf, texto_
     assert "Prévia gerada" not in n
 
 
-def test_declaracao_vazia_renderiza_zeros(nova_declaracao, texto_pdf):
+def test_declaracao_vazia_renderiza_zeros(nova_declaracao, texto_pdf, em_ordem):
     d = nova_declaracao("M355030", 1, {})
     dados = renderizar_rreo(d, emitido_em=EMITIDO)
     assert dados.startswith(b"%PDF")
     texto = texto_pdf(dados)
     dem = demonstrativo(d)
-    assert _valores_em_ordem(texto, dem) > 100
+    assert em_ordem(texto, dem.blocos) > 100
     assert "Janeiro e Fevereiro de 2025" in texto
 
 

@@ -9,16 +9,12 @@ the core packages only read ``forms`` (ARCHITECTURE). The group names come the s
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
 from reportlab.platypus import (
-    BaseDocTemplate,
     Flowable,
-    Frame,
-    PageTemplate,
     Paragraph,
     Spacer,
     Table,
@@ -32,17 +28,14 @@ from relatorios.estilo import (
     COR_CABECALHO,
     COR_GRADE,
     LARGURA_UTIL,
-    MARGEM_BASE,
-    MARGEM_TOPO,
-    MARGEM_X,
-    PAGINA,
     Decoracao,
+    construir_pdf,
     escapar,
     estilos,
-    fabrica_canvas,
     fontes,
 )
-from relatorios.pdf_rreo import gravar, versao_programa
+from relatorios.pdf_rreo import gravar
+from relatorios.versao import versao_programa
 
 SEVERIDADE_TEXTO = {"impeditiva": "Impeditiva", "aviso": "Aviso"}
 SEPARADOR = " › "
@@ -198,36 +191,12 @@ def pdf_criticas(
         )
     )
 
-    buf = io.BytesIO()
-    doc = BaseDocTemplate(
-        buf,
-        pagesize=PAGINA,
-        leftMargin=MARGEM_X,
-        rightMargin=MARGEM_X,
-        topMargin=MARGEM_TOPO,
-        bottomMargin=MARGEM_BASE,
-        title=f"Críticas — {d.ente.descricao} — {per}",
-        author=f"siops-desktop {versao_programa()}",
-        creator="siops-desktop",
-    )
-    frame = Frame(
-        MARGEM_X,
-        MARGEM_BASE,
-        LARGURA_UTIL,
-        PAGINA[1] - MARGEM_TOPO - MARGEM_BASE,
-        leftPadding=0,
-        rightPadding=0,
-        topPadding=0,
-        bottomPadding=0,
-    )
-    doc.addPageTemplates([PageTemplate("pagina", [frame])])
     deco = Decoracao(
         cabecalho_corrido=f"{d.ente.descricao} — Relatório de críticas — {per} (continuação)",
         rodape=f"{d.ente.descricao} — críticas — {per} — emitido em {carimbo(emitido_em)}",
         previa=False,
     )
-    doc.build(story, canvasmaker=fabrica_canvas(deco))
-    return buf.getvalue()
+    return construir_pdf(story, deco, f"Críticas — {d.ente.descricao} — {per}")
 
 
 def renderizar_criticas(
