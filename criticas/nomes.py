@@ -59,8 +59,8 @@ def titulo_legivel(titulo: str) -> str:
 
 
 def titulo_tabela(tabela: Tabela) -> str:
-    """The table's title without its explanatory tail ("… (ASPS) — por subfunção …")."""
-    return tabela.titulo.split(" — ")[0]
+    """The table's short title from the catalog ("Despesas com ASPS")."""
+    return tabela.titulo_curto or tabela.titulo.split(" — ")[0]
 
 
 _CAMINHOS: dict[tuple[str, int, str], tuple[Catalogo, dict[tuple[str, str], str]]] = {}

@@ -106,6 +106,7 @@ class Linha:
     somente_6o: bool = False  # editable only in the 6º bimestre; "N/A" before
     incerto: str = ""
     negativo_permitido: bool = False
+    deduz: tuple[str, Decimal] | None = None  # (receita row, constitutional share %) deducted
 
     def natureza(self, exercicio: int) -> str | None:
         """The natureza de receita code valid in the exercício, if the row has one."""
@@ -138,6 +139,7 @@ class Tabela:
     linhas: tuple[Linha, ...]
     anexo12: bool = False
     ajuda: str = ""
+    titulo_curto: str = ""  # for messages and navigation ("Despesas com ASPS")
 
     def coluna(self, cid: str) -> Coluna:
         return _indice_colunas(self)[cid]

@@ -18,7 +18,6 @@ from forms.formulas import Chave
 ENTE = "M353170"  # Monteiro Lobato/SP
 EXERCICIO = 2026
 BIMESTRE = 5
-MESES = Decimal(10)  # cumulative months up to the 5º bimestre
 
 # Annual forecast (previsão atualizada) of the base revenues, in reais.
 RECEITAS_BASE = {
@@ -109,18 +108,32 @@ def _r(v: Decimal) -> Decimal:
     return v.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def _ate_bimestre(anual: int, ajuste: str = "1") -> Decimal:
-    return _r(Decimal(anual) * MESES / 12 * Decimal(ajuste))
+def valores(d: Declaracao) -> dict[Chave, Decimal]:
+    """Every typed value of the receita and despesa tables of the demo declaration.
 
+    Any esfera works: the base rows the município's table does not name (the states' ICMS,
+    FPE …) get an amount by position, and a deduction is its constitutional share
+    (``Linha.deduz``) of the revenue it deducts.
+    """
+    meses = Decimal(2 * d.bimestre)
 
-def valores() -> dict[Chave, Decimal]:
-    """Every typed value of the demo declaration."""
+    def _ate_bimestre(anual: int, ajuste: str = "1") -> Decimal:
+        return _r(Decimal(anual) * meses / 12 * Decimal(ajuste))
+
     v: dict[Chave, Decimal] = {}
-    for i, (linha, anual) in enumerate(RECEITAS_BASE.items()):
-        t = "receitas_base"
-        v[(t, linha, "previsao_inicial")] = Decimal(anual)
-        v[(t, linha, "previsao_atualizada")] = _r(Decimal(anual) * Decimal("1.02"))
-        v[(t, linha, "realizada")] = _ate_bimestre(anual, ("0.97", "1.03", "1.01")[i % 3])
+    t = "receitas_base"
+    tabela = d.catalogo.tabela(t)
+    folhas = [x for x in tabela.linhas if x.regra is None]
+    anuais = list(RECEITAS_BASE.values())
+    for i, linha in enumerate(x for x in folhas if x.deduz is None):
+        anual = RECEITAS_BASE.get(linha.id, anuais[i % len(anuais)])
+        v[(t, linha.id, "previsao_inicial")] = Decimal(anual)
+        v[(t, linha.id, "previsao_atualizada")] = _r(Decimal(anual) * Decimal("1.02"))
+        v[(t, linha.id, "realizada")] = _ate_bimestre(anual, ("0.97", "1.03", "1.01")[i % 3])
+    for linha in (x for x in folhas if x.deduz is not None):
+        receita, parte = linha.deduz
+        for c in ("previsao_inicial", "previsao_atualizada", "realizada"):
+            v[(t, linha.id, c)] = _r(v.get((t, receita, c), Decimal(0)) * parte / 100)
     for linha, anual in RECEITAS_ADICIONAIS.items():
         t = "receitas_adicionais"
         v[(t, linha, "previsao_inicial")] = Decimal(anual)
@@ -144,11 +157,25 @@ def _somar(v: dict[Chave, Decimal], tabela: str, coluna: str) -> Decimal:
     return sum((x for (t, _, c), x in v.items() if t == tabela and c == coluna), Decimal(0))
 
 
-def declaracao_demo() -> Declaracao:
-    """The demo declaration, computed and consistent (see module docstring)."""
-    d = Declaracao(ente(ENTE), EXERCICIO, BIMESTRE)
-    v = valores()
-    d.carregar(v.items(), TEXTOS)
+def declaracao_demo(
+    codigo_ente: str = ENTE, exercicio: int = EXERCICIO, bimestre: int = BIMESTRE
+) -> Declaracao:
+    """The demo declaration, computed and consistent (see module docstring).
+
+    Other entes and periods get the same shape (the server's load tests use one per ente).
+    """
+    e = ente(codigo_ente)
+    d = Declaracao(e, exercicio, bimestre)
+    v = valores(d)
+    textos = dict(TEXTOS)
+    if e.codigo != ENTE:
+        textos["populacao"] = ""
+        textos["instituicao_1_nome"] = f"Administração direta — {e.nome}"
+        textos["instituicao_2_nome"] = f"Fundo de Saúde — {e.nome}"
+        if e.esfera != "municipal":
+            textos["chefe_cargo"] = "Governador(a)"
+            textos["secretario_cargo"] = "Secretário(a) de Estado da Saúde"
+    d.carregar(v.items(), textos)
     receita = {
         "realizada": d.valor(("receitas_base", "total_base", "realizada")),
         "previsao_inicial": d.valor(("receitas_base", "total_base", "previsao_inicial")),
@@ -273,6 +300,5 @@ def declaracao_demo() -> Declaracao:
     v[(rp, "empenhos_ano_1", "inscrito")] = Decimal("418000.00")
     v[(rp, "empenhos_ano_1", "pagos")] = Decimal("371500.00")
     v[(rp, "empenhos_ano_1", "cancelados")] = Decimal("6200.00")
-    textos = dict(TEXTOS)
     d.carregar(v.items(), textos)
     return d

@@ -2,10 +2,8 @@
 
 The deduction rows are found in the catalog, not listed: they are the parts of the rows that
 the base's total subtracts (``total_base = impostos + transferências − deduções``). Each
-deduction is paired with the revenue it deducts by its id (``deducao_icms`` ↔ ``icms``,
-``deducao_ipi`` ↔ ``ipi_exportacao``) and with the constitutional share printed in its title
-("(25%)"). That pairing is our reading of the catalog: a structured field in ``Linha`` would be
-better (see the final report of issue 4).
+deduction names the revenue it deducts and the constitutional share in the catalog
+(``Linha.deduz``, e.g. ``("icms", 25)``).
 """
 
 from __future__ import annotations
@@ -90,16 +88,11 @@ def deducoes(cat: Catalogo) -> list[tuple[Linha, Linha, Decimal | None]]:
             folhas += _folhas(t, t.linha(ref))
     receitas = [x for x in t.linhas if x.id not in {f.id for f in folhas}]
     out = []
+    por_id = {x.id: x for x in receitas}
     for ded in folhas:
-        alvo = ded.id.removeprefix("deducao_")
-        par = next((r for r in receitas if r.id == alvo), None) or next(
-            (r for r in receitas if r.id.startswith(alvo + "_")), None
-        )
-        if par is None:
+        if ded.deduz is None or ded.deduz[0] not in por_id:
             continue
-        m = _PARCELA.search(ded.titulo)
-        parcela = Decimal(m.group(1).replace(",", ".")) if m else None
-        out.append((ded, par, parcela))
+        out.append((ded, por_id[ded.deduz[0]], ded.deduz[1]))
     return out
 
 

@@ -3,7 +3,28 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from forms.catalogo import Layout
+
+#: Short table titles for messages and navigation, the same in every esfera.
+TITULOS_CURTOS = {
+    "receitas_base": "Receitas de impostos e transferências (base do mínimo)",
+    "despesas_asps": "Despesas com ASPS",
+    "despesas_nao_computadas": "Despesas não computadas no mínimo",
+    "despesas_totais": "Despesas totais com saúde",
+    "apuracao": "Apuração do mínimo",
+    "controle_minimo": "Controle do mínimo não cumprido",
+    "rp_execucao": "Execução de restos a pagar",
+    "rp_cancelados_limite": "Restos a pagar cancelados que afetaram o limite",
+    "controle_rp_cancelados": "Controle de restos a pagar cancelados",
+    "receitas_adicionais": "Receitas adicionais para a saúde",
+    "receitas_totais": "Receitas totais",
+    "despesa_elemento": "Despesa por elemento",
+    "despesa_fonte": "Despesa por fonte de recursos",
+    "consorcios": "Despesa em consórcio público",
+    "blocos": "Execução por bloco",
+}
 
 
 def construir(esfera: str, versao: str) -> Layout:
@@ -16,4 +37,8 @@ def construir(esfera: str, versao: str) -> Layout:
         from forms.layouts import df as mod
     else:
         raise ValueError(esfera)
-    return mod.layout(versao)
+    layout = mod.layout(versao)
+    tabelas = tuple(
+        replace(t, titulo_curto=TITULOS_CURTOS.get(t.id, t.titulo)) for t in layout.tabelas
+    )
+    return replace(layout, tabelas=tabelas)

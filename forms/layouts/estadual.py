@@ -6,6 +6,8 @@ Anexo 12 sheet "Estados": one more line, (III) deduções, so numerals from (III
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from forms.catalogo import Layout, Linha, SomaLinhas, Tabela, minimo, soma_de
 from forms.layouts import comum
 
@@ -126,6 +128,7 @@ def tabela_receitas_base() -> Tabela:
                 1,
                 naturezas=((2022, "1.1.1.4.50.1"),),
                 incerto=DEDUCAO,
+                deduz=("icms", Decimal(25)),
             ),
             Linha(
                 "deducao_ipva",
@@ -133,6 +136,7 @@ def tabela_receitas_base() -> Tabela:
                 1,
                 naturezas=((2022, "1.1.1.2.51.0"),),
                 incerto=DEDUCAO,
+                deduz=("ipva", Decimal(50)),
             ),
             Linha(
                 "deducao_ipi",
@@ -140,6 +144,7 @@ def tabela_receitas_base() -> Tabela:
                 1,
                 naturezas=((2022, "1.7.1.1.53.0"),),
                 incerto=DEDUCAO,
+                deduz=("ipi_exportacao", Decimal(25)),
             ),
             Linha(
                 "total_base",

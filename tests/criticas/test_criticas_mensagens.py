@@ -35,7 +35,7 @@ def test_liquidada_maior_que_empenhada_frase_exata(cx, municipio):
     assert a.impeditiva
     assert (a.tabela, a.linha, a.coluna, a.campo) == (*ASPS, "liquidada", None)
     assert a.local(d.catalogo) == (
-        "Despesas com Saúde › Despesas com ações e serviços públicos de saúde (ASPS) › "
+        "Despesas com Saúde › Despesas com ASPS › "
         "Atenção Básica — Despesas Correntes — Outras Despesas Correntes › "
         "Despesas liquidadas até o bimestre"
     )
@@ -72,7 +72,7 @@ def test_consorcio_frase_exata(cx, municipio):
     cx.definir(d, ("consorcios", "transferido_rateio", "empenhada"), "1000")
     a = _um(verificar(d), 585)
     assert a.mensagem == (
-        'Em "Despesa com saúde executada em consórcio público", o Total das Despesas com Saúde '
+        'Em "Despesa em consórcio público", o Total das Despesas com Saúde '
         '(I) na coluna "Despesas empenhadas" (R$ 1.500,00) é maior que os recursos '
         "transferidos a consórcios públicos mediante contrato de rateio (II) (R$ 1.000,00); "
         "diferença de R$ 500,00. O executado nos consórcios não pode passar do que o ente lhes "
