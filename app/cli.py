@@ -113,6 +113,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("siops: interrompido.", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `siops ... | head`: the reader went away; not an error
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception:  # the user never sees a traceback
         registro = Path(tempfile.gettempdir()) / "siops-erro.log"
         registro.write_text(traceback.format_exc(), encoding="utf-8")
