@@ -216,7 +216,7 @@ def _cabecalho_documento(dem: Demonstrativo) -> list[Flowable]:
     f = fontes()
     topo: list[Flowable] = [Paragraph(escapar(dem.ente), est["ente"])]
     topo += [Paragraph(escapar(x), est["titulo"]) for x in dem.cabecalho]
-    topo.append(Paragraph(escapar(dem.periodo), est["subtitulo"]))
+    topo.append(Paragraph(escapar(f"{dem.periodo} — {dem.bimestre}º bimestre"), est["subtitulo"]))
     topo.append(Spacer(1, 4))
     linha = Table(
         [[ANEXO, "R$ 1,00"]],

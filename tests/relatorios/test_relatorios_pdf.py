@@ -156,3 +156,23 @@ def test_grafico_com_bimestres_anteriores(cheias, texto_pdf, norm):
 
     atual = apresentar_percentual(d.indicadores("liquidada").percentual)
     assert f"aplicado {atual}% — mínimo 15,00%" in n
+
+
+def test_sem_dejavu_usa_vera_com_acentos(cheias, texto_pdf, norm, monkeypatch):
+    """Where DejaVu is missing (a Windows install), reportlab's Vera still prints Portuguese."""
+    from relatorios import estilo
+
+    caches = (estilo.fontes, estilo.estilos, estilo.imagem_marca)
+    monkeypatch.setattr(estilo, "PASTAS_DEJAVU", ())
+    for c in caches:
+        c.cache_clear()
+    try:
+        assert estilo.fontes().origem == "Vera"
+        n = norm(texto_pdf(renderizar_rreo(cheias[("M355030", 2)], emitido_em=EMITIDO)))
+    finally:
+        monkeypatch.undo()
+        for c in caches:
+            c.cache_clear()
+    assert "ASSISTÊNCIA HOSPITALAR E AMBULATORIAL (V)" in n
+    assert "Município de São Paulo/SP" in n and "Março e Abril de 2025" in n
+    assert estilo.fontes().origem == "DejaVu"
