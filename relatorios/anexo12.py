@@ -438,11 +438,6 @@ def demonstrativo(d: Declaracao) -> Demonstrativo:
     )
 
 
-def descricao_periodo(bimestre: int, exercicio: int) -> str:
-    """'1º bimestre (Janeiro e Fevereiro de 2025)' for lines outside the header."""
-    return f"{bimestre}º bimestre ({periodo(bimestre, exercicio)})"
-
-
 def nome_coluna_apuracao(coluna: str) -> str:
     """'despesa liquidada' for the summary line and the chart's title."""
     return COLUNA_NOME.get(coluna, coluna)
