@@ -178,8 +178,8 @@ def _verificar(d: Declaracao) -> tuple[list, dict[int, str] | None]:
 
 
 def cmd_criticas(args: argparse.Namespace) -> int:
-    from relatorios.relatorio_criticas import pdf_criticas
     from relatorios.pdf_rreo import gravar
+    from relatorios.relatorio_criticas import pdf_criticas
 
     d = abrir(args.arquivo)
     achados, grupos = _verificar(d)
