@@ -25,7 +25,7 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
@@ -155,12 +155,20 @@ class Assinador(abc.ABC):
     def fechar(self) -> None:  # noqa: B027 - o A1 não tem o que fechar
         """Libera o que ``abrir`` tomou."""
 
-    def __enter__(self) -> Assinador:
-        self.abrir()
+    _aberturas: int = 0
+
+    def __enter__(self) -> Self:
+        # reentrante: um ``with`` dentro de outro (vários arquivos com um só PIN) não fecha a
+        # sessão do de fora
+        if self._aberturas == 0:
+            self.abrir()
+        self._aberturas += 1
         return self
 
     def __exit__(self, *_exc: object) -> None:
-        self.fechar()
+        self._aberturas -= 1
+        if self._aberturas == 0:
+            self.fechar()
 
 
 class AssinadorChave(Assinador):
@@ -641,10 +649,6 @@ class AssinadorPKCS11(Assinador):
         if self._chave is None:
             raise ErroAssinador("A sessão com o token não está aberta.")
         return self._chave
-
-    def __enter__(self) -> AssinadorPKCS11:
-        self.abrir()
-        return self
 
     # -- sessão
 

@@ -210,6 +210,11 @@ def enviar_assinado(
     texto = f"Transmitido em {quando} — protocolo {resp.protocolo}."
     if resp.repeticao:
         texto += " (Este arquivo já tinha chegado ao servidor; o protocolo é o mesmo.)"
+    if registro_t.situacao == "substituida":
+        texto += (
+            " Atenção: depois disso outra transmissão do mesmo período substituiu esta; para que "
+            "estes dados voltem a valer, altere-os, grave de novo o arquivo para transmissão e transmita."
+        )
     return Resultado(
         "transmitido",
         texto,

@@ -168,6 +168,7 @@ def declaracao_limpa(bimestre: int, valor_base: str = "1000000.00"):
     from decimal import Decimal
 
     from forms.declaracao import Declaracao, DefinirCelula, DefinirTexto
+    from forms.dinheiro import quantizar
     from forms.entes import ente
 
     d = Declaracao(ente(ENTE), EXERCICIO, bimestre)
@@ -199,11 +200,11 @@ def declaracao_limpa(bimestre: int, valor_base: str = "1000000.00"):
         d.aplicar(DefinirCelula(("receitas_base", linha_base, col), base))
     asps = ("despesas_asps", "s301_33")
     for col in ("dotacao_inicial", "dotacao_atualizada"):
-        d.aplicar(DefinirCelula((*asps, col), base / 4))
+        d.aplicar(DefinirCelula((*asps, col), quantizar(base / 4)))
     for linha in (asps, ("despesa_fonte", "recursos_proprios"), ("despesa_elemento", "demais")):
-        d.aplicar(DefinirCelula((*linha, "empenhada"), base / 5))
-        d.aplicar(DefinirCelula((*linha, "liquidada"), base / 5))
-        d.aplicar(DefinirCelula((*linha, "paga"), base * 3 / 20))
+        d.aplicar(DefinirCelula((*linha, "empenhada"), quantizar(base / 5)))
+        d.aplicar(DefinirCelula((*linha, "liquidada"), quantizar(base / 5)))
+        d.aplicar(DefinirCelula((*linha, "paga"), quantizar(base * 3 / 20)))
     return d
 
 
