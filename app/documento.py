@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from app import integracoes
@@ -59,15 +59,25 @@ class Documento(QObject):
     caminhoMudou = Signal()
 
     def __init__(
-        self, declaracao: Declaracao, caminho: Path | None, parent: QObject | None = None
+        self,
+        declaracao: Declaracao,
+        caminho: Path | None,
+        parent: QObject | None = None,
+        adiar_criticas: bool = False,
     ) -> None:
         super().__init__(parent)
         self.declaracao = declaracao
         self.caminho = Path(caminho) if caminho else None
         self.pilha = QUndoStack(self)
         self.pilha.setUndoLimit(0)
-        self._verificador = integracoes.novo_verificador(declaracao)
-        self.achados: list[Any] = list(self._verificador.achados) if self._verificador else []
+        self._verificador: Any = None
+        self.achados: list[Any] = []
+        self._criticas_pendentes = adiar_criticas
+        if adiar_criticas:
+            # Opening a file: the numbers paint first, the rules run right after.
+            QTimer.singleShot(0, self.iniciar_criticas)
+        else:
+            self.iniciar_criticas()
         self._mudadas: set[Chave] = set()
         declaracao.ouvir(self._ao_mudar)
         self.diario: Diario | None = None
@@ -83,9 +93,19 @@ class Documento(QObject):
     def catalogo(self):
         return self.declaracao.catalogo
 
+    def iniciar_criticas(self) -> None:
+        """Run every rule once and keep the incremental verifier (if críticas are installed)."""
+        if self._verificador is not None:
+            return
+        self._criticas_pendentes = False
+        self._verificador = integracoes.novo_verificador(self.declaracao)
+        if self._verificador is not None:
+            self.achados = list(self._verificador.achados)
+            self.achadosMudaram.emit()
+
     @property
     def criticas_disponiveis(self) -> bool:
-        return self._verificador is not None
+        return self._verificador is not None or self._criticas_pendentes
 
     def modificado(self) -> bool:
         return not self.pilha.isClean()
@@ -144,9 +164,10 @@ class Documento(QObject):
 
     def verificar_tudo(self) -> list[Any]:
         """Re-run every rule from scratch (Ferramentas → Verificar críticas)."""
+        self._verificador = integracoes.novo_verificador(self.declaracao)
+        self._criticas_pendentes = False
         if self._verificador is None:
             raise integracoes.Indisponivel("As críticas não estão disponíveis nesta instalação.")
-        self._verificador = integracoes.novo_verificador(self.declaracao)
         self.achados = list(self._verificador.achados) if self._verificador else []
         self.achadosMudaram.emit()
         return self.achados

@@ -153,7 +153,7 @@ class AcoesArquivo:
             )
             return False
         QApplication.restoreOverrideCursor()
-        doc = Documento(d, caminho)
+        doc = Documento(d, caminho, adiar_criticas=recuperar is None)
         self._mostrar_documento(doc)
         lembrar(caminho)
         if recuperar is not None:

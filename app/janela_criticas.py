@@ -94,10 +94,12 @@ class DockCriticas(QDockWidget):
         self.severidade.currentIndexChanged.connect(self._filtrar)
         self.grupo.currentIndexChanged.connect(self._filtrar)
         self.modelo.modelReset.connect(self._atualizar_resumo)
+        self.modelo.dataChanged.connect(lambda *_: self._atualizar_resumo())
         self._atualizar_resumo()
 
     def definir_documento(self, documento: Any) -> None:
-        self.modelo.definir_documento(documento)
+        # Filled just after the window's first paint: opening a file shows the numbers first.
+        self.modelo.definir_documento(documento, adiar=True)
 
     def _filtrar(self) -> None:
         self.filtro.definir(self.severidade.currentData(), self.grupo.currentData())

@@ -23,6 +23,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QBrush, QColor, QFont
@@ -91,6 +92,10 @@ class ModeloTabela(QAbstractTableModel):
         self._na: set[tuple[int, int]] = set()
         self._titulos: list[str] = []
         self._negrito: set[int] = set()
+        self._percentual: set[int] = {
+            r for r, x in enumerate(tabela.linhas) if x.tipo == "percentual"
+        }
+        self._linha_idx: dict[str, int] = {x.id: r for r, x in enumerate(tabela.linhas)}
         for r, linha in enumerate(self._linhas):
             presentes = {c.id for c in tabela.colunas_da_linha(linha)}
             fila: list[Chave | None] = [None]
@@ -144,10 +149,8 @@ class ModeloTabela(QAbstractTableModel):
     def posicao(self, linha: str, coluna: str | None) -> tuple[int, int] | None:
         """(row, column) of a cell by public ids; the title cell when ``coluna`` is None."""
         if coluna is None:
-            for r, x in enumerate(self._linhas):
-                if x.id == linha:
-                    return r, 0
-            return None
+            r = self._linha_idx.get(linha)
+            return None if r is None else (r, 0)
         return self._pos.get((linha, coluna))
 
     def editavel(self, row: int, col: int) -> bool:
@@ -181,7 +184,10 @@ class ModeloTabela(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if pos in self._na:
                 return "N/A"
-            return self._texto(k)
+            v: Decimal = self.documento.declaracao.valor(k)
+            if r in self._percentual:
+                return apresentar_percentual(v) + "%"
+            return formatar(v)
         if role == Qt.ItemDataRole.EditRole:
             v = self.documento.declaracao.valor(k)
             return "" if v == 0 else formatar(v)
@@ -244,15 +250,6 @@ class ModeloTabela(QAbstractTableModel):
             return False
         return None
 
-    def _texto(self, k: Chave) -> str:
-        v: Decimal = self.documento.declaracao.valor(k)
-        if self._linhas_tipo(k[1]) == "percentual":
-            return apresentar_percentual(v) + "%"
-        return formatar(v)
-
-    def _linhas_tipo(self, linha_id: str) -> str:
-        return self.tabela.linha(linha_id).tipo
-
     def _dica(self, k: Chave, pos: tuple[int, int]) -> str:
         cat = self.documento.catalogo
         partes = [cat.descricao_celula(k)]
@@ -304,8 +301,15 @@ class ModeloTabela(QAbstractTableModel):
     # -- updates from the document -------------------------------------------------------------
 
     def _emitir(self, posicoes: Iterable[tuple[int, int]]) -> None:
+        """dataChanged per cell for a few cells (the view repaints just those rectangles: a
+        range makes it repaint the whole bounding rectangle), one range for many."""
         ps = list(posicoes)
         if not ps:
+            return
+        if len(ps) <= 32:
+            for r, c in ps:
+                i = self.index(r, c)
+                self.dataChanged.emit(i, i)
             return
         r0 = min(p[0] for p in ps)
         r1 = max(p[0] for p in ps)
@@ -336,10 +340,14 @@ class ModeloTabela(QAbstractTableModel):
                     marcas[alvo] = a.severidade
                 rotulo = "Crítica impeditiva" if a.severidade == "impeditiva" else "Aviso"
                 dicas.setdefault(alvo, []).append(f"{rotulo} {a.codigo}: {a.mensagem}")
-        antigas = set(self._marcas) | set(self._dicas)
+        mudaram = {
+            p
+            for p in set(self._marcas) | set(marcas) | set(self._dicas) | set(dicas)
+            if self._marcas.get(p) != marcas.get(p) or self._dicas.get(p) != dicas.get(p)
+        }
         self._marcas = marcas
         self._dicas = dicas
-        self._mudancas_marcas = antigas | set(marcas)
+        self._mudancas_marcas = mudaram
 
     def _ao_mudar_achados(self) -> None:
         self._marcar(self.documento.achados)
@@ -356,28 +364,64 @@ class ModeloCriticas(QAbstractTableModel):
         self._doc: Documento | None = None
         self._achados: list[Any] = []
         self._locais: list[str] = []
+        self._timer: QTimer | None = None
         if documento is not None:
             self.definir_documento(documento)
 
-    def definir_documento(self, documento: Documento | None) -> None:
+    #: The list follows the typing after a short pause (the status bar and the cell marks
+    #: follow at once): re-laying out wrapped rows on every keystroke would slow typing.
+    ESPERA_MS = 150
+
+    def definir_documento(self, documento: Documento | None, adiar: bool = False) -> None:
+        """Follow a document; with ``adiar`` the list is filled after the first paint."""
         if self._doc is not None:
             try:
-                self._doc.achadosMudaram.disconnect(self._recarregar)
+                self._doc.achadosMudaram.disconnect(self._agendar)
             except (RuntimeError, TypeError):
                 pass
         self._doc = documento
         if documento is not None:
-            documento.achadosMudaram.connect(self._recarregar)
-        self._recarregar()
+            documento.achadosMudaram.connect(self._agendar)
+        if adiar and documento is not None:
+            self._agendar()
+        else:
+            self._recarregar()
+
+    def _agendar(self) -> None:
+        if self._timer is None:
+            self._timer = QTimer(self)
+            self._timer.setSingleShot(True)
+            self._timer.setInterval(self.ESPERA_MS)
+            self._timer.timeout.connect(self._recarregar)
+        self._timer.start()
+
+    def atualizar_agora(self) -> None:
+        """Apply a pending update at once (navigation, tests)."""
+        if self._timer is not None and self._timer.isActive():
+            self._timer.stop()
+            self._recarregar()
 
     def _recarregar(self) -> None:
-        self.beginResetModel()
         doc = self._doc
         achados = list(doc.achados) if doc is not None else []
         achados.sort(key=lambda a: (a.severidade != "impeditiva", str(a.grupo), str(a.codigo)))
+        ident = [self._identidade(a) for a in achados]
+        if ident == [self._identidade(a) for a in self._achados]:
+            # Same findings in the same places: only texts changed (amounts in messages).
+            antigos = self._achados
+            self._achados = achados
+            for r, (a, b) in enumerate(zip(antigos, achados, strict=True)):
+                if a != b:
+                    self.dataChanged.emit(self.index(r, 0), self.index(r, len(self.COLUNAS) - 1))
+            return
+        self.beginResetModel()
         self._achados = achados
         self._locais = [self._local(a) for a in achados]
         self.endResetModel()
+
+    @staticmethod
+    def _identidade(a: Any) -> tuple:
+        return (a.codigo, a.severidade, a.tabela, a.linha, a.coluna, a.campo)
 
     def _local(self, a: Any) -> str:
         try:

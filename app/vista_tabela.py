@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QFont,
     QFontMetrics,
@@ -137,7 +137,11 @@ class TabelaValores(QTableView):
         )
         self._ajustar_colunas_numericas(range(1, modelo.columnCount()))
         self._ajustar_titulo()
-        modelo.dataChanged.connect(self._ao_mudar_dados)
+        self._timer_larguras = QTimer(self)
+        self._timer_larguras.setSingleShot(True)
+        self._timer_larguras.setInterval(300)
+        self._timer_larguras.timeout.connect(self._rever_larguras)
+        modelo.dataChanged.connect(lambda *_: self._timer_larguras.start())
         modelo.recusado.connect(self.mensagem)
 
     def _fonte_negrito(self) -> QFont:
@@ -170,15 +174,21 @@ class TabelaValores(QTableView):
         livre = self.viewport().width() - numeros - 2
         hh.resizeSection(0, max(280, min(self._titulo_natural, livre)))
 
-    def _ao_mudar_dados(self, topo: QModelIndex, base: QModelIndex, *_: object) -> None:
+    def _rever_larguras(self) -> None:
+        """After a pause in typing: widen a number column whose values outgrew it."""
         m = self.modelo()
         hh = self.horizontalHeader()
-        for c in range(max(1, topo.column()), base.column() + 1):
-            for r in range(topo.row(), base.row() + 1):
-                if self._largura_numero(m.index(r, c).data() or "") > hh.sectionSize(c):
-                    self._ajustar_colunas_numericas([c])
-                    self._ajustar_titulo()
-                    break
+        largas = [
+            c
+            for c in range(1, m.columnCount())
+            if any(
+                self._largura_numero(m.index(r, c).data() or "") > hh.sectionSize(c)
+                for r in range(m.rowCount())
+            )
+        ]
+        if largas:
+            self._ajustar_colunas_numericas(largas)
+            self._ajustar_titulo()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

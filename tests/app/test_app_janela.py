@@ -79,7 +79,7 @@ def test_criar_digitar_percentual_criticas_navegar_desfazer(janela, balcao, qtbo
     j.mostrar_pagina("tabela:receitas_base")
     dock = j.dock
     dock.severidade.setCurrentIndex(dock.severidade.findData("impeditiva"))
-    assert dock.filtro.rowCount() == 1
+    qtbot.waitUntil(lambda: dock.filtro.rowCount() == 1)  # the list follows after a pause
     assert dock.filtro.index(0, 1).data() == "510"
     dock.grupo.setCurrentIndex(dock.grupo.findData("800"))
     assert dock.filtro.rowCount() == 0

@@ -77,7 +77,8 @@ def test_modelo_das_criticas(qtmodeltester, documento):
     assert m.index(0, 0).data() == "Impeditiva"  # impeditivas first
     antes = impeditivas(m)
     assert "510" in antes
-    doc.pilha.undo()  # the model follows the document
+    doc.pilha.undo()  # the model follows the document (after a short pause in typing)
+    m.atualizar_agora()
     assert m.rowCount() == len(doc.achados)
     assert "510" not in impeditivas(m)
 
@@ -97,6 +98,7 @@ def test_filtro_das_criticas(qtmodeltester, documento):
     f.definir("impeditiva", "500")
     n = f.rowCount()
     doc.pilha.undo()
+    m.atualizar_agora()
     assert f.rowCount() == n - 1
 
 
