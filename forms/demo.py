@@ -286,6 +286,10 @@ def declaracao_demo(
             rb("icms", col) + rb("ipva", col) + rb("ipi_exportacao", col) + ra("estados", col)
         )
         v[(rt, "transf_outras_correntes", col)] = rb("outras_transferencias", col)
+        # FUNDEB: a small município receives back more than the 20% it contributes.
+        v[(rt, "transf_fundeb", col)] = _r(
+            (rb("fpm", col) + rb("icms", col) + rb("ipva", col) + rb("itr", col)) * Decimal("0.31")
+        )
         v[(rt, "outras_correntes", col)] = _r(receita[col] * Decimal("0.006")) + ra(
             "outras_receitas", col
         )

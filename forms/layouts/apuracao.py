@@ -166,7 +166,9 @@ def tabela_controle_minimo() -> Tabela:
                 "diferenca_ano",
                 "Diferença de limite não cumprido em {ano}",
                 1,
-                regra=FormulaLinha(linha_ano, "igual a XIX (d)"),
+                regra=FormulaLinha(
+                    linha_ano, "igual a (XIX) (d)", ("apuracao:limite_nao_cumprido",)
+                ),
                 colunas=("saldo_final",),
             ),
             Linha("diferenca_ano_1", "Diferença de limite não cumprido em {ano_1}", 1),
@@ -353,7 +355,9 @@ def tabela_controle_rp_cancelados() -> Tabela:
                 "Restos a pagar cancelados ou prescritos em {ano} a serem compensados",
                 1,
                 True,
-                FormulaLinha(ano, "saldo inicial igual ao anterior"),
+                FormulaLinha(
+                    ano, "saldo inicial = (XXIII)", ("rp_cancelados_limite:no_exercicio_atual",)
+                ),
             ),
             Linha(
                 "cancelados_ano_1",

@@ -136,7 +136,11 @@ def tabela_receitas_totais() -> Tabela:
             "Transferências Correntes",
             2,
             regra=soma_de(
-                "transf_uniao_correntes", "transf_estados_correntes", "transf_outras_correntes"
+                "transf_uniao_correntes",
+                "transf_estados_correntes",
+                "transf_municipios_correntes",
+                "transf_fundeb",
+                "transf_outras_correntes",
             ),
             naturezas=((2018, "1.7"),),
         ),
@@ -153,8 +157,20 @@ def tabela_receitas_totais() -> Tabela:
             naturezas=((2022, "1.7.2"),),
         ),
         Linha(
+            "transf_municipios_correntes",
+            "dos Municípios e de suas Entidades",
+            3,
+            naturezas=((2022, "1.7.3"),),
+        ),
+        Linha(
+            "transf_fundeb",
+            "de Outras Instituições Públicas (FUNDEB)",
+            3,
+            naturezas=((2022, "1.7.5"),),
+        ),
+        Linha(
             "transf_outras_correntes",
-            "dos Municípios, de Instituições Privadas, do Exterior e Outras",
+            "de Instituições Privadas, do Exterior e Outras",
             3,
         ),
         Linha("outras_correntes", "Outras Receitas Correntes", 2, naturezas=((2018, "1.9"),)),
@@ -181,7 +197,10 @@ def tabela_receitas_totais() -> Tabela:
             "Transferências de Capital",
             2,
             regra=soma_de(
-                "transf_uniao_capital", "transf_estados_capital", "transf_outras_capital"
+                "transf_uniao_capital",
+                "transf_estados_capital",
+                "transf_municipios_capital",
+                "transf_outras_capital",
             ),
             naturezas=((2018, "2.4"),),
         ),
@@ -195,8 +214,14 @@ def tabela_receitas_totais() -> Tabela:
             naturezas=((2022, "2.4.2"),),
         ),
         Linha(
+            "transf_municipios_capital",
+            "dos Municípios e de suas Entidades",
+            3,
+            naturezas=((2022, "2.4.3"),),
+        ),
+        Linha(
             "transf_outras_capital",
-            "dos Municípios, de Instituições Privadas, do Exterior e Outras",
+            "de Instituições Privadas, do Exterior e Outras",
             3,
         ),
         Linha("outras_capital", "Outras Receitas de Capital", 2, naturezas=((2018, "2.9"),)),
