@@ -23,6 +23,7 @@ MODULOS = (
     "app.cmd_relatorios",
     "app.cmd_contabil",
     "app.cmd_cliente",
+    "app.cmd_autoteste",
 )
 
 
