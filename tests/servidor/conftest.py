@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email
+import hashlib
 import json
 import os
 import re
@@ -192,7 +193,11 @@ class Servidor:
         self.url = f"http://127.0.0.1:{self.porta}"
         self.proc: subprocess.Popen | None = None
         dados.mkdir(parents=True, exist_ok=True)
-        conf = {"bloqueio_segundos": 3, "janela_passado_segundos": 600}
+        conf = {
+            "bloqueio_segundos": 3,
+            "janela_passado_segundos": 600,
+            "intervalo_esqueci_segundos": 0,
+        }
         conf.update(extra or {})
         (dados / "servidor.json").write_text(json.dumps(conf), encoding="utf-8")
         self.log = dados / "servidor.log"
@@ -400,3 +405,45 @@ def decl():
 def doc():
     """A fábrica de documentos de pedido (ver ``documento``)."""
     return documento
+
+
+def gerar_corpos(tec, ente_codigo: str, n: int, passo: int = 1) -> list[bytes]:
+    """``n`` declarações assinadas, todas diferentes (bimestres 1 a 5, ``passo`` reais a mais
+    a cada uma)."""
+    import ops_format
+    from forms.declaracao import DefinirCelula
+    from forms.entes import ente
+    from forms.gerador import declaracao_cheia
+
+    base = {b: declaracao_cheia(ente(ente_codigo), EXERCICIO, b, b) for b in range(1, 6)}
+    chave = {
+        b: next(k for k, _ in d.celulas_digitadas() if k[2] == "previsao_inicial")
+        for b, d in base.items()
+    }
+    assinador = tec.assinador()
+    from transmissor.xmldsig import assinar
+
+    corpos = []
+    for i in range(n):
+        b = i % 5 + 1
+        d = base[b]
+        d.aplicar(DefinirCelula(chave[b], d.valor(chave[b]) + passo))
+        corpos.append(assinar(ops_format.para_bytes(d), assinador))
+    assert len({hashlib.sha256(c).digest() for c in corpos}) == n
+    return corpos
+
+
+@pytest.fixture(scope="session")
+def corpos_distintos():
+    """A fábrica de declarações assinadas distintas (ver ``gerar_corpos``)."""
+    return gerar_corpos
+
+
+@pytest.fixture
+def outro_servidor(tmp_path, pki, smtp):
+    """Uma segunda instância (pasta de dados própria) para testes que a derrubam."""
+    porta_smtp, caixa = smtp
+    s = Servidor(tmp_path / "dados", pki, porta_smtp, caixa)
+    s.iniciar()
+    yield s
+    s.parar()

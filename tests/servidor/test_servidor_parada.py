@@ -1,0 +1,111 @@
+"""SIGKILL no meio dos envios e nova partida: nada que foi reconhecido (201/200 com recibo) se
+perde, o banco fica íntegro e de acordo com os arquivos, e reenviar o que ficou sem resposta
+dá um só protocolo por conteúdo.
+
+Usa uma segunda instância do servidor (pasta de dados própria), para não matar a da sessão.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import queue
+import sqlite3
+import threading
+import time
+
+import requests
+
+ENTE = "M261160"  # Recife/PE
+CLIENTES = 16
+
+
+def test_sigkill_durante_envios(outro_servidor, pki, corpos_distintos):
+    s = outro_servidor
+    tec = pki.pessoa("tec-rec", "Técnica do Recife")
+    senha = s.registrar_cadeia(ENTE, pki.pessoa("chefe-rec"), pki.pessoa("sec-rec"), tec)
+    token = s.token(tec.cpf, senha)
+    corpos = corpos_distintos(tec, ENTE, 240)
+
+    fila: queue.Queue[bytes] = queue.Queue()
+    for c in corpos:
+        fila.put(c)
+    reconhecidos: dict[str, dict] = {}  # digest -> resposta
+    sem_resposta: list[bytes] = []
+    trava = threading.Lock()
+    parar = threading.Event()
+
+    def cliente() -> None:
+        sessao = requests.Session()
+        while not parar.is_set():
+            try:
+                corpo = fila.get_nowait()
+            except queue.Empty:
+                return
+            digest = hashlib.sha256(corpo).hexdigest()
+            try:
+                r = sessao.post(
+                    f"{s.url}/api/v1/transmissoes",
+                    data=corpo,
+                    timeout=30,
+                    headers={
+                        "Authorization": f"Bearer {token}",
+                        "Idempotency-Key": digest,
+                        "Content-Type": "application/xml",
+                    },
+                )
+            except requests.RequestException:
+                with trava:
+                    sem_resposta.append(corpo)
+                continue
+            with trava:
+                if r.status_code in (200, 201):
+                    reconhecidos[digest] = r.json()
+                else:
+                    sem_resposta.append(corpo)
+
+    threads = [threading.Thread(target=cliente) for _ in range(CLIENTES)]
+    for t in threads:
+        t.start()
+    fim = time.monotonic() + 30
+    while len(reconhecidos) < 40 and time.monotonic() < fim:
+        time.sleep(0.01)
+    parar.set()  # os clientes não pegam mais nada da fila…
+    s.matar()  # …e o SIGKILL pega os envios em andamento
+    for t in threads:
+        t.join(60)
+    assert len(reconhecidos) >= 40
+    nao_enviados = []
+    while not fila.empty():
+        nao_enviados.append(fila.get_nowait())
+
+    s.iniciar()
+    h = {"Authorization": f"Bearer {token}"}  # a sessão sobreviveu (está no banco)
+    for digest, resp in reconhecidos.items():
+        r = requests.get(f"{s.url}/api/v1/transmissoes/{resp['protocolo']}", headers=h, timeout=10)
+        assert r.status_code == 200, r.text
+        assert r.json()["digest"] == digest
+        r = requests.get(f"{s.url}/api/v1/transmissoes/{resp['protocolo']}/recibo", timeout=10)
+        assert r.text == resp["recibo"]  # o mesmo recibo, byte a byte
+
+    adm = s.admin("verificar")
+    relatorio = json.loads(adm.stdout)
+    assert adm.returncode == 0 and relatorio["ok"], relatorio
+    assert relatorio["integridade"] == "ok"
+    print(
+        f"\nreconhecidos {len(reconhecidos)}, sem resposta {len(sem_resposta)}, "
+        f"não enviados {len(nao_enviados)}, órfãos {relatorio['orfaos']}"
+    )
+
+    # reenviar o que ficou sem resposta: cada conteúdo com um só protocolo
+    for corpo in sem_resposta + nao_enviados[:10]:
+        r = s.transmitir(token, corpo)
+        assert r.status_code in (200, 201), r.text
+    con = sqlite3.connect(f"file:{s.dados / 'servidor.sqlite3'}?mode=ro", uri=True)
+    try:
+        n, distintos = con.execute(
+            "SELECT COUNT(*), COUNT(DISTINCT digest) FROM transmissoes"
+        ).fetchone()
+    finally:
+        con.close()
+    assert n == distintos == len(reconhecidos) + len(sem_resposta) + min(10, len(nao_enviados))
