@@ -7,7 +7,6 @@ from __future__ import annotations
 import sys
 import tempfile
 import traceback
-from importlib.resources import files
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -22,12 +21,12 @@ NOME = "SIOPS"
 
 
 def icone() -> QIcon:
-    """The program's icon (``resources/icons/siops.svg``)."""
-    try:
-        caminho = files("resources").joinpath("icons/siops.svg")
-        return QIcon(str(caminho))
-    except (OSError, FileNotFoundError):
-        return QIcon()
+    """The program's icon (``resources/icons/siops.svg``; a plain path: importlib.resources
+    would cost more start-up time than the whole window's first paint)."""
+    import resources
+
+    caminho = Path(resources.__file__).parent / "icons" / "siops.svg"
+    return QIcon(str(caminho)) if caminho.is_file() else QIcon()
 
 
 def criar_aplicacao(argv: list[str] | None = None) -> QApplication:

@@ -14,7 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QTimer, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 
 class Resposta(enum.Enum):
@@ -26,12 +26,15 @@ class Resposta(enum.Enum):
     OK = "ok"
 
 
-_ICONES = {
-    "pergunta": QMessageBox.Icon.Question,
-    "info": QMessageBox.Icon.Information,
-    "aviso": QMessageBox.Icon.Warning,
-    "erro": QMessageBox.Icon.Critical,
-}
+def _icone(nome: str) -> Any:
+    from PySide6.QtWidgets import QMessageBox
+
+    return {
+        "pergunta": QMessageBox.Icon.Question,
+        "info": QMessageBox.Icon.Information,
+        "aviso": QMessageBox.Icon.Warning,
+        "erro": QMessageBox.Icon.Critical,
+    }[nome]
 
 
 class Dialogos:
@@ -56,9 +59,11 @@ class Dialogos:
         icone: str = "pergunta",
     ) -> None:
         """Sim/Não (and Cancelar) question; the callback gets the ``Resposta``."""
+        from PySide6.QtWidgets import QMessageBox
+
         b = QMessageBox.StandardButton
         botoes = b.Yes | b.No | (b.Cancel if cancelar else b.NoButton)
-        caixa = QMessageBox(_ICONES[icone], titulo, texto, botoes, self.pai)
+        caixa = QMessageBox(_icone(icone), titulo, texto, botoes, self.pai)
         caixa.setDefaultButton(b.Yes)
         if cancelar:
             caixa.setEscapeButton(b.Cancel)
@@ -88,7 +93,9 @@ class Dialogos:
         ao_fechar: Callable[[], None] | None = None,
     ) -> None:
         """A message with an OK button."""
-        caixa = QMessageBox(_ICONES[icone], titulo, texto, QMessageBox.StandardButton.Ok, self.pai)
+        from PySide6.QtWidgets import QMessageBox
+
+        caixa = QMessageBox(_icone(icone), titulo, texto, QMessageBox.StandardButton.Ok, self.pai)
         if detalhes:
             caixa.setInformativeText(detalhes)
         if ao_fechar is not None:
@@ -100,6 +107,8 @@ class Dialogos:
         self, titulo: str, pasta: Path, filtro: str, ao_escolher: Callable[[Path], None]
     ) -> None:
         """Choose an existing file."""
+        from PySide6.QtWidgets import QFileDialog
+
         dlg = QFileDialog(self.pai, titulo, str(pasta), filtro)
         dlg.setFileMode(QFileDialog.FileMode.ExistingFile)
         dlg.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
@@ -111,6 +120,8 @@ class Dialogos:
         self, titulo: str, sugerido: Path, filtro: str, ao_escolher: Callable[[Path], None]
     ) -> None:
         """Choose where to save (the dialog asks before overwriting)."""
+        from PySide6.QtWidgets import QFileDialog
+
         dlg = QFileDialog(self.pai, titulo, str(sugerido), filtro)
         dlg.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dlg.setDefaultSuffix("OPS")

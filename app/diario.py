@@ -18,7 +18,6 @@ Each line is flushed to the operating system at once (it survives a SIGKILL of t
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
@@ -80,6 +79,8 @@ def pasta_diarios() -> Path:
 
 def resumo_arquivo(caminho: Path) -> str | None:
     """SHA-256 of a file's bytes, or None when it does not exist."""
+    import hashlib
+
     try:
         return hashlib.sha256(Path(caminho).read_bytes()).hexdigest()
     except OSError:
@@ -87,6 +88,8 @@ def resumo_arquivo(caminho: Path) -> str | None:
 
 
 def _nome_diario(caminho: Path) -> str:
+    import hashlib
+
     chave = str(Path(caminho).resolve()).encode("utf-8")
     return hashlib.sha256(chave).hexdigest()[:20] + ".diario"
 
@@ -154,9 +157,14 @@ class Diario:
         self.edicoes = 0
 
     def registrar(self, comando: Comando) -> None:
-        """Append one applied command and hand it to the OS (survives a SIGKILL)."""
+        """Append one applied command and hand it to the OS (survives a SIGKILL).
+
+        The journal file is created at the first edit (opening a file writes nothing)."""
         if self._fh is None:
-            return
+            try:
+                self.iniciar()
+            except OSError:
+                return
         try:
             self._fh.write(json.dumps(serializar(comando), ensure_ascii=False) + "\n")
             self._fh.flush()
@@ -173,6 +181,10 @@ class Diario:
             except OSError:
                 pass
             self._sujo = False
+
+    def reiniciar(self) -> None:
+        """After a save: the edits so far are in the file; the next edit starts a new journal."""
+        self.descartar()
 
     def fechar(self) -> None:
         if self._fh is not None:

@@ -20,6 +20,9 @@ from app.diario import Diario
 from forms.declaracao import Comando, Declaracao, DefinirCelula, DefinirTexto, Lote
 from forms.formulas import Chave
 
+#: How long after opening a file the críticas start (after the first frame is on screen).
+ADIAR_CRITICAS_MS = 40
+
 
 def _descricao(c: Comando) -> str:
     if isinstance(c, DefinirCelula | DefinirTexto | Lote):
@@ -74,8 +77,9 @@ class Documento(QObject):
         self.achados: list[Any] = []
         self._criticas_pendentes = adiar_criticas
         if adiar_criticas:
-            # Opening a file: the numbers paint first, the rules run right after.
-            QTimer.singleShot(0, self.iniciar_criticas)
+            # Opening a file: the numbers paint first, the rules run right after (a zero
+            # timer would run in the same pass of the event loop as the first paint).
+            QTimer.singleShot(ADIAR_CRITICAS_MS, self.iniciar_criticas)
         else:
             self.iniciar_criticas()
         self._mudadas: set[Chave] = set()
@@ -85,7 +89,6 @@ class Documento(QObject):
             self.diario = Diario(
                 self.caminho, declaracao.ente.codigo, declaracao.exercicio, declaracao.bimestre
             )
-            self.diario.iniciar()
 
     # -- state ---------------------------------------------------------------------------------
 
@@ -191,11 +194,12 @@ class Documento(QObject):
                 self.diario.descartar()
             d = self.declaracao
             self.diario = Diario(self.caminho, d.ente.codigo, d.exercicio, d.bimestre)
-            self.diario.iniciar()
+            if not em_dia:
+                self.diario.iniciar()  # edits typed during the save still need a journal
             self.caminhoMudou.emit()
         elif em_dia and self.diario is not None:
             # Edits typed while the save ran stay in the journal (their base is older).
-            self.diario.iniciar()
+            self.diario.reiniciar()
 
     def fechar(self) -> None:
         """The document is closed on purpose: its journal is not needed any more."""

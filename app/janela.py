@@ -32,9 +32,7 @@ from PySide6.QtWidgets import (
 
 from app.dialogos import Dialogos, Resposta
 from app.documento import Documento
-from app.formulario import FormularioTextos
 from app.janela_arquivo import AcoesArquivo
-from app.janela_boas_vindas import BoasVindas
 from app.janela_criticas import DockCriticas
 from app.modelos import ModeloTabela
 from app.tarefas import Tarefas
@@ -121,7 +119,7 @@ class JanelaPrincipal(AcoesArquivo, QMainWindow):
         self.resize(1280, 800)
 
         self.centro = QStackedWidget()
-        self.boas_vindas = BoasVindas()
+        self.boas_vindas: Any = None  # created when first shown (opening a file skips it)
         self.editor = QSplitter(Qt.Orientation.Horizontal)
         self.navegacao = QTreeWidget()
         self.navegacao.setHeaderHidden(True)
@@ -132,7 +130,6 @@ class JanelaPrincipal(AcoesArquivo, QMainWindow):
         self.editor.addWidget(self.paginas)
         self.editor.setStretchFactor(1, 1)
         self.editor.setSizes([270, 1130])
-        self.centro.addWidget(self.boas_vindas)
         self.centro.addWidget(self.editor)
         self.setCentralWidget(self.centro)
 
@@ -151,16 +148,15 @@ class JanelaPrincipal(AcoesArquivo, QMainWindow):
         self._criar_acoes()
         self._criar_menus()
         self.navegacao.currentItemChanged.connect(self._ao_navegar)
-        self.boas_vindas.novaPedida.connect(self.nova_declaracao)
-        self.boas_vindas.abrirPedido.connect(self.abrir_dialogo)
-        self.boas_vindas.recenteEscolhido.connect(self.abrir_arquivo_pedido)
         self.tarefas.ocupadoMudou.connect(self._ocupado)
 
         self._timer_diario = QTimer(self)
         self._timer_diario.setInterval(INTERVALO_SINCRONIA_MS)
         self._timer_diario.timeout.connect(self._sincronizar_diario)
         self._timer_diario.start()
-        self._mostrar_boas_vindas()
+        for a in self.acoes_documento:
+            a.setEnabled(False)
+        QTimer.singleShot(0, self._inicio)
 
     # -- actions and menus ---------------------------------------------------------------------
 
@@ -266,9 +262,20 @@ class JanelaPrincipal(AcoesArquivo, QMainWindow):
 
     # -- document in the window ----------------------------------------------------------------
 
+    def _inicio(self) -> None:
+        if self.documento is None:
+            self._mostrar_boas_vindas()
+
     def _mostrar_boas_vindas(self) -> None:
+        from app.janela_boas_vindas import BoasVindas
         from app.preferencias import recentes
 
+        if self.boas_vindas is None:
+            self.boas_vindas = BoasVindas()
+            self.boas_vindas.novaPedida.connect(self.nova_declaracao)
+            self.boas_vindas.abrirPedido.connect(self.abrir_dialogo)
+            self.boas_vindas.recenteEscolhido.connect(self.abrir_arquivo_pedido)
+            self.centro.addWidget(self.boas_vindas)
         self.boas_vindas.definir_recentes(recentes())
         self.centro.setCurrentWidget(self.boas_vindas)
         self.dock.hide()
@@ -359,6 +366,8 @@ class JanelaPrincipal(AcoesArquivo, QMainWindow):
             tipo, ident = chave.split(":", 1)
             cat = self.documento.catalogo
             if tipo == "form":
+                from app.formulario import FormularioTextos
+
                 pasta = next(p for p in cat.pastas if p.id == ident)
                 w = FormularioTextos(self.documento, pasta)
             else:
@@ -413,9 +422,7 @@ class JanelaPrincipal(AcoesArquivo, QMainWindow):
             if c is not None:
                 for p in cat.pastas:
                     if c.grupo in p.grupos:
-                        w = self.mostrar_pagina(f"form:{p.id}")
-                        assert isinstance(w, FormularioTextos)
-                        w.focar(campo)
+                        self.mostrar_pagina(f"form:{p.id}").focar(campo)
                         return
         if getattr(achado, "tabela", None):
             if not self.ir_para_celula(achado.tabela, achado.linha, achado.coluna):
@@ -494,7 +501,7 @@ class JanelaPrincipal(AcoesArquivo, QMainWindow):
         w = self.paginas.currentWidget()
         if isinstance(w, PaginaTabela):
             w.vista.confirmar_editor()
-        elif isinstance(w, FormularioTextos):
+        elif hasattr(w, "confirmar"):
             w.confirmar()
 
     def copiar(self) -> None:

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.janela_nova import bimestre_sugerido
+from app.calendario import bimestre_sugerido
 from app.modelos import PAPEL_OBJETO, ModeloRecentes
 from forms.declaracao import periodo, prazo
 

@@ -3,6 +3,7 @@ double-click (or Enter) on a finding takes the clerk to its cell or field."""
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
@@ -34,12 +35,13 @@ GRUPOS = (
 
 
 def grupos_criticas() -> list[tuple[str, str]]:
-    """(group, label) pairs: the críticas package's own names when installed."""
-    try:
-        from criticas import GRUPOS as NOMES
-    except ImportError:
+    """(group, label) pairs: the críticas package's own names when it is already loaded (it
+    is loaded after the first paint; the group ids are the same, DOMAIN §6)."""
+    mod = sys.modules.get("criticas")
+    nomes = getattr(mod, "GRUPOS", None) if mod is not None else None
+    if not isinstance(nomes, dict):
         return list(GRUPOS)
-    return [(str(g), f"{g} — {nome}") for g, nome in sorted(NOMES.items())]
+    return [(str(g), f"{g} — {nome}") for g, nome in sorted(nomes.items())]
 
 
 class DockCriticas(QDockWidget):

@@ -26,16 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.calendario import bimestre_sugerido
 from app.modelos import PAPEL_OBJETO, FiltroEntes, ModeloEntes
 from forms.declaracao import periodo, prazo
-
-
-def bimestre_sugerido(hoje: dt.date) -> tuple[int, int]:
-    """(exercício, bimestre) whose deadline is the next one: the bimestre that just ended."""
-    b = (hoje.month - 1) // 2  # the last complete bimestre
-    if b == 0:
-        return hoje.year - 1, 6
-    return hoje.year, b
 
 
 class DialogoNovaDeclaracao(QDialog):

@@ -33,23 +33,26 @@ def _rss_pico_mb() -> float:
     return kb / 1024
 
 
-def _esperar_pintura(app, widget) -> None:
+def _esperar_pintura(app, widget) -> float:
+    """Run the event loop until ``widget`` has been painted; the moment that pass of the loop
+    returned (the whole first frame painted, not just its first widget)."""
     from PySide6.QtCore import QEvent, QObject
 
     pintou = []
 
     class Filtro(QObject):
         def eventFilter(self, obj, ev):
-            if ev.type() == QEvent.Type.Paint and not pintou:
-                pintou.append(time.monotonic())
+            if ev.type() == QEvent.Type.Paint:
+                pintou.append(True)
             return False
 
     f = Filtro()
     widget.installEventFilter(f)
     while not pintou:
         app.processEvents()
+    t = time.monotonic()
     widget.removeEventFilter(f)
-    return pintou[0]
+    return t
 
 
 def _filho_base(t0: float) -> dict:
