@@ -1,0 +1,173 @@
+"""A janela do transmissor (pytest-qt), transmitindo de ponta a ponta contra o servidor real."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+IGNORAR_QT = [
+    r"This plugin does not support propagateSizeHints\(\)",
+    r"This plugin does not support raise\(\)",
+    r"This plugin does not support grabbing the keyboard",
+]
+pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore(*IGNORAR_QT)]
+
+BIMESTRE = 2
+
+
+@pytest.fixture
+def janela(qtbot, dados_cliente, ambiente):
+    from transmissor.config import Configuracoes
+    from transmissor.gui.dialogos import DialogosFalsos
+    from transmissor.gui.janela import JanelaTransmissor
+
+    j = JanelaTransmissor(
+        dialogos=DialogosFalsos(), config=Configuracoes(servidor=ambiente.servidor.url)
+    )
+    qtbot.addWidget(j)
+    j.show()
+    qtbot.waitExposed(j)
+    yield j
+    j.tarefas.aguardar()
+    j.close()
+
+
+def _entrar(qtbot, j, ambiente, constantes) -> None:
+    from PySide6.QtCore import Qt
+
+    j.cpf_edit.setText(constantes.cpf_tecnico)
+    j.senha_edit.setText(ambiente.senha_tecnico)
+    qtbot.mouseClick(j.botao_entrar, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Conectado como" in j.rotulo_sessao.text(), timeout=30000)
+    assert j.senha_edit.text() == ""  # a senha não fica na tela
+
+
+def _abrir(qtbot, j, copia: Path) -> None:
+    from PySide6.QtCore import Qt
+
+    j.dialogos.pastas.append(copia.parent)
+    qtbot.mouseClick(j.botao_buscar, Qt.MouseButton.LeftButton)
+    assert [e.caminho for e in j.modelo.linhas()] == [copia.resolve()]
+    assert j.modelo.marcados() == [copia.resolve()]
+    assert j.modelo.estado(0).texto == "pendente"
+
+
+def test_transmite_pela_janela_com_a1(
+    qtbot, qtmodeltester, janela, ambiente, constantes, a1_tecnico, copia_transmissao
+):
+    from PySide6.QtCore import Qt
+
+    j = janela
+    _entrar(qtbot, j, ambiente, constantes)
+    copia = copia_transmissao(BIMESTRE, "3000000.00")
+    _abrir(qtbot, j, copia)
+    j.radio_a1.setChecked(True)
+    j.a1_edit.setText(str(a1_tecnico.caminho))
+    j.dialogos.senhas.append(a1_tecnico.senha)
+    qtbot.mouseClick(j.botao_transmitir, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: j.modelo.estado(0).estado == "transmitido", timeout=60000)
+    j.tarefas.aguardar()
+    qtbot.waitUntil(lambda: bool(j.dialogos.mostrados))
+    icone, titulo, texto = j.dialogos.mostrados[-1]
+    assert (icone, titulo) == ("info", "Transmissão concluída")
+    protocolo = j.modelo.estado(0).protocolo
+    assert protocolo and f"protocolo {protocolo}" in texto
+    assert j.modelo.estado(0).texto.startswith("transmitido em ")
+    assert j.barra.value() == j.barra.maximum()
+    assert j.modelo.marcados() == []
+    qtmodeltester.check(j.modelo)
+    # o recibo, conferido sem rede
+    j.tabela.selectRow(0)
+    qtbot.mouseClick(j.botao_recibo, Qt.MouseButton.LeftButton)
+    titulo, pagina = j.dialogos.recibos[-1]
+    assert protocolo in titulo and "TECNICA DE TESTE" in pagina
+    # a situação vem do servidor
+    qtbot.mouseClick(j.botao_situacao, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: j.rotulo_status.text() == "Situação atualizada.", timeout=30000)
+    assert j.modelo.estado(0).estado == "transmitido"
+    assert (protocolo, "transmitido") in ambiente.servidor.transmissoes(BIMESTRE)
+    destino = os.environ.get("SIOPS_CAPTURA_TRANSMISSOR")
+    if destino:  # captura de tela para docs/ (rodada sob xvfb-run)
+        j.resize(1100, 700)
+        qtbot.wait(300)
+        j.grab().save(destino)
+
+
+def test_transmite_pela_janela_com_token(
+    qtbot, janela, ambiente, constantes, softhsm, copia_transmissao
+):
+    from PySide6.QtCore import Qt
+
+    j = janela
+    _entrar(qtbot, j, ambiente, constantes)
+    copia = copia_transmissao(BIMESTRE, "3000001.00")
+    _abrir(qtbot, j, copia)
+    j.radio_token.setChecked(True)
+    j.modulo_combo.setCurrentText(softhsm.modulo)
+    qtbot.mouseClick(j.botao_tokens, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: j.token_combo.count() >= 3, timeout=30000)
+    j.token_combo.setCurrentText("SIOPS-TECNICO")
+    # primeiro um PIN errado: mensagem própria, nada enviado
+    j.dialogos.pins.append("000000")
+    antes = ambiente.servidor.transmissoes(BIMESTRE)
+    qtbot.mouseClick(j.botao_transmitir, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(j.dialogos.mostrados), timeout=60000)
+    icone, _titulo, texto = j.dialogos.mostrados[-1]
+    assert icone == "erro" and texto.startswith("PIN incorreto")
+    assert "Traceback" not in texto
+    assert j.modelo.estado(0).estado == "pendente"
+    assert ambiente.servidor.transmissoes(BIMESTRE) == antes
+    # agora o certo
+    j.dialogos.pins.append(constantes.pin)
+    qtbot.mouseClick(j.botao_transmitir, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: j.modelo.estado(0).estado == "transmitido", timeout=60000)
+    j.tarefas.aguardar()
+    assert j.dialogos.mostrados[-1][1] == "Transmissão concluída"
+
+
+def test_sem_login_ou_sem_arquivo_marcado(qtbot, janela, copia_transmissao):
+    from PySide6.QtCore import Qt
+
+    j = janela
+    qtbot.mouseClick(j.botao_transmitir, Qt.MouseButton.LeftButton)
+    assert j.dialogos.mostrados[-1][2] == "Marque na lista os arquivos a transmitir."
+    copia = copia_transmissao(BIMESTRE, "3000002.00")
+    j.abrir_pasta(copia.parent)
+    qtbot.mouseClick(j.botao_transmitir, Qt.MouseButton.LeftButton)
+    assert "Entre com o seu CPF" in j.dialogos.mostrados[-1][2]
+
+
+def test_senha_errada_no_login(qtbot, janela, constantes):
+    from PySide6.QtCore import Qt
+
+    j = janela
+    j.cpf_edit.setText(constantes.cpf_tecnico)
+    j.senha_edit.setText("senha-errada-123")
+    qtbot.mouseClick(j.botao_entrar, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(j.dialogos.mostrados), timeout=30000)
+    assert j.dialogos.mostrados[-1][2].startswith("CPF ou senha incorretos.")
+
+
+def test_pasta_do_bimestre_segue_a_regra(janela, monkeypatch, tmp_path):
+    monkeypatch.setenv("SIOPS_HOME", str(tmp_path))
+    janela.exercicio_spin.setValue(2025)
+    janela.bimestre_combo.setCurrentIndex(0)
+    assert (
+        janela.pasta_do_bimestre()
+        == tmp_path / "MUNICIPAL" / "2025" / "PrimeiroBimestre" / "transm"
+    )
+    janela.abrir_bimestre()
+    assert "não existe" in janela.rotulo_pasta.text()
+
+
+def test_abre_pelo_cliente(qtbot, dados_cliente, copia_transmissao):
+    """O que o cliente chama em Ferramentas → Transmissor: abre já na pasta do arquivo, marcado."""
+    from transmissor import gui
+
+    copia = copia_transmissao(BIMESTRE, "3000003.00")
+    j = gui.abrir(None, copia)
+    qtbot.addWidget(j)
+    assert j.modelo.marcados() == [copia.resolve()]
+    j.close()
