@@ -86,7 +86,7 @@ class FormularioTextos(QScrollArea):
         self.setWidget(corpo)
         self._marcar(documento.achados)
         documento.celulasMudaram.connect(self._ao_mudar)
-        documento.achadosMudaram.connect(lambda: self._marcar(self.documento.achados))
+        documento.achadosMudaram.connect(self._ao_mudar_achados)
 
     # -- building ------------------------------------------------------------------------------
 
@@ -220,6 +220,9 @@ class FormularioTextos(QScrollArea):
             else:
                 w.setText(valor)
             w.blockSignals(False)
+
+    def _ao_mudar_achados(self) -> None:
+        self._marcar(self.documento.achados)
 
     def focar(self, campo: str) -> bool:
         """Give a field the focus (navigation from the críticas dock)."""
