@@ -183,8 +183,9 @@ class DialogosFalsos(Dialogos):
 
     def mostrar(self, dialogo):  # type: ignore[override]
         self.mostrados.append(dialogo)
-        if self.ao_mostrar is not None:
-            QTimer.singleShot(0, lambda: self.ao_mostrar(dialogo))  # type: ignore[misc]
+        responder = self.ao_mostrar
+        if responder is not None:
+            QTimer.singleShot(0, lambda: responder(dialogo))
 
     def abrir_externo(self, caminho):  # type: ignore[override]
         self.externos.append(Path(caminho))
