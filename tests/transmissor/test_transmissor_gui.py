@@ -171,3 +171,45 @@ def test_abre_pelo_cliente(qtbot, dados_cliente, copia_transmissao):
     qtbot.addWidget(j)
     assert j.modelo.marcados() == [copia.resolve()]
     j.close()
+
+
+def test_gestor_homologa_pela_janela(
+    qtbot, janela, ambiente, constantes, a1_tecnico, a1_gestor, copia_transmissao, dados_cliente
+):
+    """O técnico transmite (1º bimestre); o gestor, na janela, vê o resumo, recusa, depois homologa."""
+    from PySide6.QtCore import Qt
+
+    from transmissor import operacoes
+    from transmissor.assinador import AssinadorA1
+    from transmissor.cliente import ClienteSIOPS, ConfigRede
+
+    copia = copia_transmissao(1, "3000010.00")
+    tecnico = ClienteSIOPS(ConfigRede(ambiente.servidor.url))
+    tecnico.entrar(constantes.cpf_tecnico, ambiente.senha_tecnico)
+    r = operacoes.transmitir_arquivo(
+        copia, AssinadorA1(a1_tecnico.caminho, a1_tecnico.senha), tecnico, janela.fila
+    )
+    assert r.estado == "transmitido"
+
+    j = janela
+    j.abrir_pasta(copia.parent)
+    assert (j.exercicio_spin.value(), j.bimestre_combo.currentData()) == (2025, 1)
+    j.tabela.selectRow(0)
+    j.radio_a1.setChecked(True)
+    j.a1_edit.setText(str(a1_gestor.caminho))
+    # primeiro o gestor lê o resumo e não confirma
+    j.dialogos.senhas.append(a1_gestor.senha)
+    j.dialogos.confirmacoes.append(False)
+    qtbot.mouseClick(j.botao_homologar, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: j.rotulo_status.text() == "Homologação não feita.", timeout=60000)
+    _titulo, texto = j.dialogos.perguntas[-1]
+    assert "Percentual aplicado" in texto and r.protocolo in texto
+    assert j.modelo.estado(0).estado == "transmitido"
+    # agora confirma
+    j.dialogos.senhas.append(a1_gestor.senha)
+    j.dialogos.confirmacoes.append(True)
+    qtbot.mouseClick(j.botao_homologar, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: j.modelo.estado(0).estado == "homologado", timeout=60000)
+    j.tarefas.aguardar()
+    assert j.dialogos.mostrados[-1][1] == "Homologação concluída"
+    assert tecnico.situacao(r.protocolo)["situacao"] == "homologado"

@@ -86,6 +86,17 @@ class Dialogos:
         self._guardar(dlg)
         dlg.open()
 
+    def confirmar(self, titulo: str, texto: str, ao_responder: Callable[[bool], None]) -> None:
+        """Pergunta Sim/Não; ``ao_responder(True)`` só no Sim."""
+        b = QMessageBox.StandardButton
+        caixa = QMessageBox(QMessageBox.Icon.Question, titulo, texto, b.Yes | b.No, self.pai)
+        caixa.setDefaultButton(b.No)
+        caixa.finished.connect(
+            lambda _c: ao_responder(caixa.standardButton(caixa.clickedButton()) == b.Yes)
+        )
+        self._guardar(caixa)
+        caixa.open()
+
     def pin(self, token: str, aviso: str | None) -> str | None:
         """O PIN do token (síncrono: quem pede é a thread de trabalho, que espera)."""
         from transmissor.gui.pin import dialogo_pin
@@ -128,12 +139,18 @@ class DialogosFalsos:
         self.arquivos: list[Path] = []
         self.mostrados: list[tuple[str, str, str]] = []
         self.recibos: list[tuple[str, str]] = []
+        self.confirmacoes: list[bool] = []
+        self.perguntas: list[tuple[str, str]] = []
 
     def avisar(self, titulo: str, texto: str, icone: str = "info", detalhes: str = "") -> None:
         self.mostrados.append((icone, titulo, texto + (f"\n{detalhes}" if detalhes else "")))
 
     def senha(self, _titulo: str, _texto: str, ao_responder: Callable[[str | None], None]) -> None:
         ao_responder(self.senhas.pop(0) if self.senhas else None)
+
+    def confirmar(self, titulo: str, texto: str, ao_responder: Callable[[bool], None]) -> None:
+        self.perguntas.append((titulo, texto))
+        ao_responder(self.confirmacoes.pop(0) if self.confirmacoes else False)
 
     def pin(self, _token: str, _aviso: str | None) -> str | None:
         return self.pins.pop(0) if self.pins else None

@@ -237,11 +237,23 @@ class JanelaTransmissor(QMainWindow):
         self.botao_situacao.clicked.connect(self.atualizar_situacoes)
         self.botao_fila = QPushButton("Enviar fila", central)
         self.botao_fila.clicked.connect(self.enviar_fila)
+        self.botao_homologar = QPushButton("Homologar (gestor)…", central)
+        self.botao_homologar.setToolTip(
+            "Para o Secretário de Saúde: confere o resumo do que o servidor recebeu e homologa "
+            "com o certificado escolhido abaixo (assina também o demonstrativo em PDF)."
+        )
+        self.botao_homologar.clicked.connect(self.homologar)
         self.barra = QProgressBar(central)
         self.barra.setRange(0, 1)
         self.barra.setValue(0)
         self.barra.setTextVisible(True)
-        for w in (self.botao_transmitir, self.botao_recibo, self.botao_situacao, self.botao_fila):
+        for w in (
+            self.botao_transmitir,
+            self.botao_recibo,
+            self.botao_situacao,
+            self.botao_fila,
+            self.botao_homologar,
+        ):
             acoes.addWidget(w)
         acoes.addWidget(self.barra, 1)
         geral.addLayout(acoes)
@@ -423,10 +435,24 @@ class JanelaTransmissor(QMainWindow):
             self.rotulo_pasta.setText(f"Nenhum arquivo .OPS em {self.pasta}.")
         else:
             self.rotulo_pasta.setText(f"Pasta: {self.pasta}")
+        self._periodo_dos_arquivos(linhas)
         alvo = Path(selecionar).resolve() if selecionar else None
         for e in linhas:
             if (alvo is None and e.estado in ("pendente", "recusado")) or alvo == e.caminho:
                 self.modelo.marcar(e.caminho)
+
+    def _periodo_dos_arquivos(self, linhas: list[Any]) -> None:
+        """Põe exercício e bimestre de acordo com o nome do primeiro arquivo (M…_2025_SegundoBimestre)."""
+        import re
+
+        nomes = ("Primeiro", "Segundo", "Terceiro", "Quarto", "Quinto", "Sexto")
+        for e in linhas:
+            m = re.search(r"_(\d{4})_([A-Za-z]+)Bimestre", e.caminho.name)
+            if m and m.group(2) in nomes:
+                self.exercicio_spin.setValue(int(m.group(1)))
+                self.bimestre_combo.setCurrentIndex(nomes.index(m.group(2)))
+                self.esfera_combo.setCurrentIndex(0 if e.caminho.name.startswith("M") else 1)
+                return
 
     def recarregar(self) -> None:
         """Relê a situação dos arquivos da pasta aberta."""
@@ -641,6 +667,84 @@ class JanelaTransmissor(QMainWindow):
             self.status("Situação atualizada.")
 
         self.tarefas.executar("situação", trabalho, ok, self._falha("Situação"))
+
+    # ------------------------------------------------------------------ homologação
+
+    def homologar(self) -> None:
+        """O gestor homologa o arquivo selecionado: resumo, confirmação, assinatura (XML e PDF)."""
+        e = self._atual()
+        if e is None or not e.protocolo:
+            self.dialogos.avisar(
+                "Homologar", "Selecione na lista um arquivo já transmitido.", "aviso"
+            )
+            return
+        try:
+            cliente = self._novo_cliente()  # a sessão do gestor é outra: pelo certificado
+        except Exception as erro:
+            self._falha("Homologar")(erro)
+            return
+        raizes = self.config.raizes()
+
+        def iniciar(fabrica: Any) -> None:
+            aberto: dict[str, Any] = {}
+
+            def preparar(_p: Any) -> Any:
+                a = fabrica()
+                a.__enter__()  # o PIN é pedido uma vez para o resumo e a assinatura
+                aberto["a"] = a
+                try:
+                    return operacoes.preparar_homologacao(cliente, a, e.protocolo, raizes)
+                except BaseException:
+                    a.__exit__(None, None, None)
+                    raise
+
+            def fechar(_p: Any) -> None:
+                aberto["a"].__exit__(None, None, None)
+
+            def preparado(prep: Any) -> None:
+                def resposta(sim: bool) -> None:
+                    if not sim:
+                        self.tarefas.executar(
+                            "fechar",
+                            fechar,
+                            lambda _r: self.status("Homologação não feita."),
+                            self._falha("Homologar"),
+                        )
+                        return
+
+                    def concluir(_p: Any) -> Any:
+                        try:
+                            return operacoes.concluir_homologacao(
+                                cliente, aberto["a"], prep, arquivo_local=e.caminho
+                            )
+                        finally:
+                            aberto["a"].__exit__(None, None, None)
+
+                    self.status("Assinando a homologação e o demonstrativo…")
+                    self.tarefas.executar(
+                        "homologação", concluir, self._homologado, self._falha("Homologar")
+                    )
+
+                texto = (
+                    prep.resumo
+                    + "\n\nAo homologar, estes dados e o demonstrativo levam a sua assinatura digital. Homologar?"
+                )
+                self.dialogos.confirmar("Homologar dados", texto, resposta)
+
+            self.status(f"Buscando no servidor o protocolo {e.protocolo}…")
+            self.tarefas.executar("homologação", preparar, preparado, self._falha("Homologar"))
+
+        self._com_assinador(iniciar)
+
+    def _homologado(self, res: Any) -> None:
+        self.recarregar()
+        texto = f"Homologado — protocolo {res.protocolo}."
+        if res.pdf is not None:
+            texto += " O demonstrativo assinado foi enviado e guardado ao lado do arquivo."
+        if res.aviso:
+            texto += "\n" + res.aviso
+        self.status(texto.splitlines()[0])
+        self.dialogos.avisar("Homologação concluída", texto, "aviso" if res.aviso else "info")
 
     # ------------------------------------------------------------------ fechar
 
