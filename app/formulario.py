@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QScrollArea,
@@ -44,6 +45,9 @@ VALIDADORES = {
     "percentual": r"^[0-9]{0,3}(,[0-9]{0,2})?%?$",
 }
 SO_DIGITOS = ("cpf", "cnpj")
+#: Grid columns of fixed, short content (the others share the width).
+CURTOS = ("CPF", "CNPJ", "telefone")
+PESOS = {"nome": 3, "e-mail": 3, "cargo": 2}
 ESTILO_IMPEDITIVA = "QLineEdit, QComboBox { background: #f6c9c9; }"
 ESTILO_AVISO = "QLineEdit, QComboBox { background: #fbefc2; }"
 
@@ -134,14 +138,26 @@ class FormularioTextos(QScrollArea):
                 w.setToolTip(c.titulo)
                 grade.addWidget(w, pessoas.index(p[0]) + 1, atributos.index(p[1]) + 1)
             for j in range(1, len(atributos) + 1):
-                grade.setColumnStretch(j, 2 if atributos[j - 1].startswith("nome") else 1)
+                a = atributos[j - 1]
+                grade.setColumnStretch(j, PESOS.get(a.split(" ")[0], 0 if a in CURTOS else 2))
         else:
             form = QFormLayout(caixa)
             form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
             for c in campos:
-                rot = QLabel(c.titulo + (" *" if c.obrigatorio else "") + ":")
-                rot.setWordWrap(True)
-                form.addRow(rot, self._widget(c))
+                # "Título (explicação)": the explanation goes beside the field, in grey.
+                titulo, _, explicacao = c.titulo.partition(" (")
+                rot = QLabel(titulo + (" *" if c.obrigatorio else "") + ":")
+                w = self._widget(c)
+                if explicacao:
+                    linha = QHBoxLayout()
+                    linha.addWidget(w)
+                    nota = QLabel("(" + explicacao)
+                    nota.setStyleSheet("color: #555;")
+                    nota.setWordWrap(True)
+                    linha.addWidget(nota, 1)
+                    form.addRow(rot, linha)
+                else:
+                    form.addRow(rot, w)
         return caixa
 
     def _widget(self, c: CampoTexto) -> QLineEdit | QComboBox:
@@ -163,10 +179,13 @@ class FormularioTextos(QScrollArea):
             ed.setValidator(QRegularExpressionValidator(VALIDADORES[c.tipo], ed))
         if c.tipo in ("inteiro", "percentual"):
             ed.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            ed.setMaximumWidth(160)
+        if c.tipo in ("inteiro", "percentual", "cpf", "cnpj", "data", "telefone"):
+            ed.setMinimumWidth(ed.fontMetrics().horizontalAdvance("00.000.000/0000-00") + 16)
+            ed.setMaximumWidth(ed.fontMetrics().horizontalAdvance("00.000.000/0000-00") + 40)
         if c.obrigatorio:
             ed.setPlaceholderText("obrigatório")
         ed.setText(valor)
+        ed.setCursorPosition(0)  # show the beginning of a long text, not its end
         ed.editingFinished.connect(lambda cid=c.id: self._confirmar_campo(cid))
         self.campos[c.id] = ed
         return ed

@@ -5,8 +5,9 @@ Run under a real X server of the documented size:
 
     xvfb-run -a -s "-screen 0 1440x900x24" .venv/bin/python scripts/capturas.py
 
-It writes ``docs/cliente-janela.png``, ``docs/cliente-criticas.png`` and
-``docs/cliente-nova.png``. The declaration is the demonstration one (``forms.demo``) saved in a
+It writes ``docs/cliente-janela.png``, ``docs/cliente-criticas.png``,
+``docs/cliente-nova.png``, ``docs/cliente-inicio.png`` (welcome screen) and
+``docs/cliente-dados-gerais.png`` (the text-field form). The declaration is the demonstration one (``forms.demo``) saved in a
 temporary MS-SIOPS folder; nothing of the user's is read or written.
 """
 
@@ -45,6 +46,8 @@ def main() -> int:
     j.resize(1440, 860)
     j.move(0, 0)
     j.show()
+    QTest.qWait(200)
+    j.grab().save(str(docs / "cliente-inicio.png"))  # the welcome screen, recent list empty
     assert j.abrir_arquivo(arquivo)
     # An impeditiva on purpose, so the dock and the red marks show.
     doc = j.documento
@@ -66,6 +69,11 @@ def main() -> int:
     QTest.qWait(300)
     j.grab().save(str(docs / "cliente-criticas.png"))
 
+    j.dock.hide()
+    j.mostrar_pagina("form:dados_gerais")
+    QTest.qWait(300)
+    j.grab().save(str(docs / "cliente-dados-gerais.png"))
+
     dlg = DialogoNovaDeclaracao(j, hoje=QDate(2026, 5, 10).toPython())
     dlg.escolher("sao jose", None)
     dlg.show()
@@ -76,7 +84,13 @@ def main() -> int:
     j._pode_fechar = True
     j.close()
     app.processEvents()
-    for nome in ("cliente-janela.png", "cliente-criticas.png", "cliente-nova.png"):
+    for nome in (
+        "cliente-janela.png",
+        "cliente-criticas.png",
+        "cliente-nova.png",
+        "cliente-inicio.png",
+        "cliente-dados-gerais.png",
+    ):
         print(docs / nome)
     return 0
 
