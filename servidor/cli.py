@@ -184,7 +184,7 @@ def administrar(argv: list[str]) -> int:
     from servidor.tempo import iso
 
     a = _parser_admin().parse_args(argv)
-    ctx = Contexto.abrir(_config(a))
+    ctx = Contexto.abrir(_config(a), pool=False)
     try:
         if a.comando == "criar-admin":
             cpf = cpfs.normalizar(a.cpf)

@@ -42,6 +42,7 @@ class Config:
     intervalo_esqueci_segundos: int = 60
     janela_passado_segundos: int = 3600
     janela_futuro_segundos: int = 300
+    processos_verificacao: int = 0  # 0 = um por núcleo; 1 = sem pool (na própria thread)
     fila_escrita: int = 2000  # pedidos aguardando o escritor do banco antes de 503
     nome_servidor: str = "Servidor SIOPS"
 

@@ -18,6 +18,7 @@ from servidor.correio import Correio
 from servidor.erros import ErroAPI
 from servidor.recibos import Emissor
 from servidor.repositorio import RepositorioSQLite
+from servidor.verificacao import Verificador
 
 _log = logging.getLogger("servidor")
 
@@ -40,31 +41,39 @@ class Contexto:
     chaves: ChavesRecibo
     emissor: Emissor
     correio: Correio
+    verificador: Verificador
     raizes: list[x509.Certificate] = field(default_factory=list)
     intermediarios: list[x509.Certificate] = field(default_factory=list)
 
     @classmethod
-    def abrir(cls, cfg: Config) -> Contexto:
-        """Abre (criando se preciso) a pasta de dados, o banco e as chaves de recibo."""
+    def abrir(cls, cfg: Config, pool: bool = True) -> Contexto:
+        """Abre (criando se preciso) a pasta de dados, o banco e as chaves de recibo; com
+        ``pool``, os processos de verificação (a administração não precisa deles)."""
         cfg.dados.mkdir(parents=True, exist_ok=True)
         armazem = Armazem(cfg.pasta_arquivos)
         removidos = armazem.limpar_temporarios()
         if removidos:
             _log.warning("removidos %d arquivos temporários de uma parada brusca", removidos)
         chaves = carregar_ou_gerar(cfg.pasta_chaves, cfg.nome_servidor)
+        raizes, intermediarios = carregar_pems(cfg.raizes), carregar_pems(cfg.intermediarios)
+        repo = RepositorioSQLite(cfg.banco, cfg.fila_escrita)
         return cls(
             cfg=cfg,
-            repo=RepositorioSQLite(cfg.banco, cfg.fila_escrita),
+            repo=repo,
             armazem=armazem,
             chaves=chaves,
             emissor=Emissor(chaves),
             correio=Correio(cfg),
-            raizes=carregar_pems(cfg.raizes),
-            intermediarios=carregar_pems(cfg.intermediarios),
+            verificador=Verificador(
+                raizes, intermediarios, cfg.banco, cfg.processos_verificacao if pool else 1
+            ),
+            raizes=raizes,
+            intermediarios=intermediarios,
         )
 
     def fechar(self) -> None:
-        """Fecha o banco."""
+        """Encerra os processos de verificação e fecha o banco."""
+        self.verificador.fechar()
         self.repo.fechar()
 
     def agora(self) -> dt.datetime:

@@ -31,6 +31,13 @@ class ErroAPI(Exception):
         self.cabecalhos = dict(cabecalhos or {})
         self.extra = dict(extra or {})
 
+    def __reduce__(self) -> tuple:
+        # atravessa o pool de processos da verificação (pickle)
+        return (
+            ErroAPI,
+            (self.status, self.codigo, self.erro, self.motivos, self.cabecalhos, self.extra),
+        )
+
     def corpo(self) -> dict[str, Any]:
         """O JSON da resposta."""
         doc: dict[str, Any] = {"erro": self.erro, "codigo": self.codigo, "motivos": self.motivos}

@@ -15,40 +15,20 @@ from __future__ import annotations
 
 import json
 import logging
-from decimal import Decimal
 from typing import Any
 
-from lxml import etree
-
-import criticas
-import ops_format
-from criticas.referencia import ReferenciaFNS
-from forms.declaracao import Declaracao
-from ops_format.versoes import versao_do_namespace
 from servidor import cpf as cpfs
-from servidor import documentos
 from servidor import modelos as m
 from servidor.armazenamento import sha256
 from servidor.autenticacao import Autenticado
 from servidor.cadastro import descricao_ente
 from servidor.contexto import Contexto
 from servidor.erros import ErroAPI
-from servidor.recibos import NS as NS_RECIBO
 from servidor.repositorio import ConflitoEstado, NovaTransmissao
 from servidor.tempo import iso, legivel
+from servidor.verificacao import Verificada
 
 _log = logging.getLogger("servidor.recepcao")
-
-
-def referencia_do_ente(ctx: Contexto, codigo: str, exercicio: int) -> ReferenciaFNS | None:
-    """A referência do FNS carregada para o ente e exercício (``None`` se não há)."""
-    linhas = ctx.repo.referencia(codigo, exercicio)
-    if not linhas:
-        return None
-    ref = ReferenciaFNS(fonte="servidor")
-    for r in linhas:
-        ref.definir(codigo, exercicio, r["bimestre"], **{r["item"]: Decimal(r["valor"])})
-    return ref
 
 
 def garantir_recibo(ctx: Contexto, t: m.Transmissao) -> str:
@@ -76,51 +56,7 @@ def resposta(ctx: Contexto, t: m.Transmissao) -> dict[str, Any]:
     }
 
 
-def _declaracao_assinada(ctx: Contexto, corpo: bytes) -> tuple[Declaracao, Any]:
-    raiz = documentos.analisar_xml(corpo, "O arquivo enviado")
-    qn = etree.QName(raiz)
-    if qn.namespace == NS_RECIBO:
-        raise ErroAPI(
-            422,
-            "documento_nao_e_declaracao",
-            "O arquivo enviado é um recibo do servidor, não uma declaração.",
-            [
-                "Envie o arquivo de transmissão (.OPS) assinado, não o recibo que o servidor "
-                "devolveu."
-            ],
-        )
-    if qn.localname != "declaracao" or versao_do_namespace(qn.namespace or "") is None:
-        raise ErroAPI(
-            422,
-            "documento_nao_e_declaracao",
-            "O arquivo enviado não é uma declaração do SIOPS (.OPS).",
-            [
-                f"O elemento raiz é <{qn.localname}>; esperado <declaracao> de "
-                f"{ops_format.namespace()}."
-            ],
-        )
-    if not documentos.tem_assinatura(raiz):
-        raise ErroAPI(
-            422,
-            "sem_assinatura",
-            "O arquivo não está assinado digitalmente.",
-            ["A declaração deve ser assinada com o certificado ICP-Brasil antes do envio."],
-        )
-    v = documentos.verificar_assinatura(corpo, ctx.raizes, ctx.intermediarios)
-    conteudo = etree.tostring(v.raiz, xml_declaration=True, encoding="UTF-8")
-    try:
-        d = ops_format.de_bytes(conteudo, "recebido")
-    except ops_format.ArquivoInvalido as exc:
-        raise ErroAPI(
-            422,
-            "arquivo_invalido",
-            "O arquivo recebido não é uma declaração válida.",
-            [str(exc)],
-        ) from None
-    return d, v
-
-
-def _conferir_periodo(ctx: Contexto, d: Declaracao, codigo: str, desc: str) -> None:
+def _conferir_periodo(ctx: Contexto, d: Verificada, codigo: str, desc: str) -> None:
     atual = ctx.repo.vigente(codigo, d.exercicio, d.bimestre)
     if atual is not None and atual.situacao == m.HOMOLOGADO:
         autorizadas = ctx.repo.retransmissoes(m.AUTORIZADA, codigo)
@@ -157,32 +93,19 @@ def erro_periodo_homologado(ctx: Contexto, atual: m.Transmissao, desc: str) -> E
     )
 
 
-def _criticas(ctx: Contexto, d: Declaracao, codigo: str) -> list[dict]:
-    achados = criticas.verificar(d, referencia_do_ente(ctx, codigo, d.exercicio))
-    cat = d.catalogo
-    itens = [
-        {
-            "codigo": str(a.codigo),
-            "severidade": a.severidade,
-            "mensagem": a.mensagem,
-            "local": a.local(cat),
-        }
-        for a in achados
-    ]
-    impeditivas = [i for i, a in zip(itens, achados, strict=True) if a.impeditiva]
-    if impeditivas:
+def _recusar_impeditivas(v: Verificada) -> None:
+    if v.impeditivas:
         raise ErroAPI(
             422,
             "criticas_impeditivas",
-            f"A declaração tem {len(impeditivas)} crítica(s) impeditiva(s) e não pode ser "
+            f"A declaração tem {len(v.impeditivas)} crítica(s) impeditiva(s) e não pode ser "
             "recebida.",
             [
                 f"{i['codigo']} — {i['mensagem']}" + (f" ({i['local']})" if i["local"] else "")
-                for i in impeditivas
+                for i in v.impeditivas
             ],
-            extra={"criticas": impeditivas},
+            extra={"criticas": v.impeditivas},
         )
-    return [{"codigo": i["codigo"], "mensagem": i["mensagem"], "local": i["local"]} for i in itens]
 
 
 def receber(
@@ -227,8 +150,8 @@ def receber(
 def _receber_novo(
     ctx: Contexto, quem: Autenticado, corpo: bytes, digest: str
 ) -> tuple[int, dict[str, Any]]:
-    d, v = _declaracao_assinada(ctx, corpo)
-    codigo, desc = d.ente.codigo, d.ente.descricao
+    v = ctx.verificador.verificar(corpo)
+    codigo, desc = v.ente, v.descricao
     if not quem.papeis_no_ente(codigo) & set(m.TRANSMISSORES):
         entes = sorted({p.ente for p in quem.papeis if p.papel in m.TRANSMISSORES})
         raise ErroAPI(
@@ -237,31 +160,32 @@ def _receber_novo(
             f"Você não está cadastrado para transmitir as declarações de {desc}.",
             [f"Seu cadastro é de: {', '.join(descricao_ente(e) for e in entes)}."],
         )
-    cpf = cpfs.normalizar(v.fatos.cpf or "")
+    cpf = v.cpf
     papeis_signatario = {p.papel for p in ctx.repo.papeis_ativos(cpf, codigo)}
     if not papeis_signatario & set(m.TRANSMISSORES):
         raise ErroAPI(
             403,
             "signatario_nao_cadastrado",
-            f"Quem assinou o arquivo ({v.fatos.nome}, CPF {cpfs.formatar(cpf)}) não está "
+            f"Quem assinou o arquivo ({v.nome}, CPF {cpfs.formatar(cpf)}) não está "
             f"cadastrado como técnico nem como gestor do SUS de {desc}.",
             [
                 "O arquivo deve ser assinado com o certificado do técnico responsável pelo envio "
                 "ou do secretário de saúde (ou substituto) do ente."
             ],
         )
-    _conferir_periodo(ctx, d, codigo, desc)
-    avisos = _criticas(ctx, d, codigo)
+    _conferir_periodo(ctx, v, codigo, desc)
+    _recusar_impeditivas(v)
+    avisos = [{k: a[k] for k in ("codigo", "mensagem", "local")} for a in v.avisos]
     ctx.armazem.guardar(corpo)
     nova = NovaTransmissao(
         digest=digest,
         ente=codigo,
-        uf=d.ente.uf,
-        exercicio=d.exercicio,
-        bimestre=d.bimestre,
+        uf=v.uf,
+        exercicio=v.exercicio,
+        bimestre=v.bimestre,
         tamanho=len(corpo),
         signatario_cpf=cpf,
-        signatario_nome=v.fatos.nome,
+        signatario_nome=v.nome,
         usuario_cpf=quem.usuario.cpf,
         recebido_em=iso(ctx.agora()),
         avisos=json.dumps(avisos, ensure_ascii=False),

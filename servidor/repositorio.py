@@ -15,6 +15,7 @@ from __future__ import annotations
 import abc
 import json
 import sqlite3
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -925,6 +926,28 @@ class RepositorioSQLite(Repositorio):
                 "recusas",
             )
         }
+
+
+_LEITURA = threading.local()
+
+
+def ler_referencia(banco: Path, ente: str, exercicio: int) -> list[dict]:
+    """Os valores do FNS de um ente e exercício lidos por uma conexão só de leitura desta
+    thread (para os processos de verificação, que não têm o repositório)."""
+    con = getattr(_LEITURA, "con", None)
+    if con is None or getattr(_LEITURA, "banco", None) != banco:
+        con = sqlite3.connect(f"file:{banco}?mode=ro", uri=True, check_same_thread=False)
+        con.row_factory = sqlite3.Row
+        con.execute("PRAGMA busy_timeout=30000")
+        _LEITURA.con, _LEITURA.banco = con, banco
+    return [
+        dict(r)
+        for r in con.execute(
+            "SELECT bimestre, item, valor FROM referencia_fns WHERE ente=? AND exercicio=? "
+            "ORDER BY bimestre, item",
+            (ente, exercicio),
+        )
+    ]
 
 
 def avisos_json(avisos: Sequence[dict]) -> str:
