@@ -454,7 +454,9 @@ class JanelaPrincipal(AcoesArquivo, QMainWindow):
             emp = d.indicadores("empenhada")
             partes.append(f"empenhada: {apresentar_percentual(emp.percentual)}%")
         partes.append(f"mínimo: {minimo}%")
-        return " · ".join(partes), ind.percentual < ind.percentual_minimo
+        # Below the minimum is decided in reais (XVIII = XVI − XVII < 0), as the law does:
+        # a percentage rounded to six places can read 15,00% while the money is short.
+        return " · ".join(partes), ind.diferenca < 0
 
     def _atualizar_percentual(self) -> None:
         if self.documento is None:

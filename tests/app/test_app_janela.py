@@ -58,6 +58,11 @@ def test_criar_digitar_percentual_criticas_navegar_desfazer(janela, balcao, qtbo
     assert "empenhada: 20,00%" in texto
     assert "mínimo: 15,00%" in texto
     assert "a40000" in j.rotulo_percentual.styleSheet()  # below the minimum: red
+    balcao.digitar(desp, "s301_31", "liquidada", "300.000,07")  # XVII = 300.000,08
+    assert "a40000" in j.rotulo_percentual.styleSheet()  # one centavo short is still short
+    balcao.digitar(desp, "s301_31", "liquidada", "300.000,08")
+    assert "1d5e20" in j.rotulo_percentual.styleSheet()  # the minimum, to the centavo: green
+    balcao.digitar(desp, "s301_31", "liquidada", "290.000")
 
     # Derived cells: read-only, grey, bold totals.
     dm = desp.modelo()
@@ -103,7 +108,7 @@ def test_criar_digitar_percentual_criticas_navegar_desfazer(janela, balcao, qtbo
     j.a_refazer.trigger()
     assert celula.data() == "500.000,00"
     assert "Impeditivas: 1" in j.rotulo_criticas.text()
-    for _ in range(5):
+    for _ in range(8):
         j.a_desfazer.trigger()
     assert not j.isWindowModified()  # back to the saved state
     assert "informe as receitas" in j.rotulo_percentual.text()
