@@ -14,6 +14,7 @@ from typing import Any
 
 from servidor import cpf as cpfs
 from servidor import modelos as m
+from servidor import pades
 from servidor.armazenamento import sha256
 from servidor.autenticacao import Autenticado
 from servidor.cadastro import codigo_ente, descricao_ente
@@ -140,6 +141,7 @@ def receber_demonstrativo(ctx: Contexto, protocolo: str, pdf: bytes) -> dict[str
             "O PDF enviado não é o demonstrativo anunciado na homologação assinada.",
             ["O SHA-256 do PDF deve ser o do campo <DigestDemonstrativo> da homologação."],
         )
+    pades.verificar(pdf, ctx.raizes, ctx.intermediarios, h.cpf)
     ctx.armazem.guardar(pdf, ".pdf")
     if not h.demonstrativo_recebido:
         ctx.repo.registrar_demonstrativo(h.id)

@@ -183,14 +183,23 @@ class Servidor:
     """Um processo ``siops-servidor`` e os atalhos dos testes para falar com ele."""
 
     def __init__(
-        self, dados: Path, pki: PKI, smtp_porta: int, caixa: Caixa, extra: dict | None = None
+        self,
+        dados: Path,
+        pki: PKI,
+        smtp_porta: int,
+        caixa: Caixa,
+        extra: dict | None = None,
+        args: list[str] | None = None,
+        https: bool = False,
     ) -> None:
         self.dados = dados
         self.pki = pki
         self.caixa = caixa
         self.smtp_porta = smtp_porta
         self.porta = porta_livre()
-        self.url = f"http://127.0.0.1:{self.porta}"
+        self.url = f"https://localhost:{self.porta}" if https else f"http://127.0.0.1:{self.porta}"
+        self.verify: str | bool = str(pki.raiz_pem) if https else True
+        self.args = list(args or [])
         self.proc: subprocess.Popen | None = None
         dados.mkdir(parents=True, exist_ok=True)
         conf = {
@@ -220,6 +229,7 @@ class Servidor:
             "127.0.0.1",
             "--smtp-porta",
             str(self.smtp_porta),
+            *self.args,
         ]
         env = dict(os.environ, PYTHONPATH=str(RAIZ_PROJETO))
         with open(self.log, "ab") as log:
@@ -231,7 +241,7 @@ class Servidor:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"o servidor terminou: {self.log.read_text()[-3000:]}")
             try:
-                if requests.get(f"{self.url}/saude", timeout=1).ok:
+                if requests.get(f"{self.url}/saude", timeout=1, verify=self.verify).ok:
                     return
             except requests.ConnectionError:
                 pass
@@ -447,3 +457,26 @@ def outro_servidor(tmp_path, pki, smtp):
     s.iniciar()
     yield s
     s.parar()
+
+
+@pytest.fixture
+def fabrica_servidor(tmp_path, pki, smtp):
+    """Cria instâncias extras (não iniciadas); ``smtp_fora=True`` aponta para um SMTP que não
+    existe. Todas são paradas no fim do teste."""
+    porta_smtp, caixa = smtp
+    criados: list[Servidor] = []
+
+    def criar(smtp_fora: bool = False, **kw) -> Servidor:
+        s = Servidor(
+            tmp_path / f"dados{len(criados)}",
+            pki,
+            porta_livre() if smtp_fora else porta_smtp,
+            caixa,
+            **kw,
+        )
+        criados.append(s)
+        return s
+
+    yield criar
+    for s in criados:
+        s.parar()

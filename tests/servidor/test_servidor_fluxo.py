@@ -289,3 +289,46 @@ def test_paginas_publicas_em_portugues(servidor):
     assert r.status_code == 404 and r.json()["erro"] == "Endereço não encontrado."
     html = servidor.situacao("RR", EXERCICIO, 1)
     assert "Pendentes: <b>16</b>" in html  # Roraima: o estado e 15 municípios
+
+
+def test_demonstrativo_assinado_pelo_gestor(servidor, cadeia, decl, pki):
+    """O PDF PAdES anunciado na homologação é aceito só se o digest confere e a assinatura é do
+    gestor que homologou; a página pública passa a entregá-lo."""
+    import ops_format
+    import relatorios
+    from transmissor.pades import assinar_pdf
+
+    sec, tec, token = cadeia["sec"], cadeia["tec"], cadeia["token"]
+    bruto = decl(ENTE, bimestre=3)
+    t = servidor.transmitir(token, tec.assinar(bruto)).json()
+    pdf = relatorios.renderizar_rreo(ops_format.de_bytes(bruto), homologado=True)
+    assinado = assinar_pdf(pdf, sec.assinador())
+    de_outro = assinar_pdf(pdf, tec.assinador())
+    digest = hashlib.sha256(assinado).hexdigest()
+    r = servidor.homologar(sec, t, DigestDemonstrativo=digest)
+    assert r.status_code == 201, r.text
+    url = f"{servidor.url}/api/v1/homologacoes/{t['protocolo']}/demonstrativo"
+    r = requests.put(url, data=pdf, headers={"Content-Type": "application/pdf"}, timeout=30)
+    assert r.status_code == 422 and r.json()["codigo"] == "demonstrativo_nao_confere"
+    r = requests.put(url, data=assinado, headers={"Content-Type": "application/pdf"}, timeout=60)
+    assert r.status_code == 201, r.text
+    r = requests.get(f"{servidor.url}/demonstrativos/{t['protocolo']}.pdf", timeout=30)
+    assert r.content == assinado
+    r = requests.get(
+        f"{servidor.url}/api/v1/transmissoes/{t['protocolo']}",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+    )
+    assert r.json()["homologacao"]["demonstrativo_assinado"] is True
+
+    # um PDF assinado por outra pessoa, mesmo anunciado numa homologação, é recusado
+    t4 = servidor.transmitir(token, tec.assinar(decl(ENTE, bimestre=4))).json()
+    r = servidor.homologar(sec, t4, DigestDemonstrativo=hashlib.sha256(de_outro).hexdigest())
+    assert r.status_code == 201
+    r = requests.put(
+        f"{servidor.url}/api/v1/homologacoes/{t4['protocolo']}/demonstrativo",
+        data=de_outro,
+        headers={"Content-Type": "application/pdf"},
+        timeout=60,
+    )
+    assert r.status_code == 422 and "não pelo gestor" in r.json()["motivos"][0]
