@@ -8,7 +8,6 @@ the model only answers ``data()`` by role, formatting there (Brazilian numbers, 
 
 from __future__ import annotations
 
-import re
 import textwrap
 import unicodedata
 from collections.abc import Iterable
@@ -51,15 +50,8 @@ ALINHAR_TEXTO = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 RECUO = "\u2003"  # one em space per level of the row's nivel
 
 
-_MILHAR = re.compile(r"^\s*[+-]?\d{1,3}(\.\d{3})+\s*$")
-
-
 def parse_digitado(texto: str) -> Decimal:
-    """An amount typed or pasted by a person: like ``parse_valor``, except that dots followed
-    by exactly three digits and no comma are thousands ("1.200" is mil e duzentos, as a
-    Brazilian spreadsheet copies it; ``parse_valor`` reads it as 1,20 — plain file text)."""
-    if "," not in texto and _MILHAR.match(texto):
-        texto = texto.replace(".", "")
+    """An amount typed or pasted by a person (``parse_valor``: "1.200" is mil e duzentos)."""
     return parse_valor(texto)
 
 

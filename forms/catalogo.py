@@ -129,9 +129,13 @@ class Linha:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Tabela:
-    """A table of a pasta: its rows and columns. ``anexo12`` puts it in the RREO, in order."""
+    """A table of a pasta: its rows and columns. ``anexo12`` puts it in the RREO, in order.
+
+    Compared and hashed by identity (``eq=False``): hashing its rows on every lookup made
+    loading a declaration slow, and two tables are never compared by value.
+    """
 
     id: str
     titulo: str

@@ -50,13 +50,19 @@ def parse_valor(texto: str) -> Decimal:
     """Parse an amount typed by a person or read from a CSV.
 
     With a comma it is Brazilian (``1.234.567,89``, ``1234,5``; dots are thousands separators);
-    without a comma it is plain decimal text with a dot (``1234567.89``), as our files write it.
+    dots each followed by exactly three digits and no comma are thousands too (``1.200`` is mil
+    e duzentos); otherwise, without a comma, it is plain decimal text with a dot
+    (``1234567.89``, ``1.5``), as our files write it.
     An optional ``R$`` and spaces are ignored; an empty text is zero. Raises ``ValorInvalido``.
     """
     bruto = texto
     t = texto.strip().replace("R$", "").replace("\u00a0", "").replace(" ", "")
     if t == "":
         return ZERO
+    if "," not in t and re.match(r"^[+-]?\d{1,3}(\.\d{3})+$", t):
+        # "1.200" / "1.234.567": thousands dots without a comma are a Brazilian integer amount
+        # (a spreadsheet copies it so; our files always write two decimals, "1200.00").
+        t = t.replace(".", "")
     if "," in t:
         if not _BR.match(t):
             raise ValorInvalido(f"O valor '{bruto.strip()}' não está no formato 1.234,56.")
@@ -64,11 +70,7 @@ def parse_valor(texto: str) -> Decimal:
         if t.endswith("."):
             t += "0"
     elif not _PLANO.match(t):
-        # "1.234.567" (thousands dots, no comma) is still a Brazilian integer amount.
-        if re.match(r"^[+-]?\d{1,3}(\.\d{3}){2,}$", t):
-            t = t.replace(".", "")
-        else:
-            raise ValorInvalido(f"O valor '{bruto.strip()}' não é um número.")
+        raise ValorInvalido(f"O valor '{bruto.strip()}' não é um número.")
     try:
         d = Decimal(t)
     except InvalidOperation as exc:  # pragma: no cover - guarded by the regexes
@@ -119,7 +121,8 @@ def arredondar_percentual(percentual: Decimal) -> str:
 
 
 def percentual(numerador: Decimal, denominador: Decimal) -> Decimal | None:
-    """``numerador / denominador × 100`` with six decimals; ``None`` when the denominator is 0."""
+    """``numerador / denominador × 100`` truncated to six decimals (never rounded up past the
+    minimum: 14,9999997% must not read as 15%); ``None`` when the denominator is 0."""
     if denominador == 0:
         return None
-    return (numerador * 100 / denominador).quantize(PRECISAO_PERCENTUAL, rounding=ROUND_HALF_UP)
+    return (numerador * 100 / denominador).quantize(PRECISAO_PERCENTUAL, rounding=ROUND_DOWN)

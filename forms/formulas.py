@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from forms.dinheiro import CENTAVO, PRECISAO_PERCENTUAL, ZERO
 
@@ -119,7 +119,8 @@ class Percentual(Expr):
 
 @dataclass(frozen=True, slots=True)
 class Razao(Expr):
-    """``num / den × 100`` with six decimals; 0 when the denominator is 0 (reports say so)."""
+    """``num / den × 100`` truncated to six decimals; 0 when the denominator is 0 (reports say
+    so)."""
 
     num: Expr
     den: Expr
@@ -131,9 +132,8 @@ class Razao(Expr):
         d = self.den.avaliar(ler)
         if d == 0:
             return Decimal("0.000000")
-        return (self.num.avaliar(ler) * 100 / d).quantize(
-            PRECISAO_PERCENTUAL, rounding=ROUND_HALF_UP
-        )
+        # Truncated, never rounded up: 14,9999997% must not read as the 15% minimum.
+        return (self.num.avaliar(ler) * 100 / d).quantize(PRECISAO_PERCENTUAL, rounding=ROUND_DOWN)
 
     def texto(self) -> str:
         return f"({self.num.texto()}) / ({self.den.texto()}) × 100"

@@ -101,9 +101,9 @@ def test_exemplo_municipal(municipio):
         D("-9499.80"),
         D("-53999.80"),
     )
-    # % = XVI / III × 100: 349.000,33 / 1.990.000,85 = 17,5376975…%;
+    # % = XVI / III × 100, truncated to six places: 349.000,33 / 1.990.000,85 = 17,5376975…%;
     #     289.000,33 / 1.990.000,85 = 14,5226234…%; 244.500,33 / 1.990.000,85 = 12,2864435…%
-    assert i_d.percentual == D("17.537698")
+    assert i_d.percentual == D("17.537697")
     assert i_e.percentual == D("14.522623")
     assert i_f.percentual == D("12.286443")
     assert i_d.percentual_minimo == D(15)
