@@ -124,6 +124,7 @@ async def _em_thread(fn: Callable[..., Any], *args: Any) -> Any:
 
 
 async def sessoes(request: Request) -> Response:
+    """``POST /sessoes`` (login por CPF e senha) e ``DELETE /sessoes`` (sair)."""
     ctx = _ctx(request)
     if request.method == "DELETE":
         quem = await _quem(request)
@@ -133,6 +134,7 @@ async def sessoes(request: Request) -> Response:
 
 
 async def sessao_certificado(request: Request) -> Response:
+    """``POST /sessoes/certificado``: sessão de gestor por documento assinado."""
     ctx = _ctx(request)
     _exigir_xml(request)
     corpo = await ler_corpo(request, ctx.cfg.limite_documento)
@@ -140,11 +142,13 @@ async def sessao_certificado(request: Request) -> Response:
 
 
 async def esqueci(request: Request) -> Response:
+    """``POST /senhas/esqueci``: senha nova por e-mail."""
     ctx = _ctx(request)
     return JSONUTF8(await _em_thread(autenticacao.esqueci, ctx, await ler_json(request)), 202)
 
 
 async def trocar_senha(request: Request) -> Response:
+    """``POST /senhas``: troca a senha."""
     ctx = _ctx(request)
     quem = await _quem(request)
     await _em_thread(autenticacao.trocar_senha, ctx, quem, await ler_json(request))
@@ -152,6 +156,7 @@ async def trocar_senha(request: Request) -> Response:
 
 
 async def cadastros(request: Request) -> Response:
+    """``POST /cadastros``: cadastro assinado na cadeia."""
     ctx = _ctx(request)
     _exigir_xml(request)
     corpo = await ler_corpo(request, ctx.cfg.limite_documento)
@@ -159,6 +164,7 @@ async def cadastros(request: Request) -> Response:
 
 
 async def cadastros_do_ente(request: Request) -> Response:
+    """``GET /entes/{ente}/cadastros``: quem está ativo no ente."""
     ctx = _ctx(request)
     quem = await _quem(request)
     codigo = cadastro.codigo_ente(request.path_params["ente"])
@@ -174,6 +180,7 @@ async def cadastros_do_ente(request: Request) -> Response:
 
 
 async def transmissoes(request: Request) -> Response:
+    """``POST /transmissoes``: a recepção (``recepcao.receber``)."""
     ctx = _ctx(request)
     quem = await _quem(request)
     _exigir_xml(request)
@@ -185,6 +192,7 @@ async def transmissoes(request: Request) -> Response:
 
 
 async def transmissao(request: Request) -> Response:
+    """``GET /transmissoes/{protocolo}``: situação."""
     ctx = _ctx(request)
     quem = await _quem(request)
     return JSONUTF8(
@@ -193,11 +201,13 @@ async def transmissao(request: Request) -> Response:
 
 
 async def transmissao_recibo(request: Request) -> Response:
+    """``GET /transmissoes/{protocolo}/recibo``: o recibo XML."""
     recibo = await _em_thread(consultas.recibo, _ctx(request), request.path_params["protocolo"])
     return Response(recibo.encode("utf-8"), media_type="application/xml")
 
 
 async def transmissao_arquivo(request: Request) -> Response:
+    """``GET /transmissoes/{protocolo}/arquivo``: os bytes recebidos."""
     ctx = _ctx(request)
     quem = await _quem(request)
     dados, digest = await _em_thread(consultas.arquivo, ctx, quem, request.path_params["protocolo"])
@@ -205,6 +215,7 @@ async def transmissao_arquivo(request: Request) -> Response:
 
 
 async def situacao_ente(request: Request) -> Response:
+    """``GET /entes/{ente}/situacao``: os seis bimestres do exercício."""
     ctx = _ctx(request)
     exercicio = _inteiro(request.query_params.get("exercicio"), agora().year, "exercicio")
     return JSONUTF8(
@@ -213,6 +224,7 @@ async def situacao_ente(request: Request) -> Response:
 
 
 async def situacao_uf(request: Request) -> Response:
+    """``GET /situacao``: a situação de entrega de uma UF em JSON."""
     ctx = _ctx(request)
     q = request.query_params
     doc = await _em_thread(
@@ -226,6 +238,7 @@ async def situacao_uf(request: Request) -> Response:
 
 
 async def homologacoes(request: Request) -> Response:
+    """``POST /homologacoes``: homologação assinada."""
     ctx = _ctx(request)
     _exigir_xml(request)
     corpo = await ler_corpo(request, ctx.cfg.limite_documento)
@@ -233,6 +246,7 @@ async def homologacoes(request: Request) -> Response:
 
 
 async def demonstrativo_assinado(request: Request) -> Response:
+    """``PUT /homologacoes/{protocolo}/demonstrativo``: o PDF PAdES."""
     ctx = _ctx(request)
     corpo = await ler_corpo(request, ctx.cfg.limite_pdf)
     doc = await _em_thread(
@@ -242,6 +256,7 @@ async def demonstrativo_assinado(request: Request) -> Response:
 
 
 async def retransmissoes(request: Request) -> Response:
+    """``POST /retransmissoes``: solicitação assinada."""
     ctx = _ctx(request)
     _exigir_xml(request)
     corpo = await ler_corpo(request, ctx.cfg.limite_documento)
@@ -249,6 +264,7 @@ async def retransmissoes(request: Request) -> Response:
 
 
 async def retransmissao(request: Request) -> Response:
+    """``GET /retransmissoes/{id}``: situação da solicitação."""
     ctx = _ctx(request)
     quem = await _quem(request)
     ident = _inteiro(request.path_params["id"], 0, "id")
@@ -256,6 +272,7 @@ async def retransmissao(request: Request) -> Response:
 
 
 async def admin_retransmissoes(request: Request) -> Response:
+    """``GET /admin/retransmissoes``: lista (administrador)."""
     ctx = _ctx(request)
     quem = await _quem(request)
     autenticacao.exigir_admin(quem)
@@ -266,6 +283,7 @@ async def admin_retransmissoes(request: Request) -> Response:
 
 
 async def admin_autorizar(request: Request) -> Response:
+    """``POST /admin/retransmissoes/{id}/autorizacao`` (administrador)."""
     ctx = _ctx(request)
     quem = await _quem(request)
     autenticacao.exigir_admin(quem)
@@ -279,10 +297,12 @@ async def admin_autorizar(request: Request) -> Response:
 
 
 async def certificado(request: Request) -> Response:
+    """``GET /certificado``: a AC de recibos em PEM."""
     return Response(_ctx(request).chaves.ac_pem(), media_type="application/x-pem-file")
 
 
 async def referencia_fns(request: Request) -> Response:
+    """``GET /referencia-fns``: os valores do FNS."""
     ctx = _ctx(request)
     q = request.query_params
     ente = request.path_params.get("ente") or q.get("ente")
@@ -293,6 +313,7 @@ async def referencia_fns(request: Request) -> Response:
 
 
 async def saude(request: Request) -> Response:
+    """``GET /saude``: monitoração."""
     return JSONUTF8({"ok": True})
 
 
@@ -311,10 +332,12 @@ def _inteiro(texto: Any, padrao: int, nome: str) -> int:
 
 
 async def pagina_inicio(request: Request) -> Response:
+    """``GET /``: a página inicial."""
     return HTMLResponse(paginas.inicio())
 
 
 async def pagina_situacao(request: Request) -> Response:
+    """``GET /situacao``: a página de situação de entrega."""
     ctx = _ctx(request)
     q = request.query_params
     try:
@@ -331,6 +354,7 @@ async def pagina_situacao(request: Request) -> Response:
 
 
 async def pagina_demonstrativo(request: Request) -> Response:
+    """``GET /demonstrativos/{protocolo}.pdf``: o demonstrativo homologado."""
     ctx = _ctx(request)
     protocolo = request.path_params["protocolo"]
     try:

@@ -17,7 +17,8 @@ from servidor.config import Config
 from servidor.correio import Correio
 from servidor.erros import ErroAPI
 from servidor.recibos import Emissor
-from servidor.repositorio import RepositorioSQLite
+from servidor.repositorio import Repositorio
+from servidor.repositorio_sqlite import RepositorioSQLite
 from servidor.verificacao import Verificador
 
 _log = logging.getLogger("servidor")
@@ -36,7 +37,7 @@ class Contexto:
     """Os serviços compartilhados por todas as requisições."""
 
     cfg: Config
-    repo: RepositorioSQLite
+    repo: Repositorio
     armazem: Armazem
     chaves: ChavesRecibo
     emissor: Emissor

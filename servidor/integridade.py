@@ -15,7 +15,7 @@ from servidor.contexto import Contexto
 
 def verificar(ctx: Contexto) -> dict[str, Any]:
     """O relatório: ``ok``, ``integridade`` do SQLite, faltando, corrompidos, órfãos."""
-    integridade = ctx.repo.banco.verificar_integridade()
+    integridade = ctx.repo.verificar_integridade()
     transmissoes = ctx.repo.listar_transmissoes()
     faltando, corrompidos = [], []
     conhecidos = set()
@@ -28,16 +28,13 @@ def verificar(ctx: Contexto) -> dict[str, Any]:
             continue
         if sha256(dados) != t.digest:
             corrompidos.append(t.protocolo)
-    homologacoes = ctx.repo.banco.consultar("SELECT documento_digest FROM homologacoes")
-    conhecidos |= {r[0] for r in homologacoes}
-    for r in homologacoes:
-        if not ctx.armazem.existe(r[0]):
-            faltando.append(f"homologação {r[0][:12]}")
+    homologacoes = ctx.repo.documentos_de_homologacao()
+    conhecidos |= set(homologacoes)
+    for d in homologacoes:
+        if not ctx.armazem.existe(d):
+            faltando.append(f"homologação {d[:12]}")
     orfaos = [d for d in ctx.armazem.todos() if d not in conhecidos]
-    vigentes_duplicados = ctx.repo.banco.consultar(
-        "SELECT ente, exercicio, bimestre, COUNT(*) FROM transmissoes "
-        "WHERE situacao IN ('transmitido','homologado') GROUP BY 1,2,3 HAVING COUNT(*) > 1"
-    )
+    vigentes_duplicados = ctx.repo.vigentes_duplicados()
     return {
         "ok": integridade == "ok" and not faltando and not corrompidos and not vigentes_duplicados,
         "integridade": integridade,
@@ -45,5 +42,5 @@ def verificar(ctx: Contexto) -> dict[str, Any]:
         "faltando": faltando,
         "corrompidos": corrompidos,
         "orfaos": len(orfaos),
-        "vigentes_duplicados": [tuple(r) for r in vigentes_duplicados],
+        "vigentes_duplicados": vigentes_duplicados,
     }

@@ -3,8 +3,9 @@
 Ordem das verificações (a primeira que falha decide): sessão; papel de transmissor; digest =
 Idempotency-Key; repetição idempotente (200); XML endurecido; raiz é uma declaração (um recibo
 reenviado é recusado aqui); assinatura, cadeia e vigência; leitura do conteúdo **assinado** por
-``ops_format``; ente do usuário; signatário cadastrado no ente; período aberto; críticas de
-novo (impeditivas recusam). Só então o arquivo é gravado (atômico, fsync) e, depois, o banco o
+``ops_format``; críticas de novo (estes passos pesados rodam no pool de processos de
+``verificacao``); ente do usuário; signatário cadastrado no ente; período aberto; críticas
+impeditivas. Só então o arquivo é gravado (atômico, fsync) e, depois, o banco o
 reconhece num COMMIT síncrono; o recibo é gerado a partir do registro.
 
 Recusas são anotadas na tabela ``recusas`` (auditoria), nunca como transmissão aceita, e o
@@ -134,6 +135,14 @@ def receber(
         )
     existente = ctx.repo.transmissao_por_digest(digest)
     if existente is not None:
+        # a repetição só é respondida a quem transmite por aquele ente
+        if not quem.papeis_no_ente(existente.ente) & set(m.TRANSMISSORES):
+            raise ErroAPI(
+                403,
+                "ente_de_outro_usuario",
+                "Você não está cadastrado para transmitir as declarações de "
+                f"{descricao_ente(existente.ente)}.",
+            )
         return 200, resposta(ctx, existente)
     try:
         return _receber_novo(ctx, quem, corpo, digest)

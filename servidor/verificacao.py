@@ -36,7 +36,7 @@ from servidor import documentos
 from servidor.banco import Sobrecarregado
 from servidor.erros import ErroAPI
 from servidor.recibos import NS as NS_RECIBO
-from servidor.repositorio import ler_referencia
+from servidor.repositorio_sqlite import ler_referencia
 
 
 @dataclass(frozen=True)

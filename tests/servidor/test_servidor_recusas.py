@@ -133,6 +133,11 @@ def test_tecnico_de_outro_ente(servidor, bh, decl):
         servidor, servidor.transmitir(bh["token_c"], corpo), 403, "ente_de_outro_usuario", corpo
     )
     assert "Belo Horizonte" in doc["erro"] and "Curitiba" in doc["motivos"][0]
+    # nem repetir o envio (idempotente) de um arquivo já aceito de outro ente
+    aceito = bh["tec"].assinar(decl(ENTE, bimestre=3, ajuste=5))
+    assert servidor.transmitir(bh["token"], aceito).status_code == 201
+    r = servidor.transmitir(bh["token_c"], aceito)
+    assert r.status_code == 403 and r.json()["codigo"] == "ente_de_outro_usuario"
 
 
 def test_criticas_impeditivas(servidor, bh, decl):
