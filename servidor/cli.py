@@ -30,9 +30,43 @@ from servidor.config import MIB, Config
 
 ENV_SENHA_ADMIN = "SIOPS_ADMIN_SENHA"
 
+_TRADUCOES = {
+    "the following arguments are required": "faltam os argumentos",
+    "unrecognized arguments": "argumentos não reconhecidos",
+    "invalid choice": "opção inválida",
+    "expected one argument": "esperado um valor",
+    "argument ": "argumento ",
+    "invalid int value": "número inteiro inválido",
+    "invalid float value": "número inválido",
+    "choose from": "escolha entre",
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse em português: linha de uso, ajuda e mensagens de erro."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("add_help", False)
+        super().__init__(*args, **kwargs)
+        self.add_argument("-h", "--help", action="help", help="mostra esta ajuda e sai")
+
+    def format_usage(self) -> str:
+        return super().format_usage().replace("usage:", "uso:", 1)
+
+    def format_help(self) -> str:
+        texto = super().format_help().replace("usage:", "uso:", 1)
+        texto = texto.replace("positional arguments:", "argumentos:")
+        return texto.replace("options:", "opções:")
+
+    def error(self, message: str) -> None:
+        for en, pt in _TRADUCOES.items():
+            message = message.replace(en, pt)
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: erro: {message}\n")
+
 
 def _parser_servidor() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="siops-servidor",
         description="Servidor SIOPS: recepção, homologação e situação de entrega. "
         "Administração: siops-servidor admin --help.",
@@ -91,6 +125,32 @@ def servir(argv: list[str]) -> int:
     except (ValueError, OSError) as exc:
         print(f"Configuração inválida: {exc}", file=sys.stderr)
         return 2
+    from servidor.contexto import carregar_pems
+
+    for arq in (*cfg.raizes, *cfg.intermediarios):
+        try:
+            vazio = not carregar_pems((arq,))
+            motivo = "o arquivo não traz nenhum certificado PEM" if vazio else ""
+        except FileNotFoundError:
+            motivo = "o arquivo não existe"
+        except OSError:
+            motivo = "o arquivo não pôde ser lido"
+        except ValueError:
+            motivo = "o conteúdo não é um certificado PEM válido"
+        if motivo:
+            print(f"Certificado de AC {arq}: {motivo}.", file=sys.stderr)
+            return 2
+    for arq in (cfg.certificado, cfg.chave):
+        if arq is not None and not arq.is_file():
+            print(f"Arquivo de HTTPS não encontrado: {arq}", file=sys.stderr)
+            return 2
+    try:
+        cfg.dados.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        print(
+            f"Não foi possível criar a pasta de dados {cfg.dados}: {exc.strerror}.", file=sys.stderr
+        )
+        return 2
     if (cfg.certificado is None) != (cfg.chave is None):
         print("Para HTTPS informe --certificado e --chave juntos.", file=sys.stderr)
         return 2
@@ -126,11 +186,9 @@ def servir(argv: list[str]) -> int:
 
 
 def _parser_admin() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="siops-servidor admin", description="Administração do servidor SIOPS."
-    )
+    p = _Parser(prog="siops-servidor admin", description="Administração do servidor SIOPS.")
     p.add_argument("--dados", type=Path, required=True, help="pasta de dados do servidor")
-    sub = p.add_subparsers(dest="comando", required=True, metavar="COMANDO")
+    sub = p.add_subparsers(dest="comando", required=True, metavar="COMANDO", parser_class=_Parser)
 
     s = sub.add_parser("criar-admin", help="cria um administrador (login por CPF e senha)")
     s.add_argument("--cpf", required=True)

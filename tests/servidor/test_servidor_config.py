@@ -54,3 +54,44 @@ def test_smtp_fora_do_ar(fabrica_servidor, pki):
     assert "foi cadastrado" in r.json()["erro"] and r.json()["cadastro"]["papel"] == "tecnico"
     r = requests.post(f"{s.url}/api/v1/senhas/esqueci", json={"cpf": tec.cpf}, timeout=30)
     assert r.status_code == 502 and "Não foi possível enviar" in r.json()["erro"]
+
+
+def test_linha_de_comando_em_portugues(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    raiz = Path(__file__).resolve().parents[2]
+    env = dict(os.environ, PYTHONPATH=str(raiz))
+
+    def rodar(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "servidor", *args],
+            cwd=raiz,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    r = rodar("--dados", str(tmp_path / "d"), "--raizes", str(tmp_path / "nao.pem"))
+    assert r.returncode == 2 and "o arquivo não existe" in r.stderr
+    assert "Traceback" not in r.stderr
+    r = rodar("admin", "--dados", str(tmp_path / "d"), "cadastrar-chefe", "--ente", "M355030")
+    assert r.returncode == 2 and "faltam os argumentos" in r.stderr
+    r = rodar(
+        "admin",
+        "--dados",
+        str(tmp_path / "d"),
+        "cadastrar-chefe",
+        "--ente",
+        "M355030",
+        "--nome",
+        "Fulano",
+        "--cpf",
+        "123",
+    )
+    assert r.returncode == 1 and "CPF inválido" in r.stderr and "Traceback" not in r.stderr
+    r = rodar("admin", "--dados", str(tmp_path / "d"), "autorizar-retransmissao", "99")
+    assert r.returncode == 1 and "Não há solicitação de retransmissão número 99" in r.stderr
