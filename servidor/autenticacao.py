@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from servidor import cpf as cpfs
 from servidor import modelos as m
 from servidor import senhas
-from servidor.contexto import Contexto
+from servidor.contexto import Contexto, documento_reutilizado
 from servidor.correio import FalhaEmail
 from servidor.erros import ErroAPI
+from servidor.repositorio import ConflitoEstado
 from servidor.tempo import BRASILIA, de_iso, iso
 
 _log = logging.getLogger("servidor.autenticacao")
@@ -139,6 +140,10 @@ def login_certificado(ctx: Contexto, corpo: bytes) -> dict:
             "nao_cadastrado",
             f"O CPF {cpfs.formatar(doc.cpf)} do certificado não tem cadastro ativo no SIOPS.",
         )
+    try:
+        ctx.repo.usar_documento(doc.digest, "sessao", doc.cpf, iso(ctx.agora()))
+    except ConflitoEstado:
+        raise documento_reutilizado() from None
     return _abrir_sessao(ctx, usuario, papeis)
 
 

@@ -265,6 +265,11 @@ class RepositorioSQLite(Repositorio):
             )
         )
 
+    def usar_documento(self, digest: str, tipo: str, cpf: str, momento: str) -> None:
+        """Marca um documento assinado como usado; ``ConflitoEstado("documento_reutilizado")``
+        se já estava."""
+        self.banco.escrever(lambda con: _usar_documento(con, digest, tipo, cpf, momento))
+
     def documento_usado(self, digest: str) -> bool:
         """Se esse documento assinado já foi usado num ato."""
         return (

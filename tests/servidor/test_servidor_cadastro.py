@@ -175,11 +175,13 @@ def test_novo_chefe_anula_toda_a_cadeia(servidor, pki, rio):
 
 
 def test_sessao_de_gestor_por_certificado(servidor, pki, rio, doc):
-    r = servidor.post_xml(
-        "/api/v1/sessoes/certificado", rio["sec"].assinar(doc("PedidoSessao", {}))
-    )
+    pedido = rio["sec"].assinar(doc("PedidoSessao", {}))
+    r = servidor.post_xml("/api/v1/sessoes/certificado", pedido)
     assert r.status_code == 201, r.text
     token = r.json()["token"]
+    # o mesmo pedido assinado não abre outra sessão
+    r = servidor.post_xml("/api/v1/sessoes/certificado", pedido)
+    assert r.status_code == 409 and r.json()["codigo"] == "documento_reutilizado"
     r = requests.get(
         f"{servidor.url}/api/v1/entes/{ENTE}/cadastros",
         headers={"Authorization": f"Bearer {token}"},

@@ -332,3 +332,21 @@ def test_demonstrativo_assinado_pelo_gestor(servidor, cadeia, decl, pki):
         timeout=60,
     )
     assert r.status_code == 422 and "não pelo gestor" in r.json()["motivos"][0]
+
+
+def test_referencia_fns_entra_na_revalidacao(servidor, cadeia, decl, tmp_path):
+    """Com a referência do FNS carregada, o servidor roda as críticas 310/352 com ela: um valor
+    declarado menor que o do FNS volta como aviso (1º a 5º bimestre)."""
+    arq = tmp_path / "fns.json"
+    arq.write_text(
+        '{"formato": "siops-referencia-fns", "versao": 1, "valores": [{"ente": "'
+        + ENTE
+        + f'", "exercicio": {EXERCICIO}, "bimestre": 5, "custeio": "999999999.00"}}]}}',
+        encoding="utf-8",
+    )
+    adm = servidor.admin("carregar-referencia-fns", str(arq))
+    assert adm.returncode == 0, adm.stderr
+    tec, token = cadeia["tec"], cadeia["token"]
+    r = servidor.transmitir(token, tec.assinar(decl(ENTE, bimestre=5)))
+    assert r.status_code == 201, r.text
+    assert "310" in {a["codigo"] for a in r.json()["avisos"]}
