@@ -22,12 +22,14 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+import relatorios
+from forms.declaracao import periodo
 from servidor import autenticacao, cadastro, consultas, homologacao, paginas, recepcao
 from servidor.banco import Sobrecarregado
 from servidor.config import Config
 from servidor.contexto import Contexto
 from servidor.erros import ErroAPI
-from servidor.tempo import agora
+from servidor.tempo import agora, legivel
 
 _log = logging.getLogger("servidor.app")
 
@@ -368,6 +370,42 @@ async def pagina_demonstrativo(request: Request) -> Response:
     )
 
 
+async def pagina_declaracao(request: Request) -> Response:
+    """``GET /declaracoes/{protocolo}``: a declaração homologada e os links de seus relatórios."""
+    ctx = _ctx(request)
+    protocolo = request.path_params["protocolo"]
+    try:
+        _t, h, d = await _em_thread(consultas.declaracao_homologada, ctx, protocolo)
+    except ErroAPI as exc:
+        return HTMLResponse(paginas.erro("Declaração", exc.erro, exc.motivos), exc.status)
+
+    return HTMLResponse(
+        paginas.declaracao(
+            protocolo,
+            d.ente.descricao,
+            f"{d.bimestre}º bimestre de {d.exercicio} ({periodo(d.bimestre, d.exercicio)})",
+            h.nome,
+            legivel(h.homologado_em),
+            dict(relatorios.TIPOS),
+        )
+    )
+
+
+async def pagina_relatorio(request: Request) -> Response:
+    """``GET /declaracoes/{protocolo}/{tipo}.pdf``: um relatório da declaração homologada."""
+    ctx = _ctx(request)
+    protocolo, tipo = request.path_params["protocolo"], request.path_params["tipo"]
+    try:
+        pdf = await _em_thread(consultas.relatorio_pdf, ctx, protocolo, tipo)
+    except ErroAPI as exc:
+        return HTMLResponse(paginas.erro("Relatório", exc.erro, exc.motivos), exc.status)
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{tipo}-{protocolo}.pdf"'},
+    )
+
+
 # --- erros ----------------------------------------------------------------------------------
 
 
@@ -447,6 +485,8 @@ def rotas() -> list[Route]:
         Route("/", pagina_inicio, methods=["GET"]),
         Route("/situacao", pagina_situacao, methods=["GET"]),
         Route("/demonstrativos/{protocolo}.pdf", pagina_demonstrativo, methods=["GET"]),
+        Route("/declaracoes/{protocolo}", pagina_declaracao, methods=["GET"]),
+        Route("/declaracoes/{protocolo}/{tipo}.pdf", pagina_relatorio, methods=["GET"]),
     ]
 
 

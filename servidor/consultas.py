@@ -226,6 +226,41 @@ def demonstrativo_pdf(ctx: Contexto, protocolo: str) -> bytes:
     return pdf
 
 
+def _homologada(ctx: Contexto, protocolo: str):
+    """The current homologated transmission and its homologation, or a 404 in Portuguese."""
+    t = ctx.repo.transmissao(protocolo)
+    h = ctx.repo.homologacao(protocolo) if t is not None else None
+    if t is None or h is None or t.situacao != m.HOMOLOGADO:
+        raise ErroAPI(
+            404,
+            "nao_encontrado",
+            f"Não há declaração homologada vigente com o protocolo {protocolo}.",
+            ["Só os dados homologados (e não substituídos por retransmissão) são públicos."],
+        )
+    return t, h
+
+
+def declaracao_homologada(ctx: Contexto, protocolo: str):
+    """The homologated declaration of a protocol (for its public page and reports)."""
+    t, h = _homologada(ctx, protocolo)
+    d = ops_format.de_bytes(conteudo_sem_assinatura(ctx.armazem.ler(t.digest)), protocolo)
+    return t, h, d
+
+
+def relatorio_pdf(ctx: Contexto, protocolo: str, tipo: str) -> bytes:
+    """One of the SIOPS reports (``relatorios.TIPOS``) of a homologated declaration, as PDF,
+    rendered by the same ``relatorios`` code as the client's preview (cached)."""
+    if tipo not in relatorios.TIPOS:
+        raise ErroAPI(404, "nao_encontrado", f"Relatório desconhecido: {tipo}.")
+    _t, h, d = declaracao_homologada(ctx, protocolo)
+    cache = ctx.cfg.dados / "demonstrativos" / f"{protocolo}-{h.id}-{tipo}.pdf"
+    if cache.exists():
+        return cache.read_bytes()
+    pdf = relatorios.renderizar_relatorio(d, tipo, homologado=True, emitido_em=dt.datetime.now())
+    _gravar_cache(cache, pdf)
+    return pdf
+
+
 def _gravar_cache(destino: Path, dados: bytes) -> None:
     destino.parent.mkdir(parents=True, exist_ok=True)
     tmp = destino.with_name(f".{destino.name}.{sha256(dados)[:8]}.tmp")

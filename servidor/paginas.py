@@ -84,7 +84,7 @@ def situacao(doc: dict[str, Any]) -> str:
         protocolo = escape(e["protocolo"] or "")
         if sit == m.HOMOLOGADO:
             protocolo = (
-                f'<a href="/demonstrativos/{protocolo}.pdf">{protocolo}</a> (demonstrativo em PDF)'
+                f'<a href="/declaracoes/{protocolo}">{protocolo}</a> (demonstrativo e relatórios)'
             )
         linhas.append(
             f'<tr class="{escape(sit)}" data-ente="{escape(e["ente"])}">'
@@ -110,6 +110,28 @@ def situacao(doc: dict[str, Any]) -> str:
         f"de {doc['exercicio']}"
     )
     return _pagina(titulo, corpo)
+
+
+def declaracao(
+    protocolo: str, ente: str, periodo: str, gestor: str, quando: str, tipos: dict[str, str]
+) -> str:
+    """The public page of a homologated declaration: the demonstrativo and every report."""
+    p = escape(protocolo)
+    itens = [
+        f'<li><a href="/demonstrativos/{p}.pdf">RREO — Anexo 12: Demonstrativo das receitas e '
+        "despesas com ações e serviços públicos de saúde</a></li>"
+    ]
+    for tipo, titulo in tipos.items():
+        itens.append(
+            f'<li><a href="/declaracoes/{p}/{escape(tipo)}.pdf">{escape(titulo.capitalize())}'
+            "</a></li>"
+        )
+    corpo = (
+        f"<p><b>{escape(ente)}</b> — {escape(periodo)}</p>"
+        f"<p>Protocolo {p}. Homologado por {escape(gestor)} em {escape(quando)}.</p>"
+        "<h2>Relatórios</h2><ul>" + "".join(itens) + "</ul>"
+    )
+    return _pagina(f"Declaração homologada — {ente}", corpo)
 
 
 def erro(titulo: str, mensagem: str, motivos: list[str] | None = None) -> str:

@@ -113,7 +113,15 @@ def test_fluxo_completo(servidor, cadeia, decl, doc, ac_recibos, tmp_path):
     r = requests.get(f"{servidor.url}/demonstrativos/{t1['protocolo']}.pdf", timeout=60)
     assert r.status_code == 200 and r.content.startswith(b"%PDF-")
     html = servidor.situacao(UF, EXERCICIO, 1)
-    assert f"/demonstrativos/{t1['protocolo']}.pdf" in html
+    assert f"/declaracoes/{t1['protocolo']}" in html
+    # the public page of the homologated declaration links the Anexo 12 and every report
+    # (issue 13), rendered by the same relatorios code
+    pagina = requests.get(f"{servidor.url}/declaracoes/{t1['protocolo']}", timeout=30).text
+    assert f"/demonstrativos/{t1['protocolo']}.pdf" in pagina
+    for tipo in ("indicadores", "fonte-rp", "consorcios", "blocos", "lc141"):
+        assert f"/declaracoes/{t1['protocolo']}/{tipo}.pdf" in pagina
+        r = requests.get(f"{servidor.url}/declaracoes/{t1['protocolo']}/{tipo}.pdf", timeout=60)
+        assert r.status_code == 200 and r.content.startswith(b"%PDF-"), tipo
 
     # homologar de novo: já homologado
     r = servidor.homologar(sec, t1)
@@ -188,7 +196,7 @@ def test_fluxo_completo(servidor, cadeia, decl, doc, ac_recibos, tmp_path):
     assert t2["protocolo"] != t1["protocolo"]
     assert servidor.situacao_de(UF, EXERCICIO, 1, ENTE) == "transmitido"
     html = servidor.situacao(UF, EXERCICIO, 1)
-    assert t2["protocolo"] in html and f"/demonstrativos/{t1['protocolo']}.pdf" not in html
+    assert t2["protocolo"] in html and f"/declaracoes/{t1['protocolo']}" not in html
     r = requests.get(
         f"{servidor.url}/api/v1/transmissoes/{t1['protocolo']}",
         headers={"Authorization": f"Bearer {token}"},
@@ -197,6 +205,8 @@ def test_fluxo_completo(servidor, cadeia, decl, doc, ac_recibos, tmp_path):
     assert r.json()["situacao"] == "homologacao_anulada" and r.json()["homologacao"] is None
     r = requests.get(f"{servidor.url}/demonstrativos/{t1['protocolo']}.pdf", timeout=30)
     assert r.status_code == 404
+    r = requests.get(f"{servidor.url}/declaracoes/{t1['protocolo']}/indicadores.pdf", timeout=30)
+    assert r.status_code == 404 and "homologada" in r.text
     r = requests.get(
         f"{servidor.url}/api/v1/retransmissoes/{ident}",
         headers={"Authorization": f"Bearer {token}"},
