@@ -1,0 +1,78 @@
+"""The accounting-import dialog (pytest-qt): it shows the preview and applies as one undo step."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
+
+from app.contabil_dialogo import DialogoImportacaoContabil
+from contabil import importar
+from forms.declaracao import Declaracao
+
+MSC = Path(__file__).parent / "dados" / "msc_3550308_2025_04.csv"
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def d(municipio) -> Declaracao:
+    return Declaracao(municipio, 2025, 2)
+
+
+def _dialogo(qtbot, d):
+    dlg = DialogoImportacaoContabil(d, importar(d, [MSC]))
+    qtbot.addWidget(dlg)
+    dlg.open()
+    return dlg
+
+
+def test_mostra_a_previa(qtbot, d):
+    dlg = _dialogo(qtbot, d)
+    assert dlg.arvore.topLevelItemCount() == 4
+    base = dlg.item_da_tabela("receitas_base")
+    assert base.checkState(0) == Qt.CheckState.Checked
+    textos = [(base.child(i).text(0), base.child(i).text(2)) for i in range(base.childCount())]
+    assert any("IPTU" in t and v == "101.300,25" for t, v in textos)
+    assert dlg.tabela_nao_mapeadas.rowCount() == 5
+    conc = dlg.tabela_conciliacao
+    linhas = {conc.item(i, 0).text(): conc.item(i, 5).text() for i in range(conc.rowCount())}
+    assert linhas["Receita realizada"] == "confere"
+    assert conc.item(2, 1).text() == "2.021.934,81"
+    assert "NÃO CONFIRMADOS" in dlg.avisos.toPlainText()
+
+
+def test_aplicar_selecionadas_e_um_passo_de_desfazer(qtbot, d):
+    antes = d.estado()
+    dlg = _dialogo(qtbot, d)
+    dlg.item_da_tabela("despesas_nao_computadas").setCheckState(0, Qt.CheckState.Unchecked)
+    assert "despesas_nao_computadas" not in dlg.tabelas_escolhidas()
+    with qtbot.waitSignal(dlg.accepted, timeout=2000):
+        qtbot.mouseClick(dlg.botao_aplicar, Qt.MouseButton.LeftButton)
+    lote = dlg.lote_escolhido()
+    assert lote is not None
+    inverso = d.aplicar(lote)
+    assert d.valor(("receitas_base", "iptu", "realizada")) == Decimal("101300.25")
+    assert d.valor(("despesas_asps", "s301_33", "paga")) == Decimal("35000.00")
+    assert d.valor(("despesas_nao_computadas", "s302_33", "paga")) == Decimal(0)
+    d.aplicar(inverso)  # one step back restores everything
+    assert d.estado() == antes
+
+
+def test_cancelar_nao_da_lote_e_sem_tabelas_nao_aplica(qtbot, d):
+    dlg = _dialogo(qtbot, d)
+    for tid in dlg.tabelas_escolhidas():
+        dlg.item_da_tabela(tid).setCheckState(0, Qt.CheckState.Unchecked)
+    assert not dlg.botao_aplicar.isEnabled()
+    qtbot.mouseClick(dlg.botao_cancelar, Qt.MouseButton.LeftButton)
+    assert dlg.result() == QDialog.DialogCode.Rejected
+    assert dlg.lote_escolhido() is None
+
+
+def test_nada_a_alterar(qtbot, d):
+    d.aplicar(importar(d, [MSC]).lote())
+    dlg = _dialogo(qtbot, d)
+    assert dlg.tabelas_escolhidas() == []
+    assert not dlg.botao_aplicar.isEnabled()
