@@ -16,8 +16,9 @@ Which value is "até o bimestre": the ``ending_balance`` of the month read. The 
 accounts (classes 5, 6 and 8) accumulate from January and are closed only at the year's end, so
 a month's ending balance is the year to date — the same as the sum of the ``period_change`` rows
 from January to that month. When a file has no ``ending_balance`` rows at all, beginning balance
-plus the month's changes are used instead (the same figure). Each relevant combination's ending
-balance is also checked against beginning + changes, with a warning when they differ.
+plus the month's changes are used instead (the same figure; the file is read a second time).
+Each account's ending balance is also checked against its beginning balance plus the month's
+changes, with a warning when they differ.
 """
 
 from __future__ import annotations
@@ -167,7 +168,12 @@ def ler_msc(caminho: Path, interessa: Callable[[str], bool]) -> MatrizLida:
 def _ler(caminho: Path, interessa: Callable[[str], bool], codificacao: str) -> MatrizLida:
     erros = "strict" if codificacao != "cp1252" else "replace"
     with open(caminho, encoding=codificacao, errors=erros, newline="") as f:
-        return _ler_fluxo(f, caminho, interessa)
+        m = _ler_fluxo(f, caminho, interessa, True)
+    if m.usou_saldo_final:
+        return m
+    # No ending_balance rows at all: a second pass sums beginning balance + changes per key.
+    with open(caminho, encoding=codificacao, errors=erros, newline="") as f:
+        return _ler_fluxo(f, caminho, interessa, False)
 
 
 def _tupla(indices: list[int]) -> Callable[[list[str]], tuple[str, ...]]:
@@ -179,7 +185,9 @@ def _tupla(indices: list[int]) -> Callable[[list[str]], tuple[str, ...]]:
     return lambda r: ()
 
 
-def _ler_fluxo(f: io.TextIOBase, caminho: Path, interessa: Callable[[str], bool]) -> MatrizLida:
+def _ler_fluxo(
+    f: io.TextIOBase, caminho: Path, interessa: Callable[[str], bool], saldo_final: bool
+) -> MatrizLida:
     primeira = f.readline()
     cab = cabecalho_msc(primeira)
     if cab is None:
@@ -213,22 +221,28 @@ def _ler_fluxo(f: io.TextIOBase, caminho: Path, interessa: Callable[[str], bool]
         minimo,
         _tupla(tipos),
         _tupla(ics),
+        saldo_final,
     )
 
 
-def _percorrer(leitor, m: MatrizLida, interessa, indices, minimo, pegar_tipos, pegar_ics):
+def _percorrer(
+    leitor, m: MatrizLida, interessa, indices, minimo, pegar_tipos, pegar_ics, saldo_final: bool
+):
     """The hot loop: one pass, per-row work kept to a few dictionary operations.
 
     Values are summed as integer centavos; the debits and credits of each kind of value are
-    summed per ``Tipo_valor + Natureza_valor`` text and checked at the end.
+    summed per ``Tipo_valor + Natureza_valor`` text and checked at the end. With
+    ``saldo_final`` only the ending balances are summed per key (the beginning balances and
+    changes only per account, for the consistency check); without it (the second pass over a
+    file that has no ending balances) the beginning balances and changes are summed per key.
     """
     i_conta, i_valor, i_tipo, i_nat = indices
     relevantes: dict[str, bool] = {}
     planos: dict[tuple[str, ...], itemgetter] = {}
     somas: dict[str, int] = {}  # "ending_balanceC" -> centavos
     sinais: dict[str, tuple[int, int]] = {}  # the same text -> (kind of value, ±1)
-    fim: dict[tuple[str, ...], int] = {}
-    mov: dict[tuple[str, ...], int] = {}
+    fim: dict[tuple[str, ...], int] = {}  # per key: ending balances (or, 2nd pass, the rest)
+    mov_conta: dict[str, int] = {}  # per account: beginning balances + changes
     linhas = m.linhas
     arquivo = m.arquivo
     n = 2
@@ -262,19 +276,20 @@ def _percorrer(leitor, m: MatrizLida, interessa, indices, minimo, pegar_tipos, p
         if not rel:
             continue
         t, sinal = sinais[combo]
+        if saldo_final and t != 2:
+            mov_conta[conta] = mov_conta.get(conta, 0) + sinal * v
+            continue
         tipos_ic = pegar_tipos(row)
         plano = planos.get(tipos_ic)
         if plano is None:
             plano = planos[tipos_ic] = _plano(tipos_ic, m)
         chave = (conta, *plano((*pegar_ics(row), "")))  # conta stripped when used
-        alvo = fim if t == 2 else mov
-        anterior = alvo.get(chave)
+        anterior = fim.get(chave)
         if anterior is None:
-            alvo[chave] = sinal * v
-            if chave not in linhas:
-                linhas[chave] = n
+            fim[chave] = sinal * v
+            linhas[chave] = n
         else:
-            alvo[chave] = anterior + sinal * v
+            fim[chave] = anterior + sinal * v
     m.n_linhas = n
     m.contas_presentes = {c.strip() for c, r in relevantes.items() if r}
     liquido = [0, 0, 0]  # credits − debits, per kind of value
@@ -284,7 +299,7 @@ def _percorrer(leitor, m: MatrizLida, interessa, indices, minimo, pegar_tipos, p
         liquido[t] += sinal * soma
         if sinal < 0:
             debitos[t] += soma
-    _fechar(m, fim, mov, liquido, debitos)
+    _fechar(m, fim, mov_conta, liquido, debitos, saldo_final)
     return m
 
 
@@ -314,7 +329,7 @@ def _plano(tipos_ic: tuple[str, ...], m: MatrizLida) -> itemgetter:
     return itemgetter(*(normal.index(x) if x in normal else vazio for x in IC_USADAS))
 
 
-def _fechar(m: MatrizLida, fim, mov, liquido, debitos) -> None:
+def _fechar(m: MatrizLida, fim, mov_conta, liquido, debitos, saldo_final: bool) -> None:
     for t, saldo in enumerate(liquido):
         if saldo != 0:
             lado = "créditos" if saldo > 0 else "débitos"
@@ -323,26 +338,35 @@ def _fechar(m: MatrizLida, fim, mov, liquido, debitos) -> None:
                 f"e créditos (R$ {formatar(_reais(debitos[t] + saldo))}) não batem: sobram R$ "
                 f"{formatar(_reais(abs(saldo)))} de {lado}. A importação continua; confira a MSC."
             )
-    if fim or not mov:
-        m.saldos = {k: _reais(v) for k, v in fim.items()}
-        divergentes = [k for k in fim.keys() | mov.keys() if fim.get(k, 0) != mov.get(k, 0)]
-        if mov and divergentes:
-            k = min(divergentes, key=lambda x: m.linhas.get(x, 0))
-            m.avisos.append(
-                f"{m.arquivo.name}: em {len(divergentes)} combinação(ões) de conta e informações "
-                f"complementares o saldo final difere do saldo inicial mais o movimento (a "
-                f"primeira na linha {m.linhas.get(k, '?')}, conta {k[0]}); foi usado o saldo "
-                "final."
-            )
-    else:
+    m.saldos = {k: _reais(v) for k, v in fim.items()}
+    if not saldo_final:
         m.usou_saldo_final = False
-        m.saldos = {k: _reais(v) for k, v in mov.items()}
         m.avisos.append(
             f"{m.arquivo.name}: a MSC não tem linhas de saldo final (ending_balance); foi usado "
             "o saldo inicial mais o movimento do mês."
+        )
+        return
+    if not fim and mov_conta:
+        m.usou_saldo_final = False  # the caller reads the file again, summing the changes
+        return
+    final_conta: dict[str, int] = {}
+    for k, v in fim.items():
+        final_conta[k[0]] = final_conta.get(k[0], 0) + v
+    divergentes = sorted(
+        c
+        for c in final_conta.keys() | mov_conta.keys()
+        if final_conta.get(c, 0) != mov_conta.get(c, 0)
+    )
+    if mov_conta and divergentes:
+        m.avisos.append(
+            f"{m.arquivo.name}: em {len(divergentes)} conta(s) (a primeira: {divergentes[0].strip()}) "
+            "o saldo final difere do saldo inicial mais o movimento do mês; foi usado o saldo final."
         )
 
 
 def ler_texto(texto: str, interessa: Callable[[str], bool], nome: str = "msc.csv") -> MatrizLida:
     """Read an MSC given as text (tests)."""
-    return _ler_fluxo(io.StringIO(texto, newline=""), Path(nome), interessa)
+    m = _ler_fluxo(io.StringIO(texto, newline=""), Path(nome), interessa, True)
+    if m.usou_saldo_final:
+        return m
+    return _ler_fluxo(io.StringIO(texto, newline=""), Path(nome), interessa, False)
