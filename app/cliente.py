@@ -7,6 +7,7 @@ from __future__ import annotations
 import sys
 import tempfile
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -74,8 +75,12 @@ def _instalar_tratador_de_erros() -> None:
     sys.excepthook = tratar
 
 
-def executar(arquivo: Path | None = None) -> int:
-    """Run the client (``siops`` / ``siops abrir ARQ``) until the window closes."""
+def executar(arquivo: Path | None = None, ao_abrir: Callable[[Any], None] | None = None) -> int:
+    """Run the client (``siops`` / ``siops abrir ARQ``) until the window closes.
+
+    ``ao_abrir(janela)`` runs once the window is shown (``siops demo`` uses it to show the
+    demonstration's credentials).
+    """
     app = criar_aplicacao()
     _instalar_tratador_de_erros()
     janela = criar_janela()
@@ -83,4 +88,6 @@ def executar(arquivo: Path | None = None) -> int:
         janela.abrir_arquivo(Path(arquivo))
     janela.show()
     QTimer.singleShot(0, janela.oferecer_recuperacao)
+    if ao_abrir is not None:
+        QTimer.singleShot(0, lambda: ao_abrir(janela))
     return int(app.exec())

@@ -122,6 +122,12 @@ def gerar_relatorio_criticas(d: Declaracao, achados: list[Any], destino: Path) -
     return Path(destino)
 
 
+def gerar_relatorio(d: Declaracao, tipo: str, destino: Path) -> Path:
+    """Render one of the other SIOPS reports (``relatorios.TIPOS``) to a PDF file."""
+    _modulo("relatorios", "Os relatórios do SIOPS").renderizar_relatorio(d, tipo, Path(destino))
+    return Path(destino)
+
+
 def impeditivas_da_recusa(exc: BaseException) -> list[Any]:
     """The findings a ``TransmissaoRecusada`` carries (empty for other errors)."""
     args = getattr(exc, "args", ())

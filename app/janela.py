@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from app.dialogos import Dialogos, Resposta
 from app.documento import Documento
-from app.janela_arquivo import AcoesArquivo
+from app.janela_arquivo import RELATORIOS, AcoesArquivo
 from app.janela_criticas import DockCriticas
 from app.modelos import ModeloTabela
 from app.tarefas import Tarefas
@@ -114,6 +114,7 @@ class JanelaPrincipal(AcoesArquivo, QMainWindow):
         self._itens: dict[str, QTreeWidgetItem] = {}
         self._pode_fechar = False
         self._janelas_extras: list[Any] = []
+        self._texto_demo: str | None = None
         self.grupo_desfazer = QUndoGroup(self)
         self.setWindowTitle("SIOPS — Declaração bimestral[*]")
         self.resize(1280, 800)
@@ -207,6 +208,10 @@ class JanelaPrincipal(AcoesArquivo, QMainWindow):
         self.a_transmissor = self._acao("&Transmissor…", self.abrir_transmissor)
         self.a_rel_rreo = self._acao("Demonstrativo &RREO — Anexo 12 (PDF)", self.visualizar_rreo)
         self.a_rel_criticas = self._acao("Relatório de &críticas (PDF)", self.relatorio_criticas)
+        self.a_relatorios: dict[str, QAction] = {
+            tipo: self._acao(f"{rotulo} (PDF)", lambda t=tipo: self.relatorio(t))
+            for tipo, rotulo in RELATORIOS
+        }
         self.a_painel = self.dock.toggleViewAction()
         self.a_painel.setText("Painel de &críticas")
         self.a_painel.setShortcut(QKeySequence("Ctrl+Shift+C"))
@@ -229,6 +234,7 @@ class JanelaPrincipal(AcoesArquivo, QMainWindow):
             self.a_rreo,
             self.a_rel_rreo,
             self.a_rel_criticas,
+            *self.a_relatorios.values(),
         ]
 
     def _criar_menus(self) -> None:
@@ -255,10 +261,14 @@ class JanelaPrincipal(AcoesArquivo, QMainWindow):
         fer.addAction(self.a_transmissor)
         rel = mb.addMenu("&Relatórios")
         rel.addActions([self.a_rel_rreo, self.a_rel_criticas])
+        rel.addSeparator()
+        rel.addActions(list(self.a_relatorios.values()))
+        self.menu_relatorios = rel
         exibir = mb.addMenu("E&xibir")
         exibir.addAction(self.a_painel)
         aj = mb.addMenu("A&juda")
         aj.addActions([self.a_ajuda, self.a_sobre])
+        self.menu_ajuda = aj
 
     # -- document in the window ----------------------------------------------------------------
 
@@ -529,6 +539,25 @@ class JanelaPrincipal(AcoesArquivo, QMainWindow):
         dlg = DialogoAjuda(self)
         self._janelas_extras.append(dlg)
         dlg.show()
+
+    def mostrar_demonstracao(self, texto: str, resumo: str) -> None:
+        """Mark the window as the demonstration (``siops demo``): a permanent label in the
+        status bar, Ajuda → Dados da demonstração… and ``texto`` (credentials and steps)
+        shown once now."""
+        if self._texto_demo is None:
+            rotulo = QLabel(resumo)
+            rotulo.setObjectName("rotulo_demo")
+            rotulo.setStyleSheet("color: #5b3a00; font-weight: bold;")
+            self.statusBar().insertPermanentWidget(0, rotulo)
+            self.a_demo = self._acao("Dados da &demonstração…", self.mostrar_texto_demo)
+            self.menu_ajuda.insertAction(self.a_ajuda, self.a_demo)
+        self._texto_demo = texto
+        self.mostrar_texto_demo()
+
+    def mostrar_texto_demo(self) -> None:
+        """Ajuda → Dados da demonstração…: the credentials and the steps."""
+        if self._texto_demo:
+            self.dialogos.informar("Demonstração do SIOPS", self._texto_demo)
 
     def sobre(self) -> None:
         from app.cli import versao

@@ -32,6 +32,15 @@ if TYPE_CHECKING:
 FILTRO_OPS = "Declarações do SIOPS (*.OPS *.ops);;Todos os arquivos (*)"
 FILTRO_IMPORTAR = "Declaração anterior (*.IMP *.imp *.OPS *.ops);;Todos os arquivos (*)"
 FILTRO_CSV = "Planilhas CSV (*.csv *.CSV *.txt);;Todos os arquivos (*)"
+#: The reports of ``relatorios.TIPOS`` in the Relatórios menu, in the order the SIOPS lists
+#: them (a test checks that the menu covers every type).
+RELATORIOS = (
+    ("indicadores", "&Indicadores do SIOPS"),
+    ("fonte-rp", "Despesa por &fonte e restos a pagar"),
+    ("consorcios", "Despesas com c&onsórcios públicos"),
+    ("blocos", "Execução financeira por &bloco de financiamento"),
+    ("lc141", "Relatório da &LC nº 141/2012"),
+)
 
 
 def _descrever_erro(exc: BaseException) -> str:
@@ -544,6 +553,16 @@ class AcoesArquivo:
             "Criticas",
             lambda d, p: integracoes.gerar_relatorio_criticas(d, achados, p),
             "Relatório de críticas",
+        )
+
+    def relatorio(self, tipo: str) -> None:
+        """Relatórios → one of ``relatorios.TIPOS`` (indicadores, fonte-rp, consorcios, blocos,
+        lc141): the PDF in the system viewer, rendered off the GUI thread."""
+        rotulo = dict(RELATORIOS).get(tipo, tipo).replace("&", "")
+        self._pdf(
+            f"Relatorio-{tipo}",
+            lambda d, p: integracoes.gerar_relatorio(d, tipo, p),
+            rotulo,
         )
 
     def abrir_transmissor(self, arquivo: Path | None = None) -> None:
