@@ -116,6 +116,19 @@ class Dialogos:
         self._guardar(dlg)
         dlg.open()
 
+    def escolher_varios(
+        self, titulo: str, pasta: Path, filtro: str, ao_escolher: Callable[[list[Path]], None]
+    ) -> None:
+        """Choose one or more existing files (the months of an MSC)."""
+        from PySide6.QtWidgets import QFileDialog
+
+        dlg = QFileDialog(self.pai, titulo, str(pasta), filtro)
+        dlg.setFileMode(QFileDialog.FileMode.ExistingFiles)
+        dlg.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
+        dlg.filesSelected.connect(lambda lista: ao_escolher([Path(s) for s in lista]))
+        self._guardar(dlg)
+        dlg.open()
+
     def escolher_salvar(
         self, titulo: str, sugerido: Path, filtro: str, ao_escolher: Callable[[Path], None]
     ) -> None:
@@ -144,7 +157,7 @@ class DialogosFalsos(Dialogos):
     """Answers from a queue, asynchronously like the real ones, and records every call.
 
     ``respostas`` is a list of ``Resposta`` (for ``perguntar``) consumed in order; ``arquivos``
-    a list of paths for the file dialogs; our own QDialogs are given to ``ao_mostrar`` (or
+    a list of paths for the file dialogs (a list of paths for ``escolher_varios``); our own QDialogs are given to ``ao_mostrar`` (or
     accepted as they are).
     """
 
@@ -180,6 +193,12 @@ class DialogosFalsos(Dialogos):
             QTimer.singleShot(0, lambda: ao_escolher(p))
 
     escolher_salvar = escolher_abrir  # type: ignore[assignment]
+
+    def escolher_varios(self, titulo, pasta, filtro, ao_escolher):  # type: ignore[override]
+        if self.arquivos:
+            p = self.arquivos.pop(0)
+            lista = [Path(x) for x in p] if isinstance(p, list | tuple) else [Path(p)]
+            QTimer.singleShot(0, lambda: ao_escolher(lista))
 
     def mostrar(self, dialogo):  # type: ignore[override]
         self.mostrados.append(dialogo)

@@ -149,15 +149,16 @@ def abrir_transmissor(pai: Any, arquivo: Path | None) -> Any:
     raise Indisponivel("O Transmissor não está disponível nesta instalação.")
 
 
-def dialogo_contabil(pai: Any, d: Declaracao, aplicar: Any) -> Any:
-    """The accounting-import dialog (``app/contabil_dialogo.py``); ``aplicar(lote)`` is called
-    with the batch the user accepted, so the import is one undoable step."""
+def previa_contabil(d: Declaracao, arquivos: list[Path]) -> Any:
+    """Read an MSC (one file per month of the bimestre) or a balancete (CSV/XLSX) and compute
+    the preview for ``d`` (``contabil.Previa``; nothing applied). Raises ``ErroContabil`` with
+    the file and line in Portuguese. Slow for big files: call it off the GUI thread."""
+    mod = _modulo("contabil", "A importação da contabilidade")
+    return mod.importar(d, [Path(a) for a in arquivos])
+
+
+def dialogo_contabil(d: Declaracao, previa: Any, pai: Any) -> Any:
+    """The accounting-import preview dialog (``app/contabil_dialogo.py``); on ``accepted`` its
+    ``lote_escolhido()`` is the one undoable command to apply."""
     mod = _modulo("app.contabil_dialogo", "A importação da contabilidade")
-    for nome in ("DialogoContabil", "ContabilDialogo"):
-        cls = getattr(mod, nome, None)
-        if cls is not None:
-            return cls(pai, d, aplicar)
-    fn = getattr(mod, "abrir", None)
-    if fn is not None:
-        return fn(pai, d, aplicar)
-    raise Indisponivel("A importação da contabilidade não está disponível nesta instalação.")
+    return mod.DialogoImportacaoContabil(d, previa, pai)

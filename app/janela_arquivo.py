@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 FILTRO_OPS = "Declarações do SIOPS (*.OPS *.ops);;Todos os arquivos (*)"
 FILTRO_IMPORTAR = "Declaração anterior (*.IMP *.imp *.OPS *.ops);;Todos os arquivos (*)"
 FILTRO_CSV = "Planilhas CSV (*.csv *.CSV *.txt);;Todos os arquivos (*)"
+FILTRO_CONTABIL = "MSC ou balancete (*.csv *.CSV *.txt *.xlsx *.XLSX);;Todos os arquivos (*)"
 #: The reports of ``relatorios.TIPOS`` in the Relatórios menu, in the order the SIOPS lists
 #: them (a test checks that the menu covers every type).
 RELATORIOS = (
@@ -406,15 +407,66 @@ class AcoesArquivo:
         )
 
     def importar_contabil(self) -> None:
-        """Arquivo → Importar da contabilidade…: the accounting team's dialog."""
+        """Arquivo → Importar da contabilidade (MSC/balancete)…: choose the files (the MSC of
+        each month of the bimestre, or a balancete), then the preview, then one undo step."""
         doc = self.documento
         if doc is None:
             return
+        pasta = doc.caminho.parent if doc.caminho else Path.home()
+        self.dialogos.escolher_varios(
+            "Importar da contabilidade — MSC (um arquivo por mês) ou balancete",
+            pasta,
+            FILTRO_CONTABIL,
+            self.importar_contabil_de,
+        )
+
+    def importar_contabil_de(self, arquivos: list[Path]) -> None:
+        """Read the files and build the preview in the background, then show the dialog."""
+        doc = self.documento
+        if doc is None or not arquivos:
+            return
+        copia = doc.declaracao.copia()
+        self.tarefas.executar(
+            "importação da contabilidade",
+            lambda: integracoes.previa_contabil(copia, arquivos),
+            lambda previa: self._mostrar_previa_contabil(doc, previa),
+            lambda exc: self.dialogos.informar(
+                "Importar da contabilidade",
+                "Nada foi importado; a declaração não mudou.",
+                icone="aviso",
+                detalhes=_descrever_erro(exc),
+            ),
+        )
+
+    def _mostrar_previa_contabil(self, doc: Documento, previa: Any) -> None:
+        if self.documento is not doc:
+            return
         try:
-            dlg = integracoes.dialogo_contabil(self, doc.declaracao, doc.executar)
+            dlg = integracoes.dialogo_contabil(doc.declaracao, previa, self)
         except integracoes.Indisponivel as exc:
             self.dialogos.informar("Importar da contabilidade", str(exc), icone="aviso")
             return
+
+        def aplicar() -> None:
+            lote = dlg.lote_escolhido()
+            if self.documento is not doc or lote is None:
+                return
+            try:
+                mudou = doc.executar(lote)  # the whole import: one undo step
+            except Exception as exc:  # EdicaoInvalida: nothing applied
+                self.dialogos.informar(
+                    "Importar da contabilidade", _descrever_erro(exc), icone="erro"
+                )
+                return
+            self.mostrar_mensagem(
+                f"Importação da contabilidade concluída: {len(lote.comandos)} valor(es). "
+                "Editar → Desfazer desfaz a importação inteira."
+                if mudou
+                else "Importação da contabilidade: nada mudou (os valores já eram os mesmos).",
+                15000,
+            )
+
+        dlg.accepted.connect(aplicar)
         self.dialogos.mostrar(dlg)
 
     # -- críticas, transmission, reports -------------------------------------------------------
