@@ -16,6 +16,8 @@ import tempfile
 import traceback
 from pathlib import Path
 
+from forms.argumentos import ParserPt
+
 MODULOS = (
     "app.cmd_nucleo",
     "app.cmd_arquivo",
@@ -35,36 +37,7 @@ class ErroUsuario(Exception):
         self.codigo = codigo
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse speaking Portuguese: usage line, help option and error messages."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        kwargs.setdefault("add_help", False)
-        super().__init__(*args, **kwargs)
-        self.add_argument("-h", "--help", action="help", help="mostra esta ajuda e sai")
-
-    def format_usage(self) -> str:
-        return super().format_usage().replace("usage:", "uso:", 1)
-
-    def format_help(self) -> str:
-        texto = super().format_help().replace("usage:", "uso:", 1)
-        texto = texto.replace("positional arguments:", "argumentos:")
-        return texto.replace("options:", "opções:")
-
-    def error(self, message: str) -> None:  # argparse's own messages, in Portuguese
-        traducoes = {
-            "the following arguments are required": "faltam os argumentos",
-            "unrecognized arguments": "argumentos não reconhecidos",
-            "invalid choice": "opção inválida",
-            "expected one argument": "esperado um valor",
-            "argument ": "argumento ",
-            "invalid int value": "número inteiro inválido",
-            "choose from": "escolha entre",
-        }
-        for en, pt in traducoes.items():
-            message = message.replace(en, pt)
-        self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: erro: {message}\n")
+_Parser = ParserPt
 
 
 def construir_parser() -> argparse.ArgumentParser:

@@ -25,44 +25,13 @@ import os
 import sys
 from pathlib import Path
 
+from forms.argumentos import ParserPt
 from servidor import config as configuracao
 from servidor.config import MIB, Config
 
 ENV_SENHA_ADMIN = "SIOPS_ADMIN_SENHA"
 
-_TRADUCOES = {
-    "the following arguments are required": "faltam os argumentos",
-    "unrecognized arguments": "argumentos não reconhecidos",
-    "invalid choice": "opção inválida",
-    "expected one argument": "esperado um valor",
-    "argument ": "argumento ",
-    "invalid int value": "número inteiro inválido",
-    "invalid float value": "número inválido",
-    "choose from": "escolha entre",
-}
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse em português: linha de uso, ajuda e mensagens de erro."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        kwargs.setdefault("add_help", False)
-        super().__init__(*args, **kwargs)
-        self.add_argument("-h", "--help", action="help", help="mostra esta ajuda e sai")
-
-    def format_usage(self) -> str:
-        return super().format_usage().replace("usage:", "uso:", 1)
-
-    def format_help(self) -> str:
-        texto = super().format_help().replace("usage:", "uso:", 1)
-        texto = texto.replace("positional arguments:", "argumentos:")
-        return texto.replace("options:", "opções:")
-
-    def error(self, message: str) -> None:
-        for en, pt in _TRADUCOES.items():
-            message = message.replace(en, pt)
-        self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: erro: {message}\n")
+_Parser = ParserPt
 
 
 def _parser_servidor() -> argparse.ArgumentParser:

@@ -26,6 +26,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from forms.argumentos import ParserPt
+
 ENV_SENHA = "SIOPS_SENHA"
 ENV_SENHA_PFX = "SIOPS_SENHA_PFX"
 ENV_PIN = "SIOPS_PIN"
@@ -46,21 +48,6 @@ def _erro(msg: str) -> None:
 
 
 # ---------------------------------------------------------------------------- argumentos
-
-
-class _Formatador(argparse.HelpFormatter):
-    """A ajuda do argparse em português ("uso:" em vez de "usage:")."""
-
-    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
-        super().add_usage(usage, actions, groups, "uso: " if prefix is None else prefix)
-
-
-def _em_portugues(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    p.formatter_class = _Formatador
-    p._positionals.title = "argumentos"
-    p._optionals.title = "opções"
-    p.add_argument("-h", "--help", action="help", help="mostra esta ajuda e sai")
-    return p
 
 
 def _comuns_servidor(p: argparse.ArgumentParser) -> None:
@@ -101,8 +88,7 @@ def _comuns_certificado(p: argparse.ArgumentParser, obrigatorio: bool = True) ->
 
 def construir_parser() -> argparse.ArgumentParser:
     """O analisador de argumentos do ``siopsnet``."""
-    p = argparse.ArgumentParser(
-        add_help=False,
+    p = ParserPt(
         prog="siopsnet",
         description="Transmissor SIOPS: assina com certificado ICP-Brasil (A1 ou token A3), "
         "envia a declaração, guarda e confere o recibo, homologa. Sem comando, abre a janela.",
@@ -110,14 +96,7 @@ def construir_parser() -> argparse.ArgumentParser:
         f"{ENV_SENHA_PFX} (senha do arquivo A1), {ENV_PIN} (PIN do token). "
         "Saída: 0 sucesso; 1 recusado pelo servidor; 2 entrada inválida; 3 sem rede (na fila).",
     )
-    _em_portugues(p)
     sub = p.add_subparsers(dest="comando", metavar="COMANDO", title="comandos")
-    _novo = sub.add_parser
-
-    def novo(nome: str, **kw: Any) -> argparse.ArgumentParser:
-        return _em_portugues(_novo(nome, add_help=False, **kw))
-
-    sub.add_parser = novo  # type: ignore[method-assign]
 
     s = sub.add_parser("transmitir", help="assina e envia arquivos de transm/")
     s.add_argument(
