@@ -1,5 +1,4 @@
-"""Screenshots of the client for docs/: the main window with a filled declaration, the críticas
-dock, and the new-declaration dialog.
+"""Screenshots for docs/ and the README: the client, the transmitter and a page of the RREO.
 
 Run under a real X server of the documented size:
 
@@ -7,8 +6,13 @@ Run under a real X server of the documented size:
 
 It writes ``docs/cliente-janela.png``, ``docs/cliente-criticas.png``,
 ``docs/cliente-nova.png``, ``docs/cliente-inicio.png`` (welcome screen) and
-``docs/cliente-dados-gerais.png`` (the text-field form). The declaration is the demonstration one (``forms.demo``) saved in a
-temporary MS-SIOPS folder; nothing of the user's is read or written.
+``docs/cliente-dados-gerais.png`` (the text-field form); then, with the demonstration of
+``siops demo`` (``app.demo_ambiente``: the real local server, test certificates), it drives the
+clerk's path and writes ``docs/cliente-relatorios.png`` (the Relatórios menu open),
+``docs/transmissor.png`` (the transmitter after Transmitir and the gestora's Homologar) and
+``docs/rreo-demo-p1.png`` (page 1 of the demonstrativo the gestora signed, via ``pdftoppm``).
+The declaration is the demonstration one (``forms.demo``) in temporary folders; nothing of the
+user's is read or written.
 """
 
 from __future__ import annotations
@@ -84,15 +88,115 @@ def main() -> int:
     j._pode_fechar = True
     j.close()
     app.processEvents()
-    for nome in (
+    nomes = [
         "cliente-janela.png",
         "cliente-criticas.png",
         "cliente-nova.png",
         "cliente-inicio.png",
         "cliente-dados-gerais.png",
-    ):
+    ]
+    nomes += capturas_demo(app, docs, tmp / "demo")
+    for nome in nomes:
         print(docs / nome)
     return 0
+
+
+def _esperar(condicao, segundos: float = 120.0) -> None:
+    """Process events until ``condicao()`` is true (or fail with a message)."""
+    import time
+
+    from PySide6.QtTest import QTest
+
+    fim = time.monotonic() + segundos
+    while not condicao():
+        if time.monotonic() > fim:
+            raise SystemExit("capturas: tempo esgotado esperando a janela")
+        QTest.qWait(50)
+
+
+def capturas_demo(app, docs: Path, pasta: Path) -> list[str]:
+    """The demonstration's screenshots (see module docstring)."""
+    import subprocess
+
+    from PySide6.QtCore import QPoint
+    from PySide6.QtTest import QTest
+
+    from app.cliente import criar_janela
+    from app.cmd_cliente import apresentar
+    from app.demo_ambiente import SENHA_PFX, preparar
+    from app.dialogos import DialogosFalsos, Resposta
+    from transmissor.gui.dialogos import DialogosFalsos as DialogosTransmissor
+    from transmissor.gui.janela import JanelaTransmissor
+
+    amb = preparar(pasta, token=False)
+    try:
+        j = criar_janela()
+        j.dialogos = DialogosFalsos(j, respostas=[Resposta.SIM])
+        j.resize(1440, 860)
+        j.move(0, 0)
+        j.show()
+        assert j.abrir_arquivo(amb.arquivo)
+        apresentar(j, amb)
+        j.mostrar_pagina("tabela:despesas_asps")
+        _esperar(lambda: bool(j.documento.achados))
+        QTest.qWait(300)
+        # The Relatórios menu, open: a popup is its own window, so grab the screen.
+        barra = j.menuBar()
+        pos = barra.mapToGlobal(barra.actionGeometry(j.menu_relatorios.menuAction()).bottomLeft())
+        j.menu_relatorios.popup(pos)
+        QTest.qWait(400)
+        origem = j.mapToGlobal(QPoint(0, 0))
+        tela = app.primaryScreen().grabWindow(0, origem.x(), origem.y(), j.width(), j.height())
+        tela.save(str(docs / "cliente-relatorios.png"))
+        j.menu_relatorios.hide()
+
+        # Gravar arquivo para transmissão → Transmissor → Entrar → Transmitir → Homologar.
+        j.a_gravar_transmissao.trigger()
+        _esperar(lambda: any(isinstance(w, JanelaTransmissor) for w in j._janelas_extras))
+        t = next(w for w in j._janelas_extras if isinstance(w, JanelaTransmissor))
+        t.dialogos = DialogosTransmissor()
+        t.resize(1100, 640)
+        t.move(0, 0)
+        t.senha_edit.setText(amb.senha_tecnico)
+        t.entrar()
+        _esperar(lambda: "Conectado como" in t.rotulo_sessao.text())
+        t.dialogos.senhas.append(SENHA_PFX)
+        t.transmitir()
+        _esperar(lambda: t.modelo.linhas() and t.modelo.estado(0).estado == "transmitido")
+        _esperar(lambda: not t.tarefas.ocupado())
+        t.a1_edit.setText(str(amb.gestor.pfx))
+        t.dialogos.senhas.append(SENHA_PFX)
+        t.dialogos.confirmacoes.append(True)
+        t.tabela.selectRow(0)
+        t.homologar()
+        _esperar(lambda: any(m[1] == "Homologação concluída" for m in t.dialogos.mostrados))
+        _esperar(lambda: not t.tarefas.ocupado())
+        t.tabela.clearSelection()
+        QTest.qWait(300)
+        t.grab().save(str(docs / "transmissor.png"))
+
+        # A page of the RREO: the demonstrativo the gestora signed (PAdES) at homologation.
+        transm = amb.arquivo.parent / "transm"
+        pdf = transm / (amb.arquivo.stem + ".demonstrativo.pdf")
+        if not pdf.is_file():
+            from relatorios import renderizar_rreo
+
+            pdf = pasta / "RREO.pdf"
+            renderizar_rreo(j.documento.declaracao.copia(), pdf)
+        saida = pasta / "rreo"
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "90", "-f", "1", "-l", "1", str(pdf), str(saida)],
+            check=True,
+        )
+        (next(pasta.glob("rreo*.png"))).replace(docs / "rreo-demo-p1.png")
+
+        t.close()
+        j._pode_fechar = True
+        j.close()
+        app.processEvents()
+    finally:
+        amb.parar()
+    return ["cliente-relatorios.png", "transmissor.png", "rreo-demo-p1.png"]
 
 
 if __name__ == "__main__":

@@ -86,3 +86,24 @@ def test_verbo_demo_abre_e_para_o_servidor_ao_fechar(tmp_path):
     with pytest.raises(requests.ConnectionError):
         requests.get(f"{url}/saude", timeout=2)
     assert (pasta / "LEIA-ME.txt").is_file()
+
+
+def test_sem_servidor_na_instalacao_abre_so_a_declaracao(monkeypatch, capsys, tmp_path):
+    """The frozen client carries no server: ``siops demo`` opens only the demo declaration."""
+    import app.cliente
+    import app.demo_ambiente
+    from app.cli import main
+
+    for v in ("SIOPS_HOME", "SIOPS_DADOS", "SIOPS_TRANSMISSOR_DADOS"):
+        monkeypatch.delenv(v, raising=False)
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    monkeypatch.setattr(app.demo_ambiente, "servidor_disponivel", lambda: False)
+    abertos = []
+    monkeypatch.setattr(
+        app.cliente, "executar", lambda arq=None, ao_abrir=None: abertos.append(arq) or 0
+    )
+    assert main(["demo", "--pasta", str(tmp_path / "demo")]) == 0
+    assert [a.name for a in abertos] == ["M353170_2026_QuintoBimestre.OPS"]
+    assert abertos[0].is_relative_to(tmp_path / "demo" / "MS-SIOPS")
+    assert "não faz parte desta instalação" in capsys.readouterr().err
+    assert not (tmp_path / "demo" / "servidor").exists()
