@@ -43,6 +43,7 @@ from forms.dinheiro import (
     texto_plano,
 )
 from forms.formulas import Chave
+from forms.tempo import data_hora_br
 
 NA = "N/A"
 
@@ -444,7 +445,10 @@ def nome_coluna_apuracao(coluna: str) -> str:
 
 
 def carimbo(quando: datetime) -> str:
-    """'dd/mm/aaaa hh:mm', the emission stamp of the source line."""
+    """'dd/mm/aaaa hh:mm', the emission stamp of the source line: an aware datetime in Brasília
+    time (``forms.tempo``), a naive one as given."""
+    if quando.tzinfo is not None:
+        return data_hora_br(quando)
     return quando.strftime("%d/%m/%Y %H:%M")
 
 

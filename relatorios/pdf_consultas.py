@@ -10,6 +10,7 @@ from pathlib import Path
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 
 from forms.declaracao import Declaracao
+from forms.tempo import agora
 from relatorios.anexo12 import Bloco, carimbo
 from relatorios.consultas import Relatorio, Texto, relatorio
 from relatorios.estilo import Decoracao, construir_pdf, escapar, estilos
@@ -21,7 +22,7 @@ def pdf_relatorio(
     rel: Relatorio, *, homologado: bool = False, emitido_em: datetime | None = None
 ) -> bytes:
     """The PDF bytes of a report view."""
-    emitido_em = emitido_em or datetime.now()
+    emitido_em = emitido_em or agora()
     est = estilos()
     story: list[Flowable] = [
         Paragraph(escapar(rel.ente), est["ente"]),

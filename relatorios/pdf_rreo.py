@@ -35,6 +35,7 @@ from reportlab.platypus import (
 
 from forms.declaracao import Declaracao
 from forms.dinheiro import apresentar_percentual, formatar
+from forms.tempo import agora
 from relatorios.anexo12 import (
     ANEXO,
     Bloco,
@@ -328,7 +329,7 @@ def pdf_demonstrativo(
     emitido_em: datetime | None = None,
 ) -> bytes:
     """The PDF bytes of a demonstrativo view (see the module docstring)."""
-    emitido_em = emitido_em or datetime.now()
+    emitido_em = emitido_em or agora()
     deco = Decoracao(
         cabecalho_corrido=f"{dem.ente} — {ANEXO} — {dem.periodo} (continuação)",
         rodape=f"{dem.ente} — RREO Anexo XII — {dem.periodo} — emitido em {carimbo(emitido_em)}",

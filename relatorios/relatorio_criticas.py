@@ -23,6 +23,7 @@ from reportlab.platypus import (
 
 from forms.catalogo import Catalogo
 from forms.declaracao import Declaracao, periodo
+from forms.tempo import agora
 from relatorios.anexo12 import carimbo
 from relatorios.estilo import (
     COR_CABECALHO,
@@ -106,7 +107,7 @@ def pdf_criticas(
     emitido_em: datetime | None = None,
 ) -> bytes:
     """The PDF bytes of the críticas report of a declaration."""
-    emitido_em = emitido_em or datetime.now()
+    emitido_em = emitido_em or agora()
     lista = ordenar(achados)
     cat = d.catalogo
     est = estilos()

@@ -3,7 +3,6 @@ demonstrativo homologado (PDF) — o que a API e as páginas públicas mostram."
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from servidor.cadastro import codigo_ente
 from servidor.contexto import Contexto
 from servidor.erros import ErroAPI
 from servidor.recepcao import garantir_recibo
-from servidor.tempo import de_iso
+from servidor.tempo import agora, de_iso
 from transmissor.xmldsig import conteudo_sem_assinatura
 
 _log = logging.getLogger("servidor.consultas")
@@ -220,7 +219,7 @@ def demonstrativo_pdf(ctx: Contexto, protocolo: str) -> bytes:
         d,
         homologado=True,
         homologacao=relatorios.Homologacao(gestor=h.nome, quando=de_iso(h.homologado_em)),
-        emitido_em=dt.datetime.now(),
+        emitido_em=agora(),
     )
     _gravar_cache(cache, pdf)
     return pdf
@@ -256,7 +255,7 @@ def relatorio_pdf(ctx: Contexto, protocolo: str, tipo: str) -> bytes:
     cache = ctx.cfg.dados / "demonstrativos" / f"{protocolo}-{h.id}-{tipo}.pdf"
     if cache.exists():
         return cache.read_bytes()
-    pdf = relatorios.renderizar_relatorio(d, tipo, homologado=True, emitido_em=dt.datetime.now())
+    pdf = relatorios.renderizar_relatorio(d, tipo, homologado=True, emitido_em=agora())
     _gravar_cache(cache, pdf)
     return pdf
 

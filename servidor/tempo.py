@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
-BRASILIA = ZoneInfo("America/Sao_Paulo")
+from forms.tempo import BRASILIA, agora
 
-
-def agora() -> dt.datetime:
-    """O instante atual no fuso de Brasília (consciente do fuso)."""
-    return dt.datetime.now(BRASILIA)
+__all__ = ["BRASILIA", "agora", "de_iso", "iso", "legivel"]
 
 
 def iso(momento: dt.datetime) -> str:

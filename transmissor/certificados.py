@@ -36,6 +36,8 @@ from cryptography.x509.verification import (
     VerificationError,
 )
 
+from forms.tempo import data_br, data_hora_br
+
 OID_PF_DADOS = x509.ObjectIdentifier("2.16.76.1.3.1")
 """e-CPF: nascimento + CPF + NIS + RG + órgão emissor."""
 OID_PJ_RESPONSAVEL_NOME = x509.ObjectIdentifier("2.16.76.1.3.2")
@@ -45,7 +47,6 @@ OID_PJ_CNPJ = x509.ObjectIdentifier("2.16.76.1.3.3")
 OID_PJ_RESPONSAVEL_DADOS = x509.ObjectIdentifier("2.16.76.1.3.4")
 """e-CNPJ: dados do responsável, mesmo leiaute do 2.16.76.1.3.1."""
 
-BRASILIA = dt.timezone(dt.timedelta(hours=-3), "BRT")
 """Hora de Brasília (sem horário de verão desde 2019); as datas mostradas ao usuário usam esta."""
 
 
@@ -146,22 +147,6 @@ def formatar_cnpj(cnpj: str) -> str:
     if len(d) != 14:
         return cnpj
     return f"{d[:2]}.{d[2:5]}.{d[5:8]}/{d[8:12]}-{d[12:]}"
-
-
-def data_br(quando: dt.datetime) -> str:
-    """Data em dd/mm/aaaa, na hora de Brasília."""
-    return _em_brasilia(quando).strftime("%d/%m/%Y")
-
-
-def data_hora_br(quando: dt.datetime) -> str:
-    """Data e hora em dd/mm/aaaa hh:mm, na hora de Brasília."""
-    return _em_brasilia(quando).strftime("%d/%m/%Y %H:%M")
-
-
-def _em_brasilia(quando: dt.datetime) -> dt.datetime:
-    if quando.tzinfo is None:
-        quando = quando.replace(tzinfo=dt.UTC)
-    return quando.astimezone(BRASILIA)
 
 
 # ---------------------------------------------------------------------------- DER mínimo

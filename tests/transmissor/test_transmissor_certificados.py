@@ -8,6 +8,7 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 
+from forms import tempo
 from transmissor import certificados as c
 from transmissor import icp_teste
 
@@ -91,7 +92,7 @@ def test_cadeia_valida(hierarquia, a1_tecnico):
 
 def test_vencido_diz_a_data(hierarquia, a1_vencido):
     cert = a1_vencido.emitido.cert
-    esperado = cert.not_valid_after_utc.astimezone(c.BRASILIA).strftime("%d/%m/%Y")
+    esperado = cert.not_valid_after_utc.astimezone(tempo.BRASILIA).strftime("%d/%m/%Y")
     with pytest.raises(c.CertificadoInvalido) as erro:
         c.validar_cadeia(cert, [hierarquia.intermediaria], [hierarquia.raiz])
     assert str(erro.value) == f"O certificado de TECNICA DE TESTE venceu em {esperado}."
