@@ -239,7 +239,7 @@ def romano(n: int) -> str:
     return "".join(out)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Catalogo:
     """The compiled catalog of one esfera and exercício (see module docstring)."""
 

@@ -9,6 +9,7 @@ repaints and the críticas re-run exactly that much.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -133,6 +134,16 @@ class Indicadores:
     percentual_minimo: Decimal
 
 
+#: Derived values of an empty declaration, per (catalog, bimestre); catalogs are cached forever.
+_VAZIOS: dict[tuple[int, int], dict[Chave, Decimal]] = {}
+
+
+@functools.cache
+def _em_ordem(cat: Catalogo) -> tuple[Chave, ...]:
+    """The derived cells of a catalog in topological order (computed once)."""
+    return tuple(sorted(cat.formulas, key=cat.ordem.__getitem__))
+
+
 class Declaracao:
     """A declaration (see module docstring)."""
 
@@ -153,7 +164,13 @@ class Declaracao:
         self._textos: dict[str, str] = {}
         self.modificada = False
         self._ouvintes: list[Callable[[set[Chave]], None]] = []
-        self.recalcular_tudo()
+        # An empty declaration's derived values depend only on the catalog and the bimestre.
+        vazio = _VAZIOS.get((id(self.catalogo), bimestre))
+        if vazio is None:
+            self.recalcular_tudo()
+            _VAZIOS[(id(self.catalogo), bimestre)] = dict(self._derivados)
+        else:
+            self._derivados = dict(vazio)
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -308,7 +325,7 @@ class Declaracao:
         """Recompute every derived cell from scratch (on load; the benchmark's full pass)."""
         cat = self.catalogo
         self._derivados = {}
-        for k in sorted(cat.formulas, key=cat.ordem.__getitem__):
+        for k in _em_ordem(cat):
             self._derivados[k] = cat.formulas[k].avaliar(self.valor)
 
     def carregar(self, valores: Iterable[tuple[Chave, Decimal]], textos: dict[str, str]) -> None:
