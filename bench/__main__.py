@@ -64,14 +64,46 @@ def imprimir(doc: dict) -> None:
         print(f"\nFALHOU: {f['modulo']}\n{f['erro']}")
 
 
+def markdown(doc: dict) -> str:
+    """The results as the Markdown page docs/performance.md (regenerated, never hand-edited)."""
+    linhas = [
+        "# Desempenho medido",
+        "",
+        "Gerado por `.venv/bin/python -m bench --markdown docs/performance.md`: cada figura é a "
+        "mediana de pelo menos 5 execuções depois de um aquecimento, ao lado da sua linha de "
+        "base medida na mesma execução, na mesma máquina. Uma figura que não cumpre a meta "
+        "aparece como **NÃO**.",
+        "",
+        f"- data: {doc['data']}",
+        f"- máquina: {doc['maquina']} (2 núcleos, 24 GiB; compartilhada)",
+        f"- Python {doc['python']}",
+        "",
+        "| figura | valor | unidade | linha de base | razão | meta | cumpre |",
+        "| --- | ---: | --- | ---: | ---: | --- | --- |",
+    ]
+    for r in doc["linhas"]:
+        cumpre = {True: "sim", False: "**NÃO**", None: ""}[r.get("cumpre")]
+        linhas.append(
+            f"| {r['figura']} | {_fmt(r['valor'])} | {r.get('unidade', '')} | "
+            f"{_fmt(r.get('baseline'))} | {_fmt(r.get('razao'))} | {r.get('meta', '')} | "
+            f"{cumpre} |"
+        )
+    for f in doc["falhas"]:
+        linhas += ["", f"**Falhou:** `{f['modulo']}`", "", "```", f["erro"], "```"]
+    return "\n".join(linhas) + "\n"
+
+
 def main() -> int:
     p = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     p.add_argument("--rapido", action="store_true", help="uma execução de cada (teste)")
     p.add_argument("--json", type=Path, default=Path("bench/resultados.json"))
     p.add_argument("--so", help="só os módulos cujo nome contém este texto")
+    p.add_argument("--markdown", type=Path, help="grava também a página (docs/performance.md)")
     a = p.parse_args()
     doc = executar(a.rapido, a.so)
     imprimir(doc)
+    if a.markdown:
+        a.markdown.write_text(markdown(doc), encoding="utf-8")
     a.json.parent.mkdir(parents=True, exist_ok=True)
     a.json.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
     return 1 if doc["falhas"] else 0
