@@ -366,6 +366,6 @@ def ops_demo(ente: str, exercicio: int = EXERCICIO, bimestre: int = 1, centavos:
 
     d = declaracao_demo(ente, exercicio, bimestre)
     if centavos:
-        chave = ("receitas_base", "iptu", "previsao_inicial")
+        chave = next(k for k, _ in d.celulas_digitadas() if k[2] == "previsao_inicial")
         d.aplicar(DefinirCelula(chave, d.valor(chave) + Decimal(centavos) / 100))
     return ops_format.para_bytes(d)
