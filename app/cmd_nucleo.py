@@ -225,7 +225,7 @@ def cmd_exportar(args: argparse.Namespace) -> int:
 
 def cmd_importar_planilha(args: argparse.Namespace) -> int:
     from app.cli import ErroUsuario
-    from forms.planilha import ErroPlanilha, ler_csv
+    from forms.planilha import ErroPlanilha, decodificar, ler_csv
     from ops_format import ErroGravacao, salvar
 
     d = abrir(args.arquivo)
@@ -235,10 +235,7 @@ def cmd_importar_planilha(args: argparse.Namespace) -> int:
         raise ErroUsuario(
             f"Não foi possível ler a planilha {args.planilha}: {exc.strerror}."
         ) from None
-    try:
-        texto = bruto.decode("utf-8")
-    except UnicodeDecodeError:
-        texto = bruto.decode("cp1252", errors="replace")
+    texto = decodificar(bruto)
     try:
         lote = ler_csv(d, texto)
     except ErroPlanilha as exc:

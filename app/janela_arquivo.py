@@ -379,32 +379,31 @@ class AcoesArquivo:
         copia = doc.declaracao.copia()
 
         def ler() -> Any:
-            from forms.planilha import ler_csv
+            from forms.planilha import decodificar, ler_csv
 
-            dados = Path(caminho).read_bytes()
-            try:
-                texto = dados.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                texto = dados.decode("cp1252")  # planilhas salvas pelo Excel em português
-            return ler_csv(copia, texto)
+            return ler_csv(copia, decodificar(Path(caminho).read_bytes()))
 
-        def aplicar(lote: Any) -> None:
-            if self.documento is not doc:
-                return
-            doc.executar(lote)
-            self.mostrar_mensagem(f"Planilha importada: {len(lote.comandos)} valor(es).")
-
-        self.tarefas.executar(
-            "importação da planilha",
-            ler,
-            aplicar,
-            lambda exc: self.dialogos.informar(
+        def recusar(exc: BaseException) -> None:
+            self.dialogos.informar(
                 "Importar planilha",
                 f"Nada foi importado de {Path(caminho).name}.",
                 icone="aviso",
                 detalhes=_descrever_erro(exc),
-            ),
-        )
+            )
+
+        def aplicar(lote: Any) -> None:
+            from forms.declaracao import EdicaoInvalida
+
+            if self.documento is not doc:
+                return
+            try:
+                doc.executar(lote)  # all or nothing (Lote undoes itself on failure)
+            except EdicaoInvalida as exc:
+                recusar(exc)
+                return
+            self.mostrar_mensagem(f"Planilha importada: {len(lote.comandos)} valor(es).")
+
+        self.tarefas.executar("importação da planilha", ler, aplicar, recusar)
 
     def importar_contabil(self) -> None:
         """Arquivo → Importar da contabilidade (MSC/balancete)…: choose the files (the MSC of

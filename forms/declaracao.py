@@ -281,7 +281,8 @@ class Declaracao:
             self._valores[chave] = q
         return {chave} | self._propagar((chave,))
 
-    def _definir_texto(self, campo: str, valor: str) -> set[Chave]:
+    def validar_texto(self, campo: str, valor: str) -> str:
+        """Check a text field's value; return it stripped or raise ``EdicaoInvalida``."""
         if campo not in self.catalogo.campos:
             raise EdicaoInvalida(f"Campo inexistente: {campo}.")
         valor = valor.strip()
@@ -290,6 +291,10 @@ class Declaracao:
                 f"O campo '{self.catalogo.campos[campo].titulo}' aceita no máximo "
                 f"{self.LIMITE_TEXTO} caracteres (foram informados {len(valor)})."
             )
+        return valor
+
+    def _definir_texto(self, campo: str, valor: str) -> set[Chave]:
+        valor = self.validar_texto(campo, valor)
         if self._textos.get(campo, "") == valor:
             return set()
         if valor:

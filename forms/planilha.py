@@ -85,6 +85,15 @@ def exportar_json(d: Declaracao, calculadas: bool = True) -> str:
     return json.dumps(dados, ensure_ascii=False, indent=2)
 
 
+def decodificar(dados: bytes) -> str:
+    """The text of a CSV file: UTF-8 (with or without BOM) or, failing that, Windows-1252 as
+    Excel in Portuguese saves it (bytes it does not define become U+FFFD, never an error)."""
+    try:
+        return dados.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return dados.decode("cp1252", errors="replace")
+
+
 def ler_csv(d: Declaracao, texto: str) -> Lote:
     """Parse and check a whole CSV against the declaration; return one ``Lote`` to apply.
 
@@ -92,7 +101,27 @@ def ler_csv(d: Declaracao, texto: str) -> Lote:
     """
     if texto.startswith("\ufeff"):
         texto = texto[1:]
-    leitor = csv.reader(io.StringIO(texto), delimiter=";")
+    # newline=None: CR-only line ends (Excel for Mac) are lines too.
+    leitor = csv.reader(io.StringIO(texto, newline=None), delimiter=";")
+    try:
+        return _ler_linhas(d, leitor)
+    except csv.Error as exc:
+        raise ErroPlanilha(
+            max(leitor.line_num, 1),
+            f"a linha não é um CSV válido separado por ponto e vírgula ({_motivo_csv(exc)}).",
+        ) from None
+
+
+def _motivo_csv(exc: csv.Error) -> str:
+    texto = str(exc)
+    if "field larger than field limit" in texto:
+        return "um campo é longo demais"
+    if "new-line character" in texto or "newline" in texto:
+        return "há uma quebra de linha dentro de um campo sem aspas"
+    return "aspas ou separadores fora do lugar"
+
+
+def _ler_linhas(d: Declaracao, leitor) -> Lote:
     cat = d.catalogo
     comandos: list[DefinirCelula | DefinirTexto] = []
     vistos: dict[Chave, int] = {}
@@ -109,6 +138,10 @@ def ler_csv(d: Declaracao, texto: str) -> Lote:
         if t == TABELA_CAMPOS:
             if linha not in cat.campos:
                 raise ErroPlanilha(n, f"campo desconhecido '{linha}'.")
+            try:
+                valor = d.validar_texto(linha, valor)
+            except EdicaoInvalida as exc:
+                raise ErroPlanilha(n, str(exc)) from None
             comandos.append(DefinirTexto(linha, valor, "Importar planilha"))
             continue
         if t not in cat.tabelas:

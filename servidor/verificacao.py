@@ -12,6 +12,7 @@ críticas); as recusas voltam como ``ErroAPI`` (que atravessa o pool por pickle)
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -105,7 +106,29 @@ def _referencia(codigo: str, exercicio: int) -> ReferenciaFNS | None:
 
 
 def verificar_corpo(corpo: bytes) -> Verificada:
-    """Verifica o corpo de uma transmissão (ver a docstring do módulo); ``ErroAPI`` na recusa."""
+    """Verifica o corpo de uma transmissão (ver a docstring do módulo); ``ErroAPI`` na recusa.
+
+    Uma exceção inesperada na conferência também recusa o arquivo (nunca o aceita), com uma
+    ``ErroAPI`` que atravessa o pool de processos; o detalhe técnico fica no log.
+    """
+    try:
+        return _verificar_corpo(corpo)
+    except ErroAPI:
+        raise
+    except Exception:
+        logging.getLogger("siops.servidor").exception("falha inesperada ao conferir um arquivo")
+        raise ErroAPI(
+            422,
+            "arquivo_invalido",
+            "O arquivo enviado não pôde ser conferido e foi recusado.",
+            [
+                "O documento tem uma estrutura que o servidor não reconhece; gere de novo o "
+                "arquivo para transmissão e assine-o outra vez."
+            ],
+        ) from None
+
+
+def _verificar_corpo(corpo: bytes) -> Verificada:
     assert _ESTADO is not None, "verificacao._iniciar não foi chamado"
     raiz = documentos.analisar_xml(corpo, "O arquivo enviado")
     qn = etree.QName(raiz)

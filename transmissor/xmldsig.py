@@ -274,6 +274,9 @@ def verificar(
         raise AssinaturaInvalida(f"A assinatura do documento não confere ({erro}).") from None
     except SignXMLException as erro:
         raise AssinaturaInvalida(f"A assinatura do documento é inválida ({erro}).") from None
+    except etree.LxmlError:
+        # e.g. an element slipped into ds:Signature: the signature's own schema rejects it
+        raise AssinaturaInvalida("A assinatura do documento está malformada.") from None
     assinado = resultado.signed_xml
     if assinado is None or assinado.tag != raiz.tag:
         raise AssinaturaInvalida("O elemento assinado não é o elemento raiz do documento.")
