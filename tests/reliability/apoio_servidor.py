@@ -129,14 +129,18 @@ class PKI:
     def raiz_pem(self) -> Path:
         return self.hier.raiz_pem
 
-    def pessoa(self, apelido: str, nome: str | None = None, **kw: Any) -> Pessoa:
-        """The person ``apelido`` (created the first time; CPF derived from the nickname)."""
+    def pessoa(
+        self, apelido: str, nome: str | None = None, cpf: str | None = None, **kw: Any
+    ) -> Pessoa:
+        """The person ``apelido`` (created the first time; CPF derived from the nickname unless
+        given; ``kw`` goes to ``icp_teste.emitir_ecpf``, e.g. validity dates)."""
         from transmissor import icp_teste
 
         if apelido in self.pessoas and not kw:
             return self.pessoas[apelido]
-        base = str(int.from_bytes(hashlib.sha256(apelido.encode()).digest()[:8], "big") % 10**9)
-        cpf = cpf_com_dv(base.zfill(9))
+        if cpf is None:
+            h = int.from_bytes(hashlib.sha256(apelido.encode()).digest()[:8], "big")
+            cpf = cpf_com_dv(str(h % 10**9).zfill(9))
         nome = nome or f"Pessoa {apelido}"
         self._n += 1
         chave = self.chaves[self._n % len(self.chaves)]
@@ -305,6 +309,27 @@ class Servidor:
         r = self.cadastrar(sec, ente, "tecnico", tec)
         assert r.status_code == 201, r.text
         return self.caixa.senha_de(tec.cpf, antes)
+
+    def cadastrar_chefes_em_lote(self, chefes: list[tuple[str, Pessoa]]) -> float:
+        """``siops-servidor admin cadastrar-chefe`` for many entes at once, with the server
+        STOPPED: the admin command's own code (``servidor.cadastro.cadastrar_chefe`` over a
+        ``Contexto`` opened without the verification pool), in one process instead of one
+        process per ente. Returns the seconds it took."""
+        from servidor import cadastro
+        from servidor import config as configuracao
+        from servidor.contexto import Contexto
+
+        assert self.proc is None or self.proc.poll() is not None, "pare o servidor antes"
+        t0 = time.monotonic()
+        ctx = Contexto.abrir(
+            configuracao.carregar(self.dados, raizes=[self.pki.raiz_pem]), pool=False
+        )
+        try:
+            for ente, p in chefes:
+                cadastro.cadastrar_chefe(ctx, ente, p.nome, p.cpf, p.email)
+        finally:
+            ctx.fechar()
+        return time.monotonic() - t0
 
     def transmitir(self, token: str, corpo: bytes) -> Any:
         return self.post_xml(
