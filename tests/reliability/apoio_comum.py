@@ -130,29 +130,11 @@ def sha256_arquivo(p: Path) -> str:
 #: Internal errors already reported (issue 11's final report): a fuzz case that hits one counts
 #: it under its label instead of failing, so the remaining cases still run; the strict-xfail
 #: test of each bug turns red the day it is fixed, and then this entry must go.
-BUGS_CONHECIDOS: dict[str, tuple[str, str]] = {
-    "B1": (
-        r"_csv\.Error",
-        "forms/planilha.py:99 (ler_csv): csv.Error (CR sem LF, campo > 131072 caracteres) vira "
-        "'erro inesperado' (saída 70); na janela, a mensagem do módulo csv em inglês",
-    ),
-    "B2": (
-        r"codec can't decode",
-        "app/janela_arquivo.py:388 (importar_planilha_de): decode('cp1252') sem "
-        "errors='replace' mostra 'charmap codec can't decode' em inglês",
-    ),
-    "B3": (
-        r"DocumentInvalid|cannot pickle 'lxml\.etree\._ListErrorLog'",
-        "transmissor/xmldsig.py:262 (verificar): lxml.etree.DocumentInvalid da validação da "
-        "ds:Signature pelo signxml não é tratada; no servidor vira 500 erro_interno (o "
-        "transmissor repete e deixa na fila em vez de mostrar a recusa)",
-    ),
-    "B4": (
-        r"EdicaoInvalida: O campo .* aceita no máximo",
-        "forms/planilha.py:112 (ler_csv): texto de campo acima de 2000 caracteres passa na "
-        "conferência e só falha ao aplicar — saída 70 no siops, exceção na janela",
-    ),
-}
+# B1–B4, found by this suite, were fixed in commit "Defeitos B1–B4 dos testes de confiabilidade"
+# (forms/planilha.py, app/janela_arquivo.py, transmissor/xmldsig.py, servidor/verificacao.py);
+# test_confiabilidade_defeitos.py keeps one regression case each. A new defect found by a
+# fuzzer goes here (label → (regex of the traceback's last line, description)) until fixed.
+BUGS_CONHECIDOS: dict[str, tuple[str, str]] = {}
 
 
 def bug_conhecido(registro: str) -> str | None:
