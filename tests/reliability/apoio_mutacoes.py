@@ -524,8 +524,9 @@ INGLES = re.compile(
     r"error|failed|unable|denied|permission|such|directory)\b"
 )
 PORTUGUES = re.compile(
-    r"\b(não|é|está|de|do|da|dos|das|em|no|na|que|um|uma|para|com|ao|arquivo|linha|valor|"
-    r"célula|campo|elemento|tabela|coluna|declaração|documento|Nada)\b"
+    r"\b(não|é|está|de|do|da|dos|das|em|no|na|que|um|uma|para|com|ao|ou|por|se|arquivo|"
+    r"linha|valor|célula|campo|elemento|tabela|coluna|declaração|documento|senha|ente|Nada|"
+    r"desconhecid[oa]s?|inválid[oa]s?|incorret[oa]s?|recusad[oa]s?|bloquead[oa]s?)\b"
 )
 
 
