@@ -1,7 +1,10 @@
-"""The defects the reliability suite found in other packages (B1–B4), one minimal case each.
+"""The defects the reliability suite found in other packages, one minimal case each.
 
-They were fixed; each test is now a regression test, and its constant keeps the original
-finding (file, line, proposed fix) for the record.
+B1–B4 were fixed; their tests are now regression tests, and each constant keeps the original
+finding (file, line, proposed fix) for the record. An open defect (B7 here; B5 and B6, which
+need the security module's server, in ``test_confiabilidade_seguranca.py``) is marked
+``xfail(strict=True)`` with the file, the line and the proposed fix in the reason: it fails
+while the defect is there and turns the suite red the day it is fixed — then drop the mark.
 """
 
 from __future__ import annotations
@@ -184,3 +187,39 @@ def test_b4_texto_longo_na_planilha_na_janela_da_mensagem(
         qtbot.waitUntil(lambda: not j.tarefas.ocupado())
     assert not excecoes, excecoes[0][1]
     assert [m[1] for m in j.dialogos.mensagens] == ["Nada foi importado de planilha.csv."]
+
+
+B7 = (
+    "B7 — transmissor/recibos.py:78 (gravar_atomico): o temporário se chama "
+    "'.<nome>.<pid>.tmp', igual para todas as threads do processo; duas gravações simultâneas do "
+    "mesmo arquivo (a âncora de recibos guardada na primeira conversa por dois envios em paralelo, "
+    "a fila) fazem o os.replace de uma delas falhar com FileNotFoundError. Correção proposta: "
+    "tempfile.mkstemp(dir=destino.parent, prefix=f'.{destino.name}.', suffix='.tmp'), como em "
+    "ops_format/atomico.py, removendo o temporário se algo falhar."
+)
+
+
+@pytest.mark.xfail(strict=True, reason=B7)
+def test_b7_gravacoes_atomicas_simultaneas_do_transmissor(tmp_path):
+    import threading
+
+    from transmissor.recibos import gravar_atomico
+
+    destino = tmp_path / "servidores" / "127.0.0.1_8470.pem"
+    erros: list[str] = []
+    largada = threading.Barrier(8)
+
+    def gravar() -> None:
+        largada.wait()
+        for _ in range(200):
+            try:
+                gravar_atomico(destino, b"-----BEGIN CERTIFICATE-----\n" * 40)
+            except OSError as exc:
+                erros.append(type(exc).__name__)
+
+    threads = [threading.Thread(target=gravar) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not erros, f"{len(erros)} gravações falharam: {sorted(set(erros))}"

@@ -72,7 +72,7 @@ def test_sigkill_do_servidor_durante_envios(
 ):
     from transmissor.cliente import ClienteSIOPS, ConfigRede
     from transmissor.fila import FilaOffline
-    from transmissor.operacoes import enviar_assinado, processar_fila
+    from transmissor.operacoes import ancoras_recibo, enviar_assinado, processar_fila
 
     monkeypatch.setenv("SIOPS_TRANSMISSOR_DADOS", str(tmp_path / "transmissor"))
     s = fabrica_servidor()
@@ -94,6 +94,10 @@ def test_sigkill_do_servidor_durante_envios(
         c = ClienteSIOPS(paciente if k % 2 == 0 else apressado)
         c.entrar(tec.cpf, senha)
         clientes.append(c)
+
+    # the transmitter stores the server's receipt AC at its first conversation with the server
+    # (once, before the burst: concurrent first stores collide — defect B7)
+    ancoras_recibo(clientes[0])
 
     trabalho: queue.Queue[int] = queue.Queue()
     for i in range(N):
