@@ -15,11 +15,14 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from transmissor.recibos import gravar_atomico
+
+_HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass
@@ -74,9 +77,13 @@ class FilaOffline:
         itens = []
         for d in dados if isinstance(dados, list) else []:
             try:
-                itens.append(ItemFila(**d))
+                item = ItemFila(**d)
             except TypeError:
                 continue
+            # The digest names a file of the queue: only a SHA-256 in hex is accepted, so an
+            # altered fila.json cannot point outside the folder ("../../Documentos/x").
+            if isinstance(item.digest, str) and _HEX64.fullmatch(item.digest):
+                itens.append(item)
         return itens
 
     def _gravar(self, itens: list[ItemFila]) -> None:
@@ -84,8 +91,13 @@ class FilaOffline:
         gravar_atomico(self._indice, texto.encode("utf-8"))
 
     def corpo(self, item: ItemFila) -> bytes:
-        """Os bytes assinados guardados para o item."""
-        return (self.pasta / f"{item.digest}.xml").read_bytes()
+        """Os bytes assinados guardados para o item (conferidos pelo SHA-256 do item)."""
+        if not _HEX64.fullmatch(item.digest):
+            raise OSError(f"Item da fila com identificação inválida: {item.digest!r}.")
+        dados = (self.pasta / f"{item.digest}.xml").read_bytes()
+        if hashlib.sha256(dados).hexdigest() != item.digest:
+            raise OSError("A cópia guardada na fila foi alterada; gere de novo a transmissão.")
+        return dados
 
     def itens(self, servidor: str | None = None) -> list[ItemFila]:
         """Os itens na fila (de um servidor, se dado), do mais antigo ao mais novo."""

@@ -113,7 +113,13 @@ def ancoras_recibo(cliente: ClienteSIOPS) -> list[x509.Certificate]:
     guardadas = cfg.ancoras_guardadas(cliente.base)
     if guardadas:
         return guardadas
-    return cfg.guardar_ancora(cliente.base, cliente.certificado_recibos())
+    try:
+        return cfg.guardar_ancora(cliente.base, cliente.certificado_recibos())
+    except ValueError:  # not PEM: a proxy's HTML page, a misconfigured server
+        raise ErroCliente(
+            f"O servidor {cliente.base} não enviou um certificado de recibos válido; o recibo "
+            "não pôde ser conferido. Verifique o endereço do servidor e o proxy."
+        ) from None
 
 
 # ---------------------------------------------------------------------------- transmissão

@@ -20,7 +20,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -28,6 +27,7 @@ from typing import Any
 
 from cryptography import x509
 
+from ops_format.atomico import gravar_atomico as _gravar_atomico
 from transmissor import xmldsig
 from transmissor.certificados import CertificadoInvalido
 
@@ -73,14 +73,10 @@ class Arquivos:
 
 
 def gravar_atomico(destino: Path, dados: bytes) -> None:
-    """Grava num temporário na mesma pasta, fsync e troca (STYLE hábito 4)."""
-    destino.parent.mkdir(parents=True, exist_ok=True)
-    tmp = destino.with_name(f".{destino.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as f:
-        f.write(dados)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, destino)
+    """Grava de forma atômica (STYLE hábito 4), com a mesma rotina dos arquivos .OPS: um
+    temporário único por gravação (threads simultâneas não se atropelam), fsync, troca e fsync
+    da pasta. Levanta ``ops_format.ErroGravacao`` (um ``OSError``) com mensagem em português."""
+    _gravar_atomico(dados, destino)
 
 
 def sha256_arquivo(caminho: Path) -> str:
