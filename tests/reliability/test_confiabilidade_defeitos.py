@@ -1,10 +1,10 @@
 """The defects the reliability suite found in other packages, one minimal case each.
 
-B1–B4 were fixed; their tests are now regression tests, and each constant keeps the original
-finding (file, line, proposed fix) for the record. An open defect (B7 here; B5 and B6, which
-need the security module's server, in ``test_confiabilidade_seguranca.py``) is marked
-``xfail(strict=True)`` with the file, the line and the proposed fix in the reason: it fails
-while the defect is there and turns the suite red the day it is fixed — then drop the mark.
+B1–B7 were fixed (B5 and B6, which need the security module's server, live in
+``test_confiabilidade_seguranca.py``); their tests are now regression tests, and each constant
+keeps the original finding (file, line, proposed fix) for the record. A new defect gets a test
+marked ``xfail(strict=True)`` with the file, the line and the proposed fix in the reason, until
+it is fixed.
 """
 
 from __future__ import annotations
@@ -199,7 +199,6 @@ B7 = (
 )
 
 
-@pytest.mark.xfail(strict=True, reason=B7)
 def test_b7_gravacoes_atomicas_simultaneas_do_transmissor(tmp_path):
     import threading
 

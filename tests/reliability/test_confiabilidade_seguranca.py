@@ -891,7 +891,6 @@ B5 = (
 )
 
 
-@pytest.mark.xfail(strict=True, reason=B5)
 def test_b5_fila_adulterada_nao_le_nem_envia_arquivo_de_fora(cen, tmp_path, monkeypatch):
     from transmissor.cliente import ClienteSIOPS, ConfigRede
     from transmissor.fila import FilaOffline
@@ -932,7 +931,6 @@ B6 = (
 )
 
 
-@pytest.mark.xfail(strict=True, reason=B6)
 def test_b6_certificado_de_recibos_ilegivel_nao_derruba_a_transmissao(tmp_path, monkeypatch):
     from transmissor.cliente import ClienteSIOPS, ConfigRede
     from transmissor.fila import FilaOffline
