@@ -125,11 +125,11 @@ def sha256_arquivo(p: Path) -> str:
     return hashlib.sha256(Path(p).read_bytes()).hexdigest()
 
 
-# --- bugs found in other packages (each also has its own strict-xfail test) -------------------
+# --- bugs found in other packages (each also has its own minimal test, test_b<N>_…) ----------
 
-#: Internal errors already reported (issue 11's final report): a fuzz case that hits one counts
-#: it under its label instead of failing, so the remaining cases still run; the strict-xfail
-#: test of each bug turns red the day it is fixed, and then this entry must go.
+#: Internal errors already reported and not yet fixed: a fuzz case that hits one counts it under
+#: its label instead of failing, so the remaining cases still run; the defect's own test is
+#: marked xfail(strict=True) and turns red the day it is fixed, and then this entry must go.
 # B1–B4, found by this suite, were fixed in commit "Defeitos B1–B4 dos testes de confiabilidade"
 # (forms/planilha.py, app/janela_arquivo.py, transmissor/xmldsig.py, servidor/verificacao.py);
 # test_confiabilidade_defeitos.py keeps one regression case each. A new defect found by a

@@ -110,6 +110,24 @@ class Relatorio:
         print(f"\n[confiabilidade] {self._item.name}: {texto}")
 
 
+@pytest.fixture(autouse=True)
+def _defeito(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Tests named ``test_b<N>_…`` are the minimal cases of defect B<N> found by this suite:
+    they report the defect's label and, unless they say more, the original finding (the
+    module's ``B<N>`` constant: file, line, proposed fix; a later ``relatorio(resumo=…)`` wins),
+    so ``docs/reliability.md`` lists
+    every defect found, fixed or open."""
+    import re
+
+    m = re.match(r"test_b(\d+)_", request.node.name)
+    if m:  # before the test: the call phase's report carries what is set by then
+        rotulo = f"B{m.group(1)}"
+        achado = getattr(request.module, rotulo, "")
+        request.node.user_properties.append(("defeito", rotulo))
+        request.node.user_properties.append(("resumo", f"caso mínimo do defeito {achado}"))
+    yield
+
+
 @pytest.fixture
 def relatorio(request: pytest.FixtureRequest) -> Relatorio:
     """``relatorio(casos=…, resumo=…, <figura>=…)``: goes to the report and the JSON."""
