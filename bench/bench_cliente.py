@@ -67,7 +67,7 @@ def _filho_base(t0: float) -> dict:
 
 
 def _filho_cliente(t0: float, arquivo: str, edicoes: int) -> dict:
-    from app.cliente import criar_aplicacao, criar_janela
+    from siops.app.cliente import criar_aplicacao, criar_janela
 
     app = criar_aplicacao()
     j = criar_janela()
@@ -121,9 +121,9 @@ def _rodar(args: list[str], env: dict) -> dict:
 
 
 def main(rapido: bool = False) -> list[dict]:
-    from forms.entes import ente
-    from forms.gerador import declaracao_cheia
-    from ops_format import salvar
+    from siops.forms.entes import ente
+    from siops.forms.gerador import declaracao_cheia
+    from siops.ops_format import salvar
 
     repeticoes = 1 if rapido else 5
     edicoes = 30 if rapido else 300

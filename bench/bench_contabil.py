@@ -72,9 +72,9 @@ def so_csv(caminho: Path) -> int:
 
 def main(rapido: bool = False) -> list[dict]:
     """Time and peak memory of importing a generated 100,000-row MSC."""
-    from contabil import importar
-    from forms.declaracao import Declaracao
-    from forms.entes import ente
+    from siops.contabil import importar
+    from siops.forms.declaracao import Declaracao
+    from siops.forms.entes import ente
 
     n_linhas = 100_000
     repeticoes = 1 if rapido else 5

@@ -15,11 +15,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from bench.medir import linha, mediana
-from criticas import Verificador, verificar
-from forms.declaracao import DefinirCelula
-from forms.entes import ente
-from forms.formulas import Chave
-from forms.gerador import declaracao_cheia
+from siops.criticas import Verificador, verificar
+from siops.forms.declaracao import DefinirCelula
+from siops.forms.entes import ente
+from siops.forms.formulas import Chave
+from siops.forms.gerador import declaracao_cheia
 
 EDICAO: Chave = ("despesas_asps", "s301_31", "liquidada")
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from bench.medir import linha, mediana
-from forms.declaracao import DefinirCelula
-from forms.entes import ente
-from forms.gerador import declaracao_cheia
+from siops.forms.declaracao import DefinirCelula
+from siops.forms.entes import ente
+from siops.forms.gerador import declaracao_cheia
 
 
 def main(rapido: bool = False) -> list[dict]:

@@ -21,18 +21,18 @@ from pathlib import Path
 from lxml import etree
 
 from bench.medir import linha, mediana
-from forms.entes import ente
-from forms.gerador import declaracao_cheia
-from ops_format import ler, para_bytes, salvar
-from ops_format.esquema import esquema
-from ops_format.formato import conteudo_de
-from ops_format.versoes import namespace
+from siops.forms.entes import ente
+from siops.forms.gerador import declaracao_cheia
+from siops.ops_format import ler, para_bytes, salvar
+from siops.ops_format.esquema import esquema
+from siops.ops_format.formato import conteudo_de
+from siops.ops_format.versoes import namespace
 
 META = 3.0
 
 
 def _declaracao():
-    from forms.declaracao import DefinirTexto
+    from siops.forms.declaracao import DefinirTexto
 
     d = declaracao_cheia(ente("M355030"), 2025, 6, 1)
     for cid, campo in d.catalogo.campos.items():

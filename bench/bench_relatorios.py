@@ -15,9 +15,15 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.platypus import SimpleDocTemplate, Table, TableStyle
 
 from bench.medir import linha, mediana
-from forms.entes import ente
-from forms.gerador import declaracao_cheia
-from relatorios import TIPOS, demonstrativo, pdf_criticas, renderizar_relatorio, renderizar_rreo
+from siops.forms.entes import ente
+from siops.forms.gerador import declaracao_cheia
+from siops.relatorios import (
+    TIPOS,
+    demonstrativo,
+    pdf_criticas,
+    renderizar_relatorio,
+    renderizar_rreo,
+)
 
 
 def tabela_simples(n_linhas: int, n_colunas: int) -> bytes:

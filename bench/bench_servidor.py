@@ -1,7 +1,7 @@
 """Recepção do servidor (issue 8): vazão e latência p50/p99 com 16 clientes simultâneos, com
 verificação completa, ao lado de uma base de envio cru medida na mesma execução.
 
-* **Completa**: o servidor real (``python -m servidor``, processo próprio, 127.0.0.1) recebendo
+* **Completa**: o servidor real (``python -m siops.servidor``, processo próprio, 127.0.0.1) recebendo
   declarações cheias assinadas — sessão, XMLDSig e cadeia, leitura endurecida + XSD, signatário
   cadastrado, período, críticas, gravação atômica com fsync, COMMIT síncrono e recibo assinado.
 * **Base (envio cru)**: um endpoint Starlette mínimo no mesmo uvicorn (processo próprio):
@@ -109,16 +109,16 @@ def _processo(args: list[str]) -> subprocess.Popen:
 
 def _preparar(pasta: Path, n: int) -> tuple[Path, list[bytes]]:
     """Hierarquia de teste, técnico cadastrado direto no banco, ``n`` corpos assinados."""
-    import ops_format
-    from forms.declaracao import DefinirCelula
-    from forms.entes import ente
-    from forms.gerador import declaracao_cheia
-    from servidor import config, senhas
-    from servidor.contexto import Contexto
-    from servidor.tempo import agora, iso
-    from transmissor import icp_teste
-    from transmissor.assinador import AssinadorChave
-    from transmissor.xmldsig import assinar
+    from siops import ops_format
+    from siops.forms.declaracao import DefinirCelula
+    from siops.forms.entes import ente
+    from siops.forms.gerador import declaracao_cheia
+    from siops.servidor import config, senhas
+    from siops.servidor.contexto import Contexto
+    from siops.servidor.tempo import agora, iso
+    from siops.transmissor import icp_teste
+    from siops.transmissor.assinador import AssinadorChave
+    from siops.transmissor.xmldsig import assinar
 
     hier = icp_teste.gerar_hierarquia(pasta / "pki")
     emitido = icp_teste.emitir_ecpf(hier, "TECNICO DO BENCHMARK", CPF_TECNICO)
@@ -200,7 +200,7 @@ def main(rapido: bool = False) -> list[dict]:
         servidor = _processo(
             [
                 "-m",
-                "servidor",
+                "siops.servidor",
                 "--dados",
                 str(pasta / "dados"),
                 "--porta",

@@ -2,7 +2,7 @@
 
 import sys
 
-from transmissor.cli import main
+from siops.transmissor.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -35,11 +35,11 @@ def main() -> int:
     from PySide6.QtCore import QDate, Qt
     from PySide6.QtTest import QTest
 
-    from app.cliente import criar_aplicacao, criar_janela
-    from app.cmd_cliente import preparar_demo
-    from app.dialogos import DialogosFalsos
-    from app.janela_nova import DialogoNovaDeclaracao
-    from forms.declaracao import DefinirCelula
+    from siops.app.cliente import criar_aplicacao, criar_janela
+    from siops.app.cmd_cliente import preparar_demo
+    from siops.app.dialogos import DialogosFalsos
+    from siops.app.janela_nova import DialogoNovaDeclaracao
+    from siops.forms.declaracao import DefinirCelula
 
     app = criar_aplicacao()
     docs = RAIZ / "docs"
@@ -121,12 +121,12 @@ def capturas_demo(app, docs: Path, pasta: Path) -> list[str]:
     from PySide6.QtCore import QPoint
     from PySide6.QtTest import QTest
 
-    from app.cliente import criar_janela
-    from app.cmd_cliente import apresentar
-    from app.demo_ambiente import SENHA_PFX, preparar
-    from app.dialogos import DialogosFalsos, Resposta
-    from transmissor.gui.dialogos import DialogosFalsos as DialogosTransmissor
-    from transmissor.gui.janela import JanelaTransmissor
+    from siops.app.cliente import criar_janela
+    from siops.app.cmd_cliente import apresentar
+    from siops.app.demo_ambiente import SENHA_PFX, preparar
+    from siops.app.dialogos import DialogosFalsos, Resposta
+    from siops.transmissor.gui.dialogos import DialogosFalsos as DialogosTransmissor
+    from siops.transmissor.gui.janela import JanelaTransmissor
 
     amb = preparar(pasta, token=False)
     try:
@@ -179,7 +179,7 @@ def capturas_demo(app, docs: Path, pasta: Path) -> list[str]:
         transm = amb.arquivo.parent / "transm"
         pdf = transm / (amb.arquivo.stem + ".demonstrativo.pdf")
         if not pdf.is_file():
-            from relatorios import renderizar_rreo
+            from siops.relatorios import renderizar_rreo
 
             pdf = pasta / "RREO.pdf"
             renderizar_rreo(j.documento.declaracao.copia(), pdf)

@@ -11,21 +11,21 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 @pytest.fixture
 def municipio():
-    from forms.entes import ente
+    from siops.forms.entes import ente
 
     return ente("M355030")  # São Paulo/SP
 
 
 @pytest.fixture
 def estado():
-    from forms.entes import ente
+    from siops.forms.entes import ente
 
     return ente("E35")
 
 
 @pytest.fixture
 def distrito_federal():
-    from forms.entes import ente
+    from siops.forms.entes import ente
 
     return ente("E53")
 
@@ -33,6 +33,6 @@ def distrito_federal():
 @pytest.fixture(scope="session")
 def municipio_fixo():
     """A município for hypothesis tests (function-scoped fixtures are not reset per example)."""
-    from forms.entes import ente
+    from siops.forms.entes import ente
 
     return ente("M355030")

@@ -37,9 +37,9 @@ def ambiente(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def janela(qtbot: Any, ambiente: Path) -> Iterator[Any]:
     """The real main window, shown, with ``DialogosFalsos`` answering its questions."""
-    from app.cliente import criar_aplicacao
-    from app.dialogos import DialogosFalsos
-    from app.janela import JanelaPrincipal
+    from siops.app.cliente import criar_aplicacao
+    from siops.app.dialogos import DialogosFalsos
+    from siops.app.janela import JanelaPrincipal
 
     criar_aplicacao()
     j = JanelaPrincipal()

@@ -19,9 +19,9 @@ NAO_COMPUTADA = ("despesas_nao_computadas", "s302_33", "paga")
 
 def _esperado() -> tuple[object, object]:
     """What the core itself imports from the same files (the window must apply exactly it)."""
-    from contabil import importar
-    from forms.declaracao import Declaracao
-    from forms.entes import ente
+    from siops.contabil import importar
+    from siops.forms.declaracao import Declaracao
+    from siops.forms.entes import ente
 
     d = Declaracao(ente("M355030"), 2025, 2)
     previa = importar(d, [MARCO, ABRIL])

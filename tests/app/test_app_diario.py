@@ -11,9 +11,9 @@ import textwrap
 from decimal import Decimal
 from pathlib import Path
 
-from app.dialogos import Resposta
-from app.diario import Diario, desserializar, ler_diario, pendentes, serializar
-from forms.declaracao import DefinirCelula, DefinirTexto, Lote
+from siops.app.dialogos import Resposta
+from siops.app.diario import Diario, desserializar, ler_diario, pendentes, serializar
+from siops.forms.declaracao import DefinirCelula, DefinirTexto, Lote
 
 RAIZ = Path(__file__).resolve().parents[2]
 
@@ -55,7 +55,7 @@ PROGRAMA = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from app.cliente import criar_aplicacao, criar_janela
+    from siops.app.cliente import criar_aplicacao, criar_janela
     app = criar_aplicacao()
     j = criar_janela()
     j.show()
@@ -64,7 +64,7 @@ PROGRAMA = textwrap.dedent(
     m.setData(m.index(*m.posicao("iptu", "realizada")), "1.234,56")
     m.setData(m.index(*m.posicao("fpm", "realizada")), "98.765,43")
     d = j.documento
-    from forms.declaracao import DefinirTexto
+    from siops.forms.declaracao import DefinirTexto
     d.executar(DefinirTexto("fundo_lei", "Lei 7/1991"))
     d.pilha.undo()
     d.pilha.redo()
@@ -75,9 +75,9 @@ PROGRAMA = textwrap.dedent(
 
 
 def test_sigkill_e_recuperacao(janela, qtbot, ambiente):
-    from forms.declaracao import Declaracao
-    from forms.entes import ente
-    from ops_format import ler, salvar
+    from siops.forms.declaracao import Declaracao
+    from siops.forms.entes import ente
+    from siops.ops_format import ler, salvar
 
     arquivo = ambiente / "M353170_2025_PrimeiroBimestre.OPS"
     salvar(Declaracao(ente("M353170"), 2025, 1), arquivo)
@@ -130,9 +130,9 @@ def test_sigkill_e_recuperacao(janela, qtbot, ambiente):
 
 
 def test_recusar_recuperacao_descarta(janela, qtbot, ambiente):
-    from forms.declaracao import Declaracao
-    from forms.entes import ente
-    from ops_format import salvar
+    from siops.forms.declaracao import Declaracao
+    from siops.forms.entes import ente
+    from siops.ops_format import salvar
 
     arquivo = ambiente / "M353170_2025_SegundoBimestre.OPS"
     salvar(Declaracao(ente("M353170"), 2025, 2), arquivo)

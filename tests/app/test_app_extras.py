@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from app.dialogos import Resposta
-from app.modelos import PAPEL_OBJETO
+from siops.app.dialogos import Resposta
+from siops.app.modelos import PAPEL_OBJETO
 
 
 @pytest.mark.parametrize(
@@ -119,24 +119,26 @@ def test_critica_de_campo_leva_ao_campo(janela, balcao, qtbot):
 
 
 def test_transmissor_pelo_menu(janela, balcao, monkeypatch):
-    import transmissor.gui
+    import siops.transmissor.gui
 
     chamadas = []
-    monkeypatch.setattr(transmissor.gui, "abrir", lambda pai, arq: chamadas.append((pai, arq)))
+    monkeypatch.setattr(
+        siops.transmissor.gui, "abrir", lambda pai, arq: chamadas.append((pai, arq))
+    )
     janela.a_transmissor.trigger()
     assert chamadas == [(janela, None)]
 
 
 def test_cli_abrir_arquivo_inexistente(ambiente, capsys):
-    from app.cli import main
+    from siops.app.cli import main
 
     assert main(["abrir", str(ambiente / "nao-existe.OPS")]) == 2
     assert "não existe" in capsys.readouterr().err
 
 
 def test_demo_prepara_a_declaracao(ambiente):
-    from app.cmd_cliente import preparar_demo
-    from ops_format import ler
+    from siops.app.cmd_cliente import preparar_demo
+    from siops.ops_format import ler
 
     arquivo = preparar_demo(ambiente / "demo")
     assert arquivo.name == "M353170_2026_QuintoBimestre.OPS"

@@ -11,8 +11,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from app.dialogos import Resposta
-from app.modelos import COR_CALCULADA, COR_IMPEDITIVA
+from siops.app.dialogos import Resposta
+from siops.app.modelos import COR_CALCULADA, COR_IMPEDITIVA
 
 
 def _arquivo(ambiente: Path, ano: int, nome_bim: str, cod: str = "M353170") -> Path:
@@ -195,7 +195,7 @@ def test_colar_bloco_e_copiar(janela, balcao, qtbot):
 
 @pytest.mark.parametrize("resposta", [Resposta.SIM, Resposta.NAO, Resposta.CANCELAR])
 def test_fechar_com_alteracoes(janela, balcao, qtbot, ambiente, resposta):
-    from ops_format import ler
+    from siops.ops_format import ler
 
     j = janela
     balcao.criar("monteiro lobato", "SP", 2025, 1)
@@ -265,9 +265,9 @@ def test_salvar_reabrir_textos_e_recentes(janela, balcao, qtbot, ambiente):
 
 
 def test_importar_bimestre_anterior(janela, balcao, qtbot, ambiente):
-    from forms.declaracao import Declaracao, DefinirCelula, DefinirTexto
-    from forms.entes import ente
-    from ops_format import salvar
+    from siops.forms.declaracao import Declaracao, DefinirCelula, DefinirTexto
+    from siops.forms.entes import ente
+    from siops.ops_format import salvar
 
     anterior = Declaracao(ente("M353170"), 2025, 1)
     anterior.aplicar(DefinirCelula(("receitas_base", "iptu", "previsao_atualizada"), Decimal(9)))

@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
-from app.documento import Documento
-from app.modelos import (
+from siops.app.documento import Documento
+from siops.app.modelos import (
     PAPEL_CHAVE,
     FiltroCriticas,
     FiltroEntes,
@@ -24,16 +24,16 @@ from app.modelos import (
 
 @pytest.fixture
 def documento(qapp, ambiente):
-    from forms.entes import ente
-    from forms.gerador import declaracao_cheia
+    from siops.forms.entes import ente
+    from siops.forms.gerador import declaracao_cheia
 
     return Documento(declaracao_cheia(ente("M355030"), 2025, 6), None)
 
 
 @pytest.fixture(params=["municipal", "estadual", "df"])
 def documento_vazio(request, qapp, ambiente):
-    from forms.declaracao import Declaracao
-    from forms.entes import ente
+    from siops.forms.declaracao import Declaracao
+    from siops.forms.entes import ente
 
     codigo = {"municipal": "M355030", "estadual": "E35", "df": "E53"}[request.param]
     return Documento(Declaracao(ente(codigo), 2024, 2), None)
@@ -57,7 +57,7 @@ def test_declaracoes_vazias_das_tres_esferas(qtmodeltester, documento_vazio):
 
 
 def _com_impeditiva(doc):
-    from forms.declaracao import DefinirCelula
+    from siops.forms.declaracao import DefinirCelula
 
     doc.executar(DefinirCelula(("despesas_asps", "s301_31", "liquidada"), Decimal("9e9")))
     return doc
@@ -103,7 +103,7 @@ def test_filtro_das_criticas(qtmodeltester, documento):
 
 
 def test_modelo_dos_entes_busca_sem_acentos(qtmodeltester, qapp):
-    from forms.entes import municipios
+    from siops.forms.entes import municipios
 
     m = ModeloEntes(municipios())
     assert m.rowCount() == 5570

@@ -11,7 +11,7 @@ import pytest
 
 @pytest.fixture
 def demo_aberta(janela, balcao, ambiente):
-    from app.cmd_cliente import preparar_demo
+    from siops.app.cmd_cliente import preparar_demo
 
     arquivo = preparar_demo(ambiente / "MS-SIOPS")
     assert janela.abrir_arquivo(arquivo)
@@ -26,7 +26,7 @@ def _texto_do_pdf(pdf) -> str:
 
 
 def test_menu_relatorios_cobre_todos_os_tipos(janela):
-    import relatorios
+    from siops import relatorios
 
     textos = [a.text().replace("&", "") for a in janela.menu_relatorios.actions()]
     assert textos[:2] == [
@@ -40,7 +40,7 @@ def test_menu_relatorios_cobre_todos_os_tipos(janela):
 
 
 def test_cada_relatorio_abre_em_pdf_na_declaracao_demo(demo_aberta, balcao):
-    import relatorios
+    from siops import relatorios
 
     j = demo_aberta
     acoes = {
@@ -67,7 +67,7 @@ def test_cada_relatorio_abre_em_pdf_na_declaracao_demo(demo_aberta, balcao):
 
 
 def test_relatorio_que_falha_mostra_mensagem_sem_traceback(demo_aberta, balcao, monkeypatch):
-    from app import integracoes
+    from siops.app import integracoes
 
     def quebrar(d, tipo, destino):
         raise OSError(28, "No space left on device")

@@ -16,10 +16,10 @@ def main() -> int:
     """Open the dialog on the 2025 fixture, grab it, save it."""
     from PySide6.QtWidgets import QApplication
 
-    from app.contabil_dialogo import DialogoImportacaoContabil
-    from contabil import importar
-    from forms.declaracao import Declaracao
-    from forms.entes import ente
+    from siops.app.contabil_dialogo import DialogoImportacaoContabil
+    from siops.contabil import importar
+    from siops.forms.declaracao import Declaracao
+    from siops.forms.entes import ente
 
     app = QApplication.instance() or QApplication(sys.argv)
     d = Declaracao(ente("M355030"), 2025, 2)

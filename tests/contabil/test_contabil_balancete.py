@@ -9,9 +9,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from contabil import ErroContabil, importar
-from contabil.balancete import ler_balancete
-from forms.declaracao import Declaracao
+from siops.contabil import ErroContabil, importar
+from siops.contabil.balancete import ler_balancete
+from siops.forms.declaracao import Declaracao
 
 D = Decimal
 
@@ -184,7 +184,7 @@ def test_colunas_escolhidas_sao_salvas_para_o_proximo_bimestre(d, tmp_path, conf
 
 
 def test_caminho_config_pela_variavel(monkeypatch, tmp_path):
-    from contabil.balancete import caminho_config
+    from siops.contabil.balancete import caminho_config
 
     monkeypatch.setenv("SIOPS_BALANCETE_COLUNAS", str(tmp_path / "x.json"))
     assert caminho_config() == tmp_path / "x.json"

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from forms.declaracao import Declaracao
+from siops.forms.declaracao import Declaracao
 
-ops_format = pytest.importorskip("ops_format")
-from app.cli import main  # noqa: E402
+ops_format = pytest.importorskip("siops.ops_format")
+from siops.app.cli import main  # noqa: E402
 
 MSC = Path(__file__).parent / "dados" / "msc_3550308_2025_04.csv"
 

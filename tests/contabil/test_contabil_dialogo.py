@@ -9,9 +9,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
-from app.contabil_dialogo import DialogoImportacaoContabil
-from contabil import importar
-from forms.declaracao import Declaracao
+from siops.app.contabil_dialogo import DialogoImportacaoContabil
+from siops.contabil import importar
+from siops.forms.declaracao import Declaracao
 
 MSC = Path(__file__).parent / "dados" / "msc_3550308_2025_04.csv"
 pytestmark = pytest.mark.gui

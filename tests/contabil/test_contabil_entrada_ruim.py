@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from contabil import ErroContabil, importar
-from contabil.mapeamento import carregar
-from contabil.msc import ler_msc
-from forms.declaracao import Declaracao
+from siops.contabil import ErroContabil, importar
+from siops.contabil.mapeamento import carregar
+from siops.contabil.msc import ler_msc
+from siops.forms.declaracao import Declaracao
 
 CAB = "CONTA;IC1;TIPO1;IC2;TIPO2;IC3;TIPO3;IC4;TIPO4;IC5;TIPO5;IC6;TIPO6;Valor;Tipo_valor;Natureza_valor"
 IPTU = "621200000;10131;PO;11125001;NR;1500;FR;;;;;;;{v};{t};{n}"

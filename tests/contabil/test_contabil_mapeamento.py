@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from contabil.mapeamento import (
+from siops.contabil.mapeamento import (
     caminho_padrao,
     carregar,
     formatar_nd,
@@ -14,7 +14,7 @@ from contabil.mapeamento import (
     linhas_referidas,
     prefixo,
 )
-from forms.catalogo import ESFERAS, catalogo
+from siops.forms.catalogo import ESFERAS, catalogo
 
 DADOS = json.loads(caminho_padrao().read_text(encoding="utf-8"))
 

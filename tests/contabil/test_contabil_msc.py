@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from contabil import ErroContabil, importar
-from forms.declaracao import Declaracao
+from siops.contabil import ErroContabil, importar
+from siops.forms.declaracao import Declaracao
 
 DADOS = Path(__file__).parent / "dados"
 MSC_2025_04 = DADOS / "msc_3550308_2025_04.csv"
@@ -237,7 +237,7 @@ def test_escolher_so_algumas_tabelas(d2025):
 
 
 def test_valores_digitados_fora_do_mapeamento_ficam(d2025):
-    from forms.declaracao import DefinirCelula
+    from siops.forms.declaracao import DefinirCelula
 
     outra = ("consorcios", "s301", "empenhada")
     d2025.aplicar(DefinirCelula(outra, D("123.45")))

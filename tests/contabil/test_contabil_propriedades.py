@@ -10,11 +10,11 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from contabil.fonte import fonte_de_msc
-from contabil.mapeamento import carregar
-from contabil.msc import ler_texto
-from contabil.previa import previa
-from forms.declaracao import Declaracao
+from siops.contabil.fonte import fonte_de_msc
+from siops.contabil.mapeamento import carregar
+from siops.contabil.msc import ler_texto
+from siops.contabil.previa import previa
+from siops.forms.declaracao import Declaracao
 
 CAB = "CONTA;IC1;TIPO1;IC2;TIPO2;IC3;TIPO3;IC4;TIPO4;IC5;TIPO5;IC6;TIPO6;Valor;Tipo_valor;Natureza_valor"
 # natureza (2022 on) -> receitas_base line; None: not in the Anexo 12

@@ -15,7 +15,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from forms.declaracao import Declaracao, DefinirCelula, DefinirTexto
+from siops.forms.declaracao import Declaracao, DefinirCelula, DefinirTexto
 
 #: Valid CPFs (check digits worked out by hand) and CNPJs (published examples).
 CPFS = ("529.982.247-25", "111.444.777-35", "123.456.789-09", "987.654.321-00")

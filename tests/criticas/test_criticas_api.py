@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from criticas import (
+from siops.criticas import (
     REGRAS,
     Achado,
     DeclaracaoAnteriorInvalida,
@@ -18,10 +18,10 @@ from criticas import (
     relatorio_texto,
     verificar,
 )
-from criticas.motor import plano
-from criticas.regras.valores import NEGATIVOS, ORDEM, TRIPLAS
-from forms.catalogo import catalogo
-from forms.declaracao import Declaracao
+from siops.criticas.motor import plano
+from siops.criticas.regras.valores import NEGATIVOS, ORDEM, TRIPLAS
+from siops.forms.catalogo import catalogo
+from siops.forms.declaracao import Declaracao
 
 ASPS = ("despesas_asps", "s301_33")
 

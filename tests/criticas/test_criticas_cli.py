@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from app.cli import main
-from ops_format import salvar
+from siops.app.cli import main
+from siops.ops_format import salvar
 
 ASPS = ("despesas_asps", "s301_33")
 

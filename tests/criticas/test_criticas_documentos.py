@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from criticas.documentos import (
+from siops.criticas.documentos import (
     motivo_cnpj,
     motivo_cpf,
     motivo_data,

@@ -10,12 +10,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from criticas import ReferenciaFNS, Verificador, verificar
-from criticas.motor import Entrada, plano
-from forms.catalogo import catalogo
-from forms.declaracao import DefinirCelula, DefinirTexto, Lote
-from forms.entes import ente
-from forms.gerador import declaracao_cheia
+from siops.criticas import ReferenciaFNS, Verificador, verificar
+from siops.criticas.motor import Entrada, plano
+from siops.forms.catalogo import catalogo
+from siops.forms.declaracao import DefinirCelula, DefinirTexto, Lote
+from siops.forms.entes import ente
+from siops.forms.gerador import declaracao_cheia
 
 BIMESTRE = 6
 ENTES = ("M355030", "E35", "E53")  # one per esfera

@@ -7,11 +7,11 @@ from decimal import Decimal
 
 import pytest
 
-from criticas import ReferenciaFNS, verificar
-from criticas.nomes import caminho_linha, titulo_legivel
-from forms.catalogo import catalogo
-from forms.declaracao import Declaracao
-from forms.gerador import declaracao_cheia
+from siops.criticas import ReferenciaFNS, verificar
+from siops.criticas.nomes import caminho_linha, titulo_legivel
+from siops.forms.catalogo import catalogo
+from siops.forms.declaracao import Declaracao
+from siops.forms.gerador import declaracao_cheia
 
 ASPS = ("despesas_asps", "s301_33")
 

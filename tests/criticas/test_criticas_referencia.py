@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from criticas import ReferenciaFNS, ReferenciaInvalida
+from siops.criticas import ReferenciaFNS, ReferenciaInvalida
 
 JSON = """{
   "formato": "siops-referencia-fns",

@@ -13,8 +13,8 @@ from decimal import Decimal
 
 import pytest
 
-from criticas import REGRAS, ReferenciaFNS, verificar
-from criticas.motor import plano
+from siops.criticas import REGRAS, ReferenciaFNS, verificar
+from siops.criticas.motor import plano
 
 D = Decimal
 ASPS = ("despesas_asps", "s301_33")
@@ -368,7 +368,7 @@ def test_declaracao_limpa_nao_tem_achados(cx, entes, ente, bimestre, exercicio):
 
 
 def test_toda_regra_tem_instancia_nos_catalogos(entes):
-    from forms.catalogo import catalogo
+    from siops.forms.catalogo import catalogo
 
     vistos: set[int] = set()
     for esfera in ("municipal", "estadual", "df"):

@@ -20,13 +20,13 @@ sys.path.insert(0, str(RAIZ))
 
 from lxml import etree  # noqa: E402
 
-from forms.declaracao import Declaracao, DefinirCelula, DefinirTexto  # noqa: E402
-from forms.entes import ente  # noqa: E402
-from forms.gerador import declaracao_cheia  # noqa: E402
-from ops_format import para_bytes  # noqa: E402
-from ops_format.caminhos import nome_arquivo  # noqa: E402
-from ops_format.formato import extrair  # noqa: E402
-from ops_format.resumo import resumo  # noqa: E402
+from siops.forms.declaracao import Declaracao, DefinirCelula, DefinirTexto  # noqa: E402
+from siops.forms.entes import ente  # noqa: E402
+from siops.forms.gerador import declaracao_cheia  # noqa: E402
+from siops.ops_format import para_bytes  # noqa: E402
+from siops.ops_format.caminhos import nome_arquivo  # noqa: E402
+from siops.ops_format.formato import extrair  # noqa: E402
+from siops.ops_format.resumo import resumo  # noqa: E402
 
 DADOS = Path(__file__).resolve().parent
 NS = "urn:siops-desktop:ops:1"
@@ -61,7 +61,7 @@ def gravar(caminho: Path, dados: bytes) -> None:
 
 def amostras_v1() -> None:
     """Frozen samples of format version 1: full declarations of each esfera, with their CSV."""
-    from forms.planilha import exportar_csv
+    from siops.forms.planilha import exportar_csv
 
     for codigo, exercicio, bimestre, semente in (
         ("M355030", 2025, 6, 11),

@@ -19,7 +19,7 @@ RAIZ = Path(__file__).resolve().parents[2]
 
 
 def test_sem_tela_explica_como_rodar_e_sai_com_2(monkeypatch, capsys, tmp_path):
-    from app.cli import main
+    from siops.app.cli import main
 
     for v in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
         monkeypatch.delenv(v, raising=False)
@@ -34,7 +34,7 @@ def test_sem_tela_explica_como_rodar_e_sai_com_2(monkeypatch, capsys, tmp_path):
 
 
 def test_pasta_usada_e_recusada(monkeypatch, capsys, tmp_path):
-    from app.cli import main
+    from siops.app.cli import main
 
     monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
     (tmp_path / "algo.txt").write_text("x", encoding="utf-8")
@@ -51,7 +51,7 @@ def test_verbo_demo_abre_e_para_o_servidor_ao_fechar(tmp_path):
     }
     env.update(QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(RAIZ))
     proc = subprocess.Popen(
-        [sys.executable, "-m", "app.cli", "demo", "--pasta", str(pasta), "--sem-token"],
+        [sys.executable, "-m", "siops.app.cli", "demo", "--pasta", str(pasta), "--sem-token"],
         cwd=tmp_path,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -90,17 +90,17 @@ def test_verbo_demo_abre_e_para_o_servidor_ao_fechar(tmp_path):
 
 def test_sem_servidor_na_instalacao_abre_so_a_declaracao(monkeypatch, capsys, tmp_path):
     """The frozen client carries no server: ``siops demo`` opens only the demo declaration."""
-    import app.cliente
-    import app.demo_ambiente
-    from app.cli import main
+    import siops.app.cliente
+    import siops.app.demo_ambiente
+    from siops.app.cli import main
 
     for v in ("SIOPS_HOME", "SIOPS_DADOS", "SIOPS_TRANSMISSOR_DADOS"):
         monkeypatch.delenv(v, raising=False)
     monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
-    monkeypatch.setattr(app.demo_ambiente, "servidor_disponivel", lambda: False)
+    monkeypatch.setattr(siops.app.demo_ambiente, "servidor_disponivel", lambda: False)
     abertos = []
     monkeypatch.setattr(
-        app.cliente, "executar", lambda arq=None, ao_abrir=None: abertos.append(arq) or 0
+        siops.app.cliente, "executar", lambda arq=None, ao_abrir=None: abertos.append(arq) or 0
     )
     assert main(["demo", "--pasta", str(tmp_path / "demo")]) == 0
     assert [a.name for a in abertos] == ["M353170_2026_QuintoBimestre.OPS"]

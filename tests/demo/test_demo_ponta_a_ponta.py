@@ -28,7 +28,7 @@ VARIAVEIS = ("SIOPS_HOME", "SIOPS_DADOS", "SIOPS_TRANSMISSOR_DADOS", "SOFTHSM2_C
 @pytest.fixture
 def demo(tmp_path, monkeypatch):
     """The prepared demonstration (server running); stopped and checked afterwards."""
-    from app.demo_ambiente import preparar
+    from siops.app.demo_ambiente import preparar
 
     for v in VARIAVEIS:  # preparar() sets them; monkeypatch puts the old values back
         monkeypatch.delenv(v, raising=False)
@@ -43,7 +43,7 @@ def demo(tmp_path, monkeypatch):
 
 
 def test_demo_prepara_servidor_cadeia_certificados_e_token(demo):
-    from transmissor.config import Configuracoes, ancoras_guardadas
+    from siops.transmissor.config import Configuracoes, ancoras_guardadas
 
     assert demo.servidor_ativo()
     assert requests.get(f"{demo.url}/saude", timeout=5).json() == {"ok": True}
@@ -78,14 +78,14 @@ def test_demo_transmite_e_homologa_pela_janela(qtbot, demo):
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QLabel
 
-    from app.cliente import criar_aplicacao
-    from app.cmd_cliente import apresentar
-    from app.demo_ambiente import SENHA_PFX
-    from app.dialogos import DialogosFalsos, Resposta
-    from app.janela import JanelaPrincipal
-    from transmissor import operacoes
-    from transmissor.gui.dialogos import DialogosFalsos as DialogosTransmissor
-    from transmissor.gui.janela import JanelaTransmissor
+    from siops.app.cliente import criar_aplicacao
+    from siops.app.cmd_cliente import apresentar
+    from siops.app.demo_ambiente import SENHA_PFX
+    from siops.app.dialogos import DialogosFalsos, Resposta
+    from siops.app.janela import JanelaPrincipal
+    from siops.transmissor import operacoes
+    from siops.transmissor.gui.dialogos import DialogosFalsos as DialogosTransmissor
+    from siops.transmissor.gui.janela import JanelaTransmissor
 
     criar_aplicacao()
     j = JanelaPrincipal()

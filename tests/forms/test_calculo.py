@@ -10,7 +10,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from forms.declaracao import Declaracao, DefinirCelula, DefinirTexto, EdicaoInvalida
+from siops.forms.declaracao import Declaracao, DefinirCelula, DefinirTexto, EdicaoInvalida
 
 
 def preencher(d: Declaracao, valores: dict) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from forms.catalogo import ESFERAS, catalogo
+from siops.forms.catalogo import ESFERAS, catalogo
 
 RAIZ = Path(__file__).resolve().parents[2]
 
@@ -110,7 +110,7 @@ def test_naturezas_mudam_em_2022():
 @pytest.mark.parametrize("esfera", ESFERAS)
 def test_siops_catalogo_csv_lista_todas_as_celulas(esfera):
     r = subprocess.run(
-        [sys.executable, "-m", "app.cli", "catalogo", "--esfera", esfera, "--csv"],
+        [sys.executable, "-m", "siops.app.cli", "catalogo", "--esfera", esfera, "--csv"],
         cwd=RAIZ,
         capture_output=True,
         text=True,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from criticas import verificar
-from forms.demo import AVISO_DE_PROPOSITO, declaracao_demo
+from siops.criticas import verificar
+from siops.forms.demo import AVISO_DE_PROPOSITO, declaracao_demo
 
 
 def test_demo_tem_um_aviso_e_nenhuma_impeditiva():

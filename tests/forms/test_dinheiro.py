@@ -6,7 +6,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from forms.dinheiro import (
+from siops.forms.dinheiro import (
     ValorInvalido,
     apresentar_percentual,
     arredondar_percentual,

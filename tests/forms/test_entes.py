@@ -11,7 +11,7 @@ from importlib.resources import files
 
 import pytest
 
-from forms.entes import (
+from siops.forms.entes import (
     ESFERAS,
     UF,
     Ente,
@@ -21,7 +21,7 @@ from forms.entes import (
     municipios,
     ufs,
 )
-from forms.entes import uf as buscar_uf
+from siops.forms.entes import uf as buscar_uf
 
 SIGLAS = {
     "AC", "AL", "AM", "AP", "BA", "CE", "DF", "ES", "GO", "MA", "MG", "MS", "MT", "PA",
@@ -30,7 +30,7 @@ SIGLAS = {
 
 
 def _csv(nome: str) -> list[dict[str, str]]:
-    texto = files("resources").joinpath(nome).read_text(encoding="utf-8")
+    texto = files("siops.resources").joinpath(nome).read_text(encoding="utf-8")
     return list(csv.DictReader(io.StringIO(texto), delimiter=";"))
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from forms.declaracao import Declaracao
-from forms.planilha import ErroPlanilha, exportar_csv, ler_csv
+from siops.forms.declaracao import Declaracao
+from siops.forms.planilha import ErroPlanilha, exportar_csv, ler_csv
 
 RAIZ = Path(__file__).resolve().parents[2]
 
@@ -19,7 +19,7 @@ RAIZ = Path(__file__).resolve().parents[2]
 def siops(*args: str, home: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "SIOPS_HOME": str(home)}
     return subprocess.run(
-        [sys.executable, "-m", "app.cli", *args],
+        [sys.executable, "-m", "siops.app.cli", *args],
         cwd=RAIZ,
         env=env,
         capture_output=True,
@@ -85,7 +85,7 @@ def test_importar_planilha_cli_nada_pela_metade(tmp_path):
 
 
 def test_exportar_importar_identico(municipio):
-    from forms.gerador import declaracao_cheia
+    from siops.forms.gerador import declaracao_cheia
 
     d = declaracao_cheia(municipio, 2025, 6)
     d.carregar(

@@ -8,8 +8,8 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from forms.catalogo import SomaLinhas, catalogo
-from forms.declaracao import Declaracao, DefinirCelula, Lote
+from siops.forms.catalogo import SomaLinhas, catalogo
+from siops.forms.declaracao import Declaracao, DefinirCelula, Lote
 
 CAT = catalogo("municipal", 2025)
 EDITAVEIS = sorted(k for k in CAT.editaveis if k not in CAT.somente_6o)

@@ -27,9 +27,9 @@ def textos_completos(catalogo) -> dict[str, str]:
 @pytest.fixture
 def completa() -> Callable:
     """``completa(codigo, exercicio, bimestre, semente)``: every typed cell and every field."""
-    from forms.declaracao import DefinirTexto
-    from forms.entes import ente
-    from forms.gerador import declaracao_cheia
+    from siops.forms.declaracao import DefinirTexto
+    from siops.forms.entes import ente
+    from siops.forms.gerador import declaracao_cheia
 
     def fazer(codigo: str = "M355030", exercicio: int = 2025, bimestre: int = 6, semente=1):
         d = declaracao_cheia(ente(codigo), exercicio, bimestre, semente)

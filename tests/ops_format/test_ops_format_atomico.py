@@ -9,9 +9,9 @@ import signal
 import time
 from decimal import Decimal
 
-from forms.declaracao import DefinirCelula
-from ops_format import ler, salvar
-from ops_format.atomico import caminho_backup
+from siops.forms.declaracao import DefinirCelula
+from siops.ops_format import ler, salvar
+from siops.ops_format.atomico import caminho_backup
 
 VEZES = 60
 

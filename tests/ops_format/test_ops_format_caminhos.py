@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from forms.declaracao import Declaracao
-from forms.entes import ente
-from ops_format import caminhos, ler
+from siops.forms.declaracao import Declaracao
+from siops.forms.entes import ente
+from siops.ops_format import caminhos, ler
 
 
 def test_municipio_segue_o_dominio_exatamente(siops_home):

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from ops_format import ArquivoInvalido, ler
+from siops.ops_format import ArquivoInvalido, ler
 
 DADOS = Path(__file__).resolve().parents[2] / "tests" / "data"
 BAD = DADOS / "bad"

@@ -13,11 +13,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-import ops_format
-from forms.declaracao import Declaracao, DefinirCelula, DefinirTexto, EdicaoInvalida
-from forms.planilha import exportar_csv
-from ops_format import ArquivoInvalido, ErroGravacao, de_bytes, ler, para_bytes, salvar, versoes
-from ops_format.esquema import esquema
+from siops import ops_format
+from siops.forms.declaracao import Declaracao, DefinirCelula, DefinirTexto, EdicaoInvalida
+from siops.forms.planilha import exportar_csv
+from siops.ops_format import (
+    ArquivoInvalido,
+    ErroGravacao,
+    de_bytes,
+    ler,
+    para_bytes,
+    salvar,
+    versoes,
+)
+from siops.ops_format.esquema import esquema
 
 DADOS = Path(__file__).resolve().parents[2] / "tests" / "data"
 NS = "urn:siops-desktop:ops:1"
@@ -232,8 +240,8 @@ def test_mensagem_tem_o_nome_e_a_linha():
 
 
 def test_hash_do_resumo_e_sha256_da_forma_canonica(municipio):
-    from ops_format.formato import conteudo_de
-    from ops_format.resumo import canonico_v1
+    from siops.ops_format.formato import conteudo_de
+    from siops.ops_format.resumo import canonico_v1
 
     d = Declaracao(municipio, 2025, 1)
     d.aplicar(DefinirTexto("secretario_nome", "Zé\tda Silva"))

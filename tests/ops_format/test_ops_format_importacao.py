@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from forms.declaracao import Declaracao, DefinirCelula, DefinirTexto
-from forms.entes import ente
-from ops_format import ImportacaoRecusada, importar_anterior, ler, salvar
+from siops.forms.declaracao import Declaracao, DefinirCelula, DefinirTexto
+from siops.forms.entes import ente
+from siops.ops_format import ImportacaoRecusada, importar_anterior, ler, salvar
 
 
 def _importaveis(anterior: Declaracao, atual: Declaracao):

@@ -3,7 +3,7 @@ export gives the identical CSV."""
 
 from __future__ import annotations
 
-from ops_format import ler, salvar
+from siops.ops_format import ler, salvar
 
 
 def test_exportar_importar_em_arquivo_novo_exportar_da_o_mesmo_csv(completa, siops, tmp_path):

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from criticas import verificar
-from forms.declaracao import DefinirCelula, DefinirTexto
-from ops_format import TransmissaoRecusada, caminhos, gravar_transmissao, ler, salvar
+from siops.criticas import verificar
+from siops.forms.declaracao import DefinirCelula, DefinirTexto
+from siops.ops_format import TransmissaoRecusada, caminhos, gravar_transmissao, ler, salvar
 
 
 @pytest.fixture

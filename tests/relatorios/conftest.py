@@ -104,7 +104,7 @@ def png_pdf(tmp_path_factory) -> Callable[..., list[Path]]:
 
 
 def _ente(codigo: str):
-    from forms.entes import ente
+    from siops.forms.entes import ente
 
     return ente(codigo)
 
@@ -112,7 +112,7 @@ def _ente(codigo: str):
 @pytest.fixture(scope="session")
 def cheias() -> dict[tuple[str, int], object]:
     """Full declarations (every typed cell filled) by (ente code, bimestre), built lazily."""
-    from forms.gerador import declaracao_cheia
+    from siops.forms.gerador import declaracao_cheia
 
     class Cheias(dict):
         def __missing__(self, chave: tuple[str, int]):
@@ -127,7 +127,7 @@ def cheias() -> dict[tuple[str, int], object]:
 @pytest.fixture(scope="session")
 def pdfs(cheias) -> dict[tuple[str, int], bytes]:
     """The RREO PDF of each full declaration, rendered once per session."""
-    from relatorios import renderizar_rreo
+    from siops.relatorios import renderizar_rreo
 
     class Pdfs(dict):
         def __missing__(self, chave: tuple[str, int]):
@@ -152,7 +152,7 @@ def norm() -> Callable[[str], str]:
 
 def declaracao_com(ente_codigo: str, bimestre: int, valores: dict) -> object:
     """A declaration with the given typed cells (test helper)."""
-    from forms.declaracao import Declaracao
+    from siops.forms.declaracao import Declaracao
 
     d = Declaracao(_ente(ente_codigo), 2025, bimestre)
     d.carregar(((k, Decimal(v)) for k, v in valores.items()), {})

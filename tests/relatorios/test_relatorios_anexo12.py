@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from forms.dinheiro import apresentar_percentual, arredondar_percentual, formatar, percentual
-from relatorios.anexo12 import APURACAO_SO_EM, NA, PERCENTUAIS, demonstrativo
+from siops.forms.dinheiro import apresentar_percentual, arredondar_percentual, formatar, percentual
+from siops.relatorios.anexo12 import APURACAO_SO_EM, NA, PERCENTUAIS, demonstrativo
 
 ENTES = ("M355030", "E35", "E53")
 

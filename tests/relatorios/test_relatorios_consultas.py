@@ -9,10 +9,10 @@ from decimal import Decimal
 
 import pytest
 
-from forms.dinheiro import apresentar_percentual, formatar, percentual
-from relatorios.consultas import TIPOS, relatorio
-from relatorios.indicadores import calcular
-from relatorios.pdf_consultas import pdf_relatorio
+from siops.forms.dinheiro import apresentar_percentual, formatar, percentual
+from siops.relatorios.consultas import TIPOS, relatorio
+from siops.relatorios.indicadores import calcular
+from siops.relatorios.pdf_consultas import pdf_relatorio
 
 R = "realizada"
 L = "liquidada"
@@ -64,7 +64,7 @@ def test_exemplo_municipal_calculado_a_mao(nova_declaracao):
         ("despesa_elemento", "demais", L): "45000.00",
     }
     d = nova_declaracao("M355030", 2, valores)
-    from forms.declaracao import DefinirTexto
+    from siops.forms.declaracao import DefinirTexto
 
     d.aplicar(DefinirTexto("populacao", "5.000"))
     assert _por_codigo(d) == {
@@ -208,8 +208,8 @@ def test_cada_valor_impresso_igual_ao_json_e_ao_nucleo(cheias, texto_pdf, em_ord
 
 
 def test_cli_relatorio(cheias, tmp_path, capsys):
-    from app.cli import main
-    from ops_format import salvar
+    from siops.app.cli import main
+    from siops.ops_format import salvar
 
     d = cheias[("M355030", 6)]
     arq = tmp_path / "decl.OPS"

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from forms.dinheiro import apresentar_percentual
-from relatorios import demonstrativo, pdf_criticas
+from siops.forms.dinheiro import apresentar_percentual
+from siops.relatorios import demonstrativo, pdf_criticas
 
 RAIZ = Path(__file__).resolve().parents[2]
 
 
 def _achados():
-    from criticas.achado import Achado
+    from siops.criticas.achado import Achado
 
     return [
         Achado(
@@ -70,9 +70,9 @@ def test_relatorio_sem_criticas(cheias, texto_pdf, norm):
 @pytest.fixture
 def pasta_ms(tmp_path, cheias):
     """Three bimestres of one município in the MS-SIOPS folder layout."""
-    from forms.gerador import declaracao_cheia
-    from ops_format import salvar
-    from ops_format.caminhos import nome_arquivo
+    from siops.forms.gerador import declaracao_cheia
+    from siops.ops_format import salvar
+    from siops.ops_format.caminhos import nome_arquivo
 
     e = cheias[("M355030", 2)].ente
     caminhos = {}
@@ -86,7 +86,7 @@ def pasta_ms(tmp_path, cheias):
 
 
 def test_cli_rreo_com_json_e_grafico_dos_bimestres(pasta_ms, capsys, texto_pdf, norm):
-    from app.cli import main
+    from siops.app.cli import main
 
     arq, d = pasta_ms[3]
     saida = arq.parent / "RREO.pdf"
@@ -102,7 +102,7 @@ def test_cli_rreo_com_json_e_grafico_dos_bimestres(pasta_ms, capsys, texto_pdf, 
 
 
 def test_cli_criticas_e_arquivo_invalido(pasta_ms, tmp_path, capsys):
-    from app.cli import main
+    from siops.app.cli import main
 
     arq, _ = pasta_ms[2]
     assert main(["criticas", str(arq)]) == 0

@@ -8,8 +8,8 @@ from datetime import datetime
 
 import pytest
 
-from relatorios import Homologacao, demonstrativo, renderizar_rreo
-from relatorios.anexo12 import NA
+from siops.relatorios import Homologacao, demonstrativo, renderizar_rreo
+from siops.relatorios.anexo12 import NA
 
 EMITIDO = datetime(2025, 3, 20, 14, 35)
 ENTES = ("M355030", "E35", "E53")
@@ -152,7 +152,7 @@ def test_grafico_com_bimestres_anteriores(cheias, texto_pdf, norm):
     n = norm(texto_pdf(dados))
     assert "14,20%" in n  # truncated, as the presentation rule says
     assert "1º bim." in n and "6º bim." in n
-    from forms.dinheiro import apresentar_percentual
+    from siops.forms.dinheiro import apresentar_percentual
 
     atual = apresentar_percentual(d.indicadores("liquidada").percentual)
     assert f"aplicado {atual}% — mínimo 15,00%" in n
@@ -160,7 +160,7 @@ def test_grafico_com_bimestres_anteriores(cheias, texto_pdf, norm):
 
 def test_sem_dejavu_usa_vera_com_acentos(cheias, texto_pdf, norm, monkeypatch):
     """Where DejaVu is missing (a Windows install), reportlab's Vera still prints Portuguese."""
-    from relatorios import estilo
+    from siops.relatorios import estilo
 
     caches = (estilo.fontes, estilo.estilos, estilo.imagem_marca)
     monkeypatch.setattr(estilo, "PASTAS_DEJAVU", ())

@@ -10,10 +10,10 @@ from decimal import Decimal
 
 import pytest
 
-from forms.dinheiro import LIMITE_VALOR
-from relatorios import demonstrativo, renderizar_rreo
-from relatorios.estilo import LARGURA_UTIL, MARGEM_X, PAGINA
-from relatorios.pdf_rreo import PAD_H, grade
+from siops.forms.dinheiro import LIMITE_VALOR
+from siops.relatorios import demonstrativo, renderizar_rreo
+from siops.relatorios.estilo import LARGURA_UTIL, MARGEM_X, PAGINA
+from siops.relatorios.pdf_rreo import PAD_H, grade
 
 NUMERO = re.compile(r"^-?[\d.]+,\d\d$|^-?[\d.]+\.$|^N/A$")
 TOL = 1.0
@@ -21,8 +21,8 @@ TOL = 1.0
 
 def _declaracao_gigante(ente_codigo: str, bimestre: int, nova_declaracao, absurda: bool):
     """Every typed cell at the largest value a cell accepts (15 integer digits)."""
-    from forms.catalogo import catalogo
-    from forms.entes import ente
+    from siops.forms.catalogo import catalogo
+    from siops.forms.entes import ente
 
     cat = catalogo(ente(ente_codigo).esfera, 2025)
     valores = {k: LIMITE_VALOR for k in cat.editaveis if cat.editavel(k, bimestre)}

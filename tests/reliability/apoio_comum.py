@@ -80,7 +80,7 @@ def rodar_cli(*args: object, teto: float = 20.0) -> Saida:
     ``teto`` turns a hang into ``Travou``; exit 70 is the CLI's "erro inesperado" (a traceback
     written to a log), which the tests count as a failure.
     """
-    from app.cli import main
+    from siops.app.cli import main
 
     out, err = io.StringIO(), io.StringIO()
     t0 = time.perf_counter()

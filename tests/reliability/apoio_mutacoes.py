@@ -427,9 +427,9 @@ def aplicar_ops(dados: bytes, m: Mutacao) -> bytes:
 def redigerir(dados: bytes) -> bytes:
     """The same bytes with the ``resumo`` recomputed, when the file still parses and fits the
     XSD (otherwise unchanged): the mutation then reaches the semantic checks."""
-    from ops_format import esquema, formato, xml_seguro
-    from ops_format.erros import ArquivoInvalido
-    from ops_format.resumo import resumo
+    from siops.ops_format import esquema, formato, xml_seguro
+    from siops.ops_format.erros import ArquivoInvalido
+    from siops.ops_format.resumo import resumo
 
     try:
         raiz = xml_seguro.analisar(dados, "mutado")

@@ -1,4 +1,4 @@
-"""The server side of the reliability tests: the REAL server process (``python -m servidor``)
+"""The server side of the reliability tests: the REAL server process (``python -m siops.servidor``)
 on 127.0.0.1, a test ICP-Brasil hierarchy, people with e-CPFs, an SMTP mailbox on loopback.
 
 The ideas follow ``tests/servidor/conftest.py`` (one RSA key pair reused by many certificates:
@@ -105,12 +105,12 @@ class Pessoa:
     emitido: Any  # icp_teste.CertificadoEmitido
 
     def assinador(self) -> Any:
-        from transmissor.assinador import AssinadorChave
+        from siops.transmissor.assinador import AssinadorChave
 
         return AssinadorChave(self.emitido.chave, self.emitido.cert, self.emitido.cadeia)
 
     def assinar(self, xml: bytes) -> bytes:
-        from transmissor.xmldsig import assinar
+        from siops.transmissor.xmldsig import assinar
 
         return assinar(xml, self.assinador())
 
@@ -134,7 +134,7 @@ class PKI:
     ) -> Pessoa:
         """The person ``apelido`` (created the first time; CPF derived from the nickname unless
         given; ``kw`` goes to ``icp_teste.emitir_ecpf``, e.g. validity dates)."""
-        from transmissor import icp_teste
+        from siops.transmissor import icp_teste
 
         if apelido in self.pessoas and not kw:
             return self.pessoas[apelido]
@@ -174,7 +174,7 @@ def documento(raiz: str, campos: dict[str, object], quando: str | None = None) -
 
 
 class Servidor:
-    """A ``siops-servidor`` process (``python -m servidor``) and the tests' shortcuts."""
+    """A ``siops-servidor`` process (``python -m siops.servidor``) and the tests' shortcuts."""
 
     def __init__(
         self, dados: Path, pki: PKI, smtp_porta: int, caixa: Caixa, extra: dict | None = None
@@ -204,7 +204,7 @@ class Servidor:
         args = [
             PYTHON,
             "-m",
-            "servidor",
+            "siops.servidor",
             "--dados",
             str(self.dados),
             "--porta",
@@ -260,7 +260,7 @@ class Servidor:
     def admin(self, *args: str) -> subprocess.CompletedProcess:
         env = dict(os.environ, PYTHONPATH=str(RAIZ_PROJETO))
         return subprocess.run(
-            [PYTHON, "-m", "servidor", "admin", "--dados", str(self.dados), *args],
+            [PYTHON, "-m", "siops.servidor", "admin", "--dados", str(self.dados), *args],
             cwd=RAIZ_PROJETO,
             env=env,
             capture_output=True,
@@ -315,9 +315,9 @@ class Servidor:
         STOPPED: the admin command's own code (``servidor.cadastro.cadastrar_chefe`` over a
         ``Contexto`` opened without the verification pool), in one process instead of one
         process per ente. Returns the seconds it took."""
-        from servidor import cadastro
-        from servidor import config as configuracao
-        from servidor.contexto import Contexto
+        from siops.servidor import cadastro
+        from siops.servidor import config as configuracao
+        from siops.servidor.contexto import Contexto
 
         assert self.proc is None or self.proc.poll() is not None, "pare o servidor antes"
         t0 = time.monotonic()
@@ -385,9 +385,9 @@ def ops_demo(ente: str, exercicio: int = EXERCICIO, bimestre: int = 1, centavos:
     ``centavos`` adds to a previsão inicial (a cell no rule compares) for distinct contents."""
     from decimal import Decimal
 
-    import ops_format
-    from forms.declaracao import DefinirCelula
-    from forms.demo import declaracao_demo
+    from siops import ops_format
+    from siops.forms.declaracao import DefinirCelula
+    from siops.forms.demo import declaracao_demo
 
     d = declaracao_demo(ente, exercicio, bimestre)
     if centavos:

@@ -48,9 +48,9 @@ def celula_livre(d: Any) -> tuple[str, str, str]:
 
 def declaracao_grande(semente: int) -> Any:
     """A state's 6º bimestre with every typed cell and every text field filled (long texts)."""
-    from forms.declaracao import DefinirTexto
-    from forms.entes import ente
-    from forms.gerador import declaracao_cheia
+    from siops.forms.declaracao import DefinirTexto
+    from siops.forms.entes import ente
+    from siops.forms.gerador import declaracao_cheia
 
     d = declaracao_cheia(ente("E35"), 2025, 6, semente)
     rnd = random.Random(semente)
@@ -64,7 +64,7 @@ def declaracao_grande(semente: int) -> Any:
 
 def versoes_gravacao(semente: int, n: int) -> list[Any]:
     """``n`` versions of the large declaration, version ``i`` with ``i`` cents more in one cell."""
-    from forms.declaracao import DefinirCelula
+    from siops.forms.declaracao import DefinirCelula
 
     base = declaracao_grande(semente)
     celula = celula_livre(base)
@@ -117,7 +117,7 @@ def _progresso(fd: int, n: int) -> None:
 
 
 def _filho_gravar(arquivo: Path, versoes: list[Any], progresso: Path) -> None:
-    from ops_format import salvar
+    from siops.ops_format import salvar
 
     fd = os.open(progresso, os.O_WRONLY)
     i = 0
@@ -132,9 +132,9 @@ def _filho_editar(
 ) -> None:
     from PySide6.QtCore import QCoreApplication
 
-    from app.documento import Documento
-    from forms.declaracao import DefinirCelula, DefinirTexto
-    from ops_format import salvar
+    from siops.app.documento import Documento
+    from siops.forms.declaracao import DefinirCelula, DefinirTexto
+    from siops.ops_format import salvar
 
     QCoreApplication([])
     fd = os.open(progresso, os.O_WRONLY)
@@ -174,7 +174,7 @@ def main() -> None:
         if cmd == "preparar_gravacao":
             import time
 
-            from ops_format import para_bytes, salvar
+            from siops.ops_format import para_bytes, salvar
 
             arquivo = Path(pedido["arquivo"])
             versoes = versoes_gravacao(pedido["semente"], pedido["versoes"])
@@ -188,7 +188,7 @@ def main() -> None:
                 "bytes": len(para_bytes(versoes[0])),
             }
         elif cmd == "gravar":
-            from ops_format import salvar
+            from siops.ops_format import salvar
 
             arquivo = estado["arquivo"]
             _limpar(arquivo)
@@ -203,7 +203,7 @@ def main() -> None:
                     os._exit(1)
             resposta = {"pid": pid}
         elif cmd == "preparar_diario":
-            from forms.demo import declaracao_demo
+            from siops.forms.demo import declaracao_demo
 
             inicial = declaracao_demo("M355030", 2025, 2)
             estado.update(
@@ -213,8 +213,8 @@ def main() -> None:
                 salvar_a_cada=pedido["salvar_a_cada"],
             )
         elif cmd == "editar":
-            from app.diario import pasta_diarios
-            from ops_format import salvar
+            from siops.app.diario import pasta_diarios
+            from siops.ops_format import salvar
 
             arquivo = estado["arquivo"]
             _limpar(arquivo)

@@ -140,9 +140,9 @@ def janela_cliente(qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     would show; ``SIOPS_HOME`` and ``SIOPS_DADOS`` in a temporary folder."""
     monkeypatch.setenv("SIOPS_HOME", str(tmp_path / "MS-SIOPS"))
     monkeypatch.setenv("SIOPS_DADOS", str(tmp_path / "dados"))
-    from app.cliente import criar_aplicacao
-    from app.dialogos import DialogosFalsos
-    from app.janela import JanelaPrincipal
+    from siops.app.cliente import criar_aplicacao
+    from siops.app.dialogos import DialogosFalsos
+    from siops.app.janela import JanelaPrincipal
 
     criar_aplicacao()
     j = JanelaPrincipal()
@@ -175,7 +175,7 @@ def smtp() -> Iterator[tuple[int, Caixa]]:
 @pytest.fixture(scope="session")
 def pki(tmp_path_factory: pytest.TempPathFactory) -> PKI:
     """Root → intermediate test hierarchy; two RSA keys reused by every certificate."""
-    from transmissor import icp_teste
+    from siops.transmissor import icp_teste
 
     pasta = tmp_path_factory.mktemp("pki")
     hier = icp_teste.gerar_hierarquia(pasta)

@@ -57,7 +57,7 @@ BRASILIA = "M530010"
 def codigos_da_issue() -> list[str]:
     """The 5,597 codes the issue counts: the 5,570 municípios (Brasília among them), the 26
     states and the DF."""
-    from forms.entes import municipios, ufs
+    from siops.forms.entes import municipios, ufs
 
     lista = [m.codigo for m in municipios()]
     lista += [f"E{u.codigo}" for u in ufs() if u.sigla != "DF"]
@@ -83,9 +83,9 @@ def _p(valores: list[float], q: float) -> float:
 
 
 def test_uma_transmissao_por_ente(fabrica_servidor, pki, smtp, relatorio):
-    from forms.entes import ente, ufs
-    from transmissor.cliente import ClienteSIOPS, ConfigRede
-    from transmissor.recibos import conferir_recibo
+    from siops.forms.entes import ente, ufs
+    from siops.transmissor.cliente import ClienteSIOPS, ConfigRede
+    from siops.transmissor.recibos import conferir_recibo
 
     _porta, caixa = smtp
     selecionados = amostra(codigos_da_issue(), N)

@@ -35,8 +35,8 @@ B2 = (
 
 @pytest.fixture
 def declaracao_e_pasta(tmp_path: Path) -> Path:
-    import ops_format
-    from forms.demo import declaracao_demo
+    from siops import ops_format
+    from siops.forms.demo import declaracao_demo
 
     arq = tmp_path / "M355030_2025_SegundoBimestre.OPS"
     ops_format.salvar(declaracao_demo("M355030", 2025, 2), arq)
@@ -134,7 +134,7 @@ def test_b3_assinatura_malformada_e_recusada_com_motivo_pelo_servidor(servidor_m
 
 
 def test_b3_recibo_malformado_e_recusado_pelo_transmissor(pki):
-    from transmissor.recibos import ReciboInvalido, conferir_recibo
+    from siops.transmissor.recibos import ReciboInvalido, conferir_recibo
 
     recibo = (
         b'<Recibo xmlns="urn:siops-desktop:recibo:1" versao="1"><Tipo>transmissao</Tipo>'
@@ -202,7 +202,7 @@ B7 = (
 def test_b7_gravacoes_atomicas_simultaneas_do_transmissor(tmp_path):
     import threading
 
-    from transmissor.recibos import gravar_atomico
+    from siops.transmissor.recibos import gravar_atomico
 
     destino = tmp_path / "servidores" / "127.0.0.1_8470.pem"
     erros: list[str] = []

@@ -62,11 +62,11 @@ def _config(n: int) -> settings:
 @pytest.fixture(scope="module")
 def bases() -> list[tuple[str, bytes]]:
     """Valid .OPS files: demo (município), full (state, 6º bim.), full DF, empty."""
-    import ops_format
-    from forms.declaracao import Declaracao, DefinirTexto
-    from forms.demo import declaracao_demo
-    from forms.entes import ente
-    from forms.gerador import declaracao_cheia
+    from siops import ops_format
+    from siops.forms.declaracao import Declaracao, DefinirTexto
+    from siops.forms.demo import declaracao_demo
+    from siops.forms.entes import ente
+    from siops.forms.gerador import declaracao_cheia
 
     estado = declaracao_cheia(ente("E35"), 2025, 6, 3)
     for cid, campo in estado.catalogo.campos.items():
@@ -120,7 +120,7 @@ def _conferir_recusa(saida, o_que: str) -> None:
 
 def test_fuzz_ops_validar(bases, tmp_path, registros, relatorio):
     """Mutated .OPS files through ``siops validar`` (see module docstring)."""
-    import ops_format
+    from siops import ops_format
 
     rodar_cli("validar", tmp_path / "aquecer.OPS")  # imports and catalogs outside the timing
     pasta = tmp_path / "casos"
@@ -206,12 +206,12 @@ def test_fuzz_ops_validar(bases, tmp_path, registros, relatorio):
 @pytest.fixture(scope="module")
 def planilha() -> tuple[bytes, bytes]:
     """The target declaration (.OPS, demo of São Paulo) and a full CSV for the same period."""
-    import ops_format
-    from forms.declaracao import DefinirTexto
-    from forms.demo import declaracao_demo
-    from forms.entes import ente
-    from forms.gerador import declaracao_cheia
-    from forms.planilha import exportar_csv
+    from siops import ops_format
+    from siops.forms.declaracao import DefinirTexto
+    from siops.forms.demo import declaracao_demo
+    from siops.forms.entes import ente
+    from siops.forms.gerador import declaracao_cheia
+    from siops.forms.planilha import exportar_csv
 
     alvo = declaracao_demo("M355030", 2025, 2)
     cheia = declaracao_cheia(ente("M355030"), 2025, 2, 7)
@@ -221,7 +221,7 @@ def planilha() -> tuple[bytes, bytes]:
 
 def test_fuzz_csv_importar_planilha(planilha, tmp_path, registros, relatorio):
     """Mutated CSV files through ``siops importar-planilha`` (see module docstring)."""
-    import ops_format
+    from siops import ops_format
 
     ops_original, csv_original = planilha
     pasta = tmp_path / "casos"

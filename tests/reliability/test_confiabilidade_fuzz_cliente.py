@@ -63,11 +63,11 @@ def _config(n: int) -> settings:
 
 @pytest.fixture(scope="module")
 def bases() -> list[bytes]:
-    import ops_format
-    from forms.declaracao import Declaracao
-    from forms.demo import declaracao_demo
-    from forms.entes import ente
-    from forms.gerador import declaracao_cheia
+    from siops import ops_format
+    from siops.forms.declaracao import Declaracao
+    from siops.forms.demo import declaracao_demo
+    from siops.forms.entes import ente
+    from siops.forms.gerador import declaracao_cheia
 
     return [
         ops_format.para_bytes(declaracao_demo()),
@@ -140,11 +140,11 @@ def test_fuzz_abrir_no_cliente(janela_cliente, qtbot, bases, tmp_path, relatorio
 
 def test_fuzz_planilha_no_cliente(janela_cliente, qtbot, tmp_path, relatorio):
     """Mutated CSVs through Arquivo → Importar planilha… (see module docstring)."""
-    import ops_format
-    from forms.demo import declaracao_demo
-    from forms.entes import ente
-    from forms.gerador import declaracao_cheia
-    from forms.planilha import exportar_csv
+    from siops import ops_format
+    from siops.forms.demo import declaracao_demo
+    from siops.forms.entes import ente
+    from siops.forms.gerador import declaracao_cheia
+    from siops.forms.planilha import exportar_csv
 
     j = janela_cliente
     arq = tmp_path / "M355030_2025_SegundoBimestre.OPS"

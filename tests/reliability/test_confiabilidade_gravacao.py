@@ -100,7 +100,7 @@ def _progresso(p: Path) -> int:
 
 
 def test_sigkill_durante_gravacao_de_declaracao_grande(zigoto, tmp_path, relatorio):
-    from ops_format import ler, para_bytes
+    from siops.ops_format import ler, para_bytes
 
     pasta = tmp_path / "MS-SIOPS"
     pasta.mkdir()
@@ -173,7 +173,7 @@ class Simulacao:
         self.impressoes = [impressao(self.d)]
 
     def estado(self, n: int) -> int:
-        from forms.declaracao import DefinirCelula, DefinirTexto
+        from siops.forms.declaracao import DefinirCelula, DefinirTexto
 
         while len(self.impressoes) <= n:
             op = self.ops[len(self.impressoes) - 1]
@@ -201,10 +201,10 @@ def impressao(d: Any) -> int:
 
 
 def test_sigkill_durante_edicao_com_diario(zigoto, tmp_path, relatorio):
-    from app.diario import pendentes
-    from forms.declaracao import Lote
-    from forms.demo import declaracao_demo
-    from ops_format import ler
+    from siops.app.diario import pendentes
+    from siops.forms.declaracao import Lote
+    from siops.forms.demo import declaracao_demo
+    from siops.ops_format import ler
 
     pasta = tmp_path / "MS-SIOPS"
     pasta.mkdir()

@@ -119,9 +119,9 @@ def _conferir_recusa(
 
 
 def _declaracao(ente: str = ENTE_A, bimestre: int = 1, **celulas: Decimal) -> bytes:
-    import ops_format
-    from forms.declaracao import DefinirCelula
-    from forms.demo import declaracao_demo
+    from siops import ops_format
+    from siops.forms.declaracao import DefinirCelula
+    from siops.forms.demo import declaracao_demo
 
     d = declaracao_demo(ente, EXERCICIO, bimestre)
     for nome, valor in celulas.items():
@@ -170,9 +170,9 @@ def _casos_transmissao() -> dict[str, Callable[[Cenario], tuple[str, bytes, Espe
         return "a", p.assinar(_declaracao()), Esperado(422, "certificado_invalido")
 
     def nao_confiavel(cen: Cenario) -> tuple[str, bytes, Esperado]:
-        from transmissor import icp_teste
-        from transmissor.assinador import AssinadorChave
-        from transmissor.xmldsig import assinar
+        from siops.transmissor import icp_teste
+        from siops.transmissor.assinador import AssinadorChave
+        from siops.transmissor.xmldsig import assinar
 
         ac, chave_ac = icp_teste.emitir_ac_estranha("AC Raiz de Teste ICP-Brasil")
         e = icp_teste.emitir_ecpf(
@@ -295,9 +295,9 @@ def test_corpus_de_arquivos_ruins_assinados(cen, relatorio):
     content: refused (4xx with its reason, nothing stored) whenever ``ops_format`` refuses it.
     Signing re-serializes the XML as UTF-8, so a file whose only defect was its declared
     encoding becomes a valid declaration: then the server may accept it — and does."""
-    import ops_format
-    from criticas import verificar
-    from transmissor.xmldsig import AssinaturaInvalida, assinar, conteudo_sem_assinatura
+    from siops import ops_format
+    from siops.criticas import verificar
+    from siops.transmissor.xmldsig import AssinaturaInvalida, assinar, conteudo_sem_assinatura
 
     assinador = cen.p("tec_a").assinador()
     codigos: dict[str, int] = {}
@@ -655,10 +655,10 @@ def _copiar_certificado(modelo: Any, emissor: Any, chave: Any, chave_emissor: An
 def test_recibos_falsos_sao_recusados_pelo_transmissor(cen, relatorio):
     from cryptography import x509
 
-    from transmissor import icp_teste
-    from transmissor.assinador import AssinadorChave
-    from transmissor.recibos import ReciboInvalido, conferir_recibo
-    from transmissor.xmldsig import assinar, conteudo_sem_assinatura
+    from siops.transmissor import icp_teste
+    from siops.transmissor.assinador import AssinadorChave
+    from siops.transmissor.recibos import ReciboInvalido, conferir_recibo
+    from siops.transmissor.xmldsig import assinar, conteudo_sem_assinatura
 
     s, t = cen.s, cen.aceita
     ac = s.ac_recibos()
@@ -820,10 +820,10 @@ def _servidor_hostil(pem: bytes) -> http.server.ThreadingHTTPServer:
 def test_travessia_de_caminho_no_transmissor(tmp_path, monkeypatch, relatorio):
     """Names the transmitter writes: the receipt files beside the copy (never from the server's
     protocol number), the receipt anchors (from the server's address), the offline queue."""
-    from transmissor import config as cfg
-    from transmissor.cliente import ClienteSIOPS, ConfigRede, validar_endereco
-    from transmissor.fila import FilaOffline
-    from transmissor.operacoes import enviar_assinado
+    from siops.transmissor import config as cfg
+    from siops.transmissor.cliente import ClienteSIOPS, ConfigRede, validar_endereco
+    from siops.transmissor.fila import FilaOffline
+    from siops.transmissor.operacoes import enviar_assinado
 
     dados = tmp_path / "transmissor"
     monkeypatch.setenv("SIOPS_TRANSMISSOR_DADOS", str(dados))
@@ -845,7 +845,7 @@ def test_travessia_de_caminho_no_transmissor(tmp_path, monkeypatch, relatorio):
         assert alvo.parent == (dados / "servidores").resolve(), (url, alvo)
         casos += 1
     # 2. a hostile server's protocol number never names a file
-    from transmissor import icp_teste
+    from siops.transmissor import icp_teste
 
     outra_ac, _ = icp_teste.emitir_ac_estranha("AC de Recibos de Outro Servidor")
     srv = _servidor_hostil(icp_teste.pem(outra_ac))
@@ -892,9 +892,9 @@ B5 = (
 
 
 def test_b5_fila_adulterada_nao_le_nem_envia_arquivo_de_fora(cen, tmp_path, monkeypatch):
-    from transmissor.cliente import ClienteSIOPS, ConfigRede
-    from transmissor.fila import FilaOffline
-    from transmissor.operacoes import processar_fila
+    from siops.transmissor.cliente import ClienteSIOPS, ConfigRede
+    from siops.transmissor.fila import FilaOffline
+    from siops.transmissor.operacoes import processar_fila
 
     monkeypatch.setenv("SIOPS_TRANSMISSOR_DADOS", str(tmp_path / "transmissor"))
     fila_pasta = tmp_path / "fila"
@@ -932,9 +932,9 @@ B6 = (
 
 
 def test_b6_certificado_de_recibos_ilegivel_nao_derruba_a_transmissao(tmp_path, monkeypatch):
-    from transmissor.cliente import ClienteSIOPS, ConfigRede
-    from transmissor.fila import FilaOffline
-    from transmissor.operacoes import enviar_assinado
+    from siops.transmissor.cliente import ClienteSIOPS, ConfigRede
+    from siops.transmissor.fila import FilaOffline
+    from siops.transmissor.operacoes import enviar_assinado
 
     monkeypatch.setenv("SIOPS_TRANSMISSOR_DADOS", str(tmp_path / "transmissor"))
     srv = _servidor_hostil(b"<html><body>Acesso bloqueado pelo proxy</body></html>")

@@ -46,10 +46,10 @@ ENTE = "M261160"  # Recife/PE
 
 def _corpos(tec, n: int) -> list[bytes]:
     """``n`` distinct signed declarations (bimestres 1 to 5, one cent more each time)."""
-    import ops_format
-    from forms.declaracao import DefinirCelula
-    from forms.demo import declaracao_demo
-    from transmissor.xmldsig import assinar
+    from siops import ops_format
+    from siops.forms.declaracao import DefinirCelula
+    from siops.forms.demo import declaracao_demo
+    from siops.transmissor.xmldsig import assinar
 
     base = {b: declaracao_demo(ENTE, 2025, b) for b in range(1, 6)}
     chave = {
@@ -70,9 +70,9 @@ def _corpos(tec, n: int) -> list[bytes]:
 def test_sigkill_do_servidor_durante_envios(
     fabrica_servidor, pki, tmp_path, monkeypatch, relatorio
 ):
-    from transmissor.cliente import ClienteSIOPS, ConfigRede
-    from transmissor.fila import FilaOffline
-    from transmissor.operacoes import ancoras_recibo, enviar_assinado, processar_fila
+    from siops.transmissor.cliente import ClienteSIOPS, ConfigRede
+    from siops.transmissor.fila import FilaOffline
+    from siops.transmissor.operacoes import ancoras_recibo, enviar_assinado, processar_fila
 
     monkeypatch.setenv("SIOPS_TRANSMISSOR_DADOS", str(tmp_path / "transmissor"))
     s = fabrica_servidor()

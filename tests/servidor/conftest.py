@@ -1,4 +1,4 @@
-"""Fixtures dos testes do servidor: o processo REAL (``python -m servidor``) em 127.0.0.1 numa
+"""Fixtures dos testes do servidor: o processo REAL (``python -m siops.servidor``) em 127.0.0.1 numa
 porta livre, um SMTP aiosmtpd no loopback que guarda as mensagens, e a hierarquia ICP-Brasil de
 teste (``transmissor.icp_teste``) com certificados para as pessoas dos cenários.
 
@@ -111,12 +111,12 @@ class Pessoa:
     emitido: object  # icp_teste.CertificadoEmitido
 
     def assinador(self):
-        from transmissor.assinador import AssinadorChave
+        from siops.transmissor.assinador import AssinadorChave
 
         return AssinadorChave(self.emitido.chave, self.emitido.cert, self.emitido.cadeia)
 
     def assinar(self, xml: bytes) -> bytes:
-        from transmissor.xmldsig import assinar
+        from siops.transmissor.xmldsig import assinar
 
         return assinar(xml, self.assinador())
 
@@ -136,7 +136,7 @@ class PKI:
 
     def pessoa(self, apelido: str, nome: str | None = None, cpf: str | None = None, **kw) -> Pessoa:
         """A pessoa ``apelido`` (criada na primeira vez; CPF derivado do apelido)."""
-        from transmissor import icp_teste
+        from siops.transmissor import icp_teste
 
         if apelido in self.pessoas and not kw and cpf is None:
             return self.pessoas[apelido]
@@ -156,7 +156,7 @@ class PKI:
 @pytest.fixture(scope="session")
 def pki(tmp_path_factory) -> PKI:
     """Raiz → intermediária de teste; duas chaves RSA reutilizadas por todos."""
-    from transmissor import icp_teste
+    from siops.transmissor import icp_teste
 
     pasta = tmp_path_factory.mktemp("pki")
     hier = icp_teste.gerar_hierarquia(pasta)
@@ -216,7 +216,7 @@ class Servidor:
         args = [
             PYTHON,
             "-m",
-            "servidor",
+            "siops.servidor",
             "--dados",
             str(self.dados),
             "--porta",
@@ -268,7 +268,7 @@ class Servidor:
         if senha:
             env["SIOPS_ADMIN_SENHA"] = senha
         return subprocess.run(
-            [PYTHON, "-m", "servidor", "admin", "--dados", str(self.dados), *args],
+            [PYTHON, "-m", "siops.servidor", "admin", "--dados", str(self.dados), *args],
             cwd=RAIZ_PROJETO,
             env=env,
             capture_output=True,
@@ -385,10 +385,10 @@ def declaracao(
 ) -> bytes:
     """O .OPS (sem assinatura) de uma declaração cheia e coerente; ``ajuste`` muda um valor
     (centavos) para dar conteúdos distintos."""
-    import ops_format
-    from forms.declaracao import DefinirCelula
-    from forms.entes import ente as buscar
-    from forms.gerador import declaracao_cheia
+    from siops import ops_format
+    from siops.forms.declaracao import DefinirCelula
+    from siops.forms.entes import ente as buscar
+    from siops.forms.gerador import declaracao_cheia
 
     d = declaracao_cheia(buscar(ente), exercicio, bimestre, semente)
     if ajuste:
@@ -420,10 +420,10 @@ def doc():
 def gerar_corpos(tec, ente_codigo: str, n: int, passo: int = 1) -> list[bytes]:
     """``n`` declarações assinadas, todas diferentes (bimestres 1 a 5, ``passo`` reais a mais
     a cada uma)."""
-    import ops_format
-    from forms.declaracao import DefinirCelula
-    from forms.entes import ente
-    from forms.gerador import declaracao_cheia
+    from siops import ops_format
+    from siops.forms.declaracao import DefinirCelula
+    from siops.forms.entes import ente
+    from siops.forms.gerador import declaracao_cheia
 
     base = {b: declaracao_cheia(ente(ente_codigo), EXERCICIO, b, b) for b in range(1, 6)}
     chave = {
@@ -431,7 +431,7 @@ def gerar_corpos(tec, ente_codigo: str, n: int, passo: int = 1) -> list[bytes]:
         for b, d in base.items()
     }
     assinador = tec.assinador()
-    from transmissor.xmldsig import assinar
+    from siops.transmissor.xmldsig import assinar
 
     corpos = []
     for i in range(n):

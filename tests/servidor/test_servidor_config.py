@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives import serialization
 
 
 def test_https_e_chaves_de_recibo(fabrica_servidor, pki, tmp_path):
-    from transmissor import icp_teste
+    from siops.transmissor import icp_teste
 
     emitido = icp_teste.emitir_servidor(pki.hier, dns=("localhost",), chave=pki.chaves[0])
     cert = tmp_path / "tls.pem"
@@ -67,7 +67,7 @@ def test_linha_de_comando_em_portugues(tmp_path):
 
     def rodar(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run(
-            [sys.executable, "-m", "servidor", *args],
+            [sys.executable, "-m", "siops.servidor", *args],
             cwd=raiz,
             env=env,
             capture_output=True,

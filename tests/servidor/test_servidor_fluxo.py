@@ -13,7 +13,7 @@ import pytest
 import requests
 from cryptography import x509
 
-from transmissor.xmldsig import verificar
+from siops.transmissor.xmldsig import verificar
 
 ENTE = "M355030"  # São Paulo/SP
 UF = "SP"
@@ -280,7 +280,7 @@ def test_referencia_fns_carregada_e_servida(servidor, tmp_path):
     assert adm.returncode == 0, adm.stderr
     r = requests.get(f"{servidor.url}/api/v1/referencia-fns/{ENTE}/{EXERCICIO}", timeout=10)
     assert r.status_code == 200
-    from criticas.referencia import ReferenciaFNS
+    from siops.criticas.referencia import ReferenciaFNS
 
     ref = ReferenciaFNS.de_json(r.text)
     from decimal import Decimal
@@ -304,9 +304,8 @@ def test_paginas_publicas_em_portugues(servidor):
 def test_demonstrativo_assinado_pelo_gestor(servidor, cadeia, decl, pki):
     """O PDF PAdES anunciado na homologação é aceito só se o digest confere e a assinatura é do
     gestor que homologou; a página pública passa a entregá-lo."""
-    import ops_format
-    import relatorios
-    from transmissor.pades import assinar_pdf
+    from siops import ops_format, relatorios
+    from siops.transmissor.pades import assinar_pdf
 
     sec, tec, token = cadeia["sec"], cadeia["tec"], cadeia["token"]
     bruto = decl(ENTE, bimestre=3)

@@ -114,7 +114,7 @@ def test_certificado_vencido(servidor, pki, bh, decl):
 
 
 def test_certificado_de_ac_nao_confiavel(servidor, pki, bh, decl):
-    from transmissor import icp_teste
+    from siops.transmissor import icp_teste
 
     tec = bh["tec"]
     ac, chave_ac = icp_teste.emitir_ac_estranha()
@@ -170,7 +170,7 @@ def test_xml_malformado(servidor, bh, decl):
 def test_corpus_de_arquivos_ruins(servidor, bh):
     """Todo arquivo do corpus ruim do formato, assinado quando dá para assinar, é recusado com
     uma razão em português e não é guardado."""
-    from transmissor.xmldsig import AssinaturaInvalida
+    from siops.transmissor.xmldsig import AssinaturaInvalida
 
     vistos = 0
     for arq in sorted(BAD.glob("*.OPS")):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from transmissor import icp_teste, token_teste
+from siops.transmissor import icp_teste, token_teste
 
 CPF_TECNICO = "52998224725"
 CPF_GESTOR = "11144477735"
@@ -167,9 +167,9 @@ def declaracao_limpa(bimestre: int, valor_base: str = "1000000.00"):
     """Uma declaração sem nenhuma crítica impeditiva (como a dos testes de críticas)."""
     from decimal import Decimal
 
-    from forms.declaracao import Declaracao, DefinirCelula, DefinirTexto
-    from forms.dinheiro import quantizar
-    from forms.entes import ente
+    from siops.forms.declaracao import Declaracao, DefinirCelula, DefinirTexto
+    from siops.forms.dinheiro import quantizar
+    from siops.forms.entes import ente
 
     d = Declaracao(ente(ENTE), EXERCICIO, bimestre)
     cpfs = iter(("529.982.247-25", "111.444.777-35", "123.456.789-09", "987.654.321-00"))
@@ -211,7 +211,7 @@ def declaracao_limpa(bimestre: int, valor_base: str = "1000000.00"):
 @pytest.fixture
 def copia_transmissao(tmp_path: Path):
     """``copia_transmissao(bimestre, valor_base)``: grava a cópia em ``…/transm/`` e devolve o caminho."""
-    from ops_format import caminhos, gravar_transmissao
+    from siops.ops_format import caminhos, gravar_transmissao
 
     def fazer(bimestre: int, valor_base: str = "1000000.00") -> Path:
         d = declaracao_limpa(bimestre, valor_base)
@@ -254,7 +254,7 @@ class ServidorTeste:
         import sys
 
         r = subprocess.run(
-            [sys.executable, "-m", "servidor", "admin", "--dados", str(self.dados), *args],
+            [sys.executable, "-m", "siops.servidor", "admin", "--dados", str(self.dados), *args],
             capture_output=True,
             text=True,
             timeout=120,
@@ -274,7 +274,7 @@ class ServidorTeste:
             [
                 sys.executable,
                 "-m",
-                "servidor",
+                "siops.servidor",
                 "--dados",
                 str(self.dados),
                 "--porta",
@@ -339,7 +339,7 @@ def documento_cadastro(assinador, papel: str, nome: str, cpf: str, email: str) -
     """O ``Cadastro`` assinado (docs/api.md §3)."""
     from lxml import etree
 
-    from transmissor import documentos, xmldsig
+    from siops.transmissor import documentos, xmldsig
 
     ns = documentos.NS
     el = etree.Element(f"{{{ns}}}Cadastro", nsmap={None: ns})
@@ -380,7 +380,7 @@ def ambiente(
     import requests
     from aiosmtpd.controller import Controller
 
-    from transmissor.assinador import AssinadorChave
+    from siops.transmissor.assinador import AssinadorChave
 
     mensagens: list[str] = []
 

@@ -8,9 +8,9 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 
-from forms import tempo
-from transmissor import certificados as c
-from transmissor import icp_teste
+from siops.forms import tempo
+from siops.transmissor import certificados as c
+from siops.transmissor import icp_teste
 
 
 def test_fatos_do_ecpf(a1_tecnico, constantes):

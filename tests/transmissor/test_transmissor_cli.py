@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from transmissor import cli
-from transmissor.recibos import Arquivos
+from siops.transmissor import cli
+from siops.transmissor.recibos import Arquivos
 
 
 @pytest.fixture
@@ -200,7 +200,7 @@ def test_rede_fora_sai_3_e_fila_envia_depois(
         "2",
     ]
 
-    import transmissor.cliente as mod
+    import siops.transmissor.cliente as mod
 
     original = mod.ClienteSIOPS.entrar
 

@@ -1,4 +1,4 @@
-"""Transmissão de ponta a ponta contra o servidor real (``python -m servidor``) no loopback."""
+"""Transmissão de ponta a ponta contra o servidor real (``python -m siops.servidor``) no loopback."""
 
 from __future__ import annotations
 
@@ -6,18 +6,18 @@ import subprocess
 
 import pytest
 
-from transmissor import operacoes, token_teste
-from transmissor.assinador import (
+from siops.transmissor import operacoes, token_teste
+from siops.transmissor.assinador import (
     AssinadorA1,
     AssinadorPKCS11,
     PinBloqueado,
     PinIncorreto,
     TokenAusente,
 )
-from transmissor.certificados import CertificadoInvalido
-from transmissor.cliente import ClienteSIOPS, ConfigRede
-from transmissor.fila import FilaOffline
-from transmissor.recibos import Arquivos
+from siops.transmissor.certificados import CertificadoInvalido
+from siops.transmissor.cliente import ClienteSIOPS, ConfigRede
+from siops.transmissor.fila import FilaOffline
+from siops.transmissor.recibos import Arquivos
 
 
 def _cliente(url: str, **kw) -> ClienteSIOPS:
@@ -129,7 +129,7 @@ def test_token_bloqueado_nada_enviado(
 ):
     import pkcs11
 
-    from transmissor import assinador as mod
+    from siops.transmissor import assinador as mod
 
     class Bloqueado:
         flags = pkcs11.TokenFlag.USER_PIN_LOCKED | pkcs11.TokenFlag.TOKEN_INITIALIZED

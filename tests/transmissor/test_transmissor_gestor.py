@@ -6,11 +6,11 @@ import io
 
 import pytest
 
-from transmissor import documentos, operacoes, pades, xmldsig
-from transmissor.assinador import AssinadorA1, AssinadorPKCS11
-from transmissor.cliente import ClienteSIOPS, ConfigRede, RecusadoPeloServidor
-from transmissor.fila import FilaOffline
-from transmissor.recibos import Arquivos
+from siops.transmissor import documentos, operacoes, pades, xmldsig
+from siops.transmissor.assinador import AssinadorA1, AssinadorPKCS11
+from siops.transmissor.cliente import ClienteSIOPS, ConfigRede, RecusadoPeloServidor
+from siops.transmissor.fila import FilaOffline
+from siops.transmissor.recibos import Arquivos
 
 BIMESTRE = 6
 

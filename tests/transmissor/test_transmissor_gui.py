@@ -19,9 +19,9 @@ BIMESTRE = 2
 
 @pytest.fixture
 def janela(qtbot, dados_cliente, ambiente):
-    from transmissor.config import Configuracoes
-    from transmissor.gui.dialogos import DialogosFalsos
-    from transmissor.gui.janela import JanelaTransmissor
+    from siops.transmissor.config import Configuracoes
+    from siops.transmissor.gui.dialogos import DialogosFalsos
+    from siops.transmissor.gui.janela import JanelaTransmissor
 
     j = JanelaTransmissor(
         dialogos=DialogosFalsos(), config=Configuracoes(servidor=ambiente.servidor.url)
@@ -164,7 +164,7 @@ def test_pasta_do_bimestre_segue_a_regra(janela, monkeypatch, tmp_path):
 
 def test_abre_pelo_cliente(qtbot, dados_cliente, copia_transmissao):
     """O que o cliente chama em Ferramentas → Transmissor: abre já na pasta do arquivo, marcado."""
-    from transmissor import gui
+    from siops.transmissor import gui
 
     copia = copia_transmissao(BIMESTRE, "3000003.00")
     j = gui.abrir(None, copia)
@@ -179,9 +179,9 @@ def test_gestor_homologa_pela_janela(
     """O técnico transmite (1º bimestre); o gestor, na janela, vê o resumo, recusa, depois homologa."""
     from PySide6.QtCore import Qt
 
-    from transmissor import operacoes
-    from transmissor.assinador import AssinadorA1
-    from transmissor.cliente import ClienteSIOPS, ConfigRede
+    from siops.transmissor import operacoes
+    from siops.transmissor.assinador import AssinadorA1
+    from siops.transmissor.cliente import ClienteSIOPS, ConfigRede
 
     copia = copia_transmissao(1, "3000010.00")
     tecnico = ClienteSIOPS(ConfigRede(ambiente.servidor.url))

@@ -11,16 +11,16 @@ import time
 
 import pytest
 
-from transmissor import operacoes
-from transmissor.assinador import AssinadorA1
-from transmissor.cliente import (
+from siops.transmissor import operacoes
+from siops.transmissor.assinador import AssinadorA1
+from siops.transmissor.cliente import (
     ClienteSIOPS,
     ConfigRede,
     EnderecoRecusado,
     FalhaDeRede,
     validar_endereco,
 )
-from transmissor.fila import FilaOffline
+from siops.transmissor.fila import FilaOffline
 
 BIMESTRE = 3
 
@@ -196,7 +196,7 @@ def test_https_verifica_o_certificado_do_servidor(tmp_path, hierarquia):
 
     from cryptography.hazmat.primitives import serialization
 
-    from transmissor import icp_teste
+    from siops.transmissor import icp_teste
 
     s = icp_teste.emitir_servidor(hierarquia, dns=("localhost",))
     cert = tmp_path / "srv.pem"

@@ -17,9 +17,9 @@ import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 
-from transmissor import assinador as mod
-from transmissor import token_teste, xmldsig
-from transmissor.assinador import (
+from siops.transmissor import assinador as mod
+from siops.transmissor import token_teste, xmldsig
+from siops.transmissor.assinador import (
     MSG_PIN_BLOQUEADO,
     AssinadorPKCS11,
     Cancelado,
@@ -30,7 +30,7 @@ from transmissor.assinador import (
     PinIncorreto,
     TokenAusente,
 )
-from transmissor.certificados import CertificadoInvalido, validar_cadeia
+from siops.transmissor.certificados import CertificadoInvalido, validar_cadeia
 
 DOC = b'<declaracao xmlns="urn:siops:teste:1"><celula>42.00</celula></declaracao>'
 

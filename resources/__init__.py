@@ -1,2 +1,0 @@
-"""Data files shipped with the program (municipalities, UFs, XSD, icons); read them with
-``importlib.resources.files("resources")``."""

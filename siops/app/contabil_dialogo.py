@@ -1,0 +1,240 @@
+"""The accounting-import dialog: the preview of an MSC or balancete import, table by table.
+
+Self-contained: the main window builds the preview (``contabil.importacao.importar``), opens
+``DialogoImportacaoContabil(declaracao, previa, parent)`` with ``open()`` and, on ``accepted``,
+pushes ``lote_escolhido()`` on its undo stack (one step). The dialog never touches the
+declaration itself.
+
+Tabs: the changes (one checkable item per table, its cells beneath with current → imported
+values in Brazilian notation), the source lines that mapped to nothing, the reconciliation, and
+the warnings (UNCONFIRMED mappings used, values refused, notes about the file).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from siops.contabil.previa import Previa
+from siops.forms.declaracao import Declaracao, Lote
+from siops.forms.dinheiro import formatar
+
+DIREITA = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+TITULOS_MEDIDA = {
+    "previsao_inicial": "Prev. inicial",
+    "previsao_atualizada": "Prev. atualizada",
+    "realizada": "Realizada",
+    "deducao_municipios": "Dedução",
+    "dotacao_inicial": "Dot. inicial",
+    "dotacao_atualizada": "Dot. atualizada",
+    "empenhada": "Empenhada",
+    "liquidada": "Liquidada",
+    "paga": "Paga",
+}
+
+
+def _celula(texto: str, direita: bool = False) -> QTableWidgetItem:
+    item = QTableWidgetItem(texto)
+    item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+    if direita:
+        item.setTextAlignment(DIREITA)
+    return item
+
+
+class DialogoImportacaoContabil(QDialog):
+    """The preview of an accounting import with a checkbox per table (see module docstring)."""
+
+    def __init__(
+        self, declaracao: Declaracao, previa: Previa, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.declaracao = declaracao
+        self.previa = previa
+        self.setWindowTitle("Importar da contabilidade")
+        self.setObjectName("dialogo_importacao_contabil")
+        self.resize(900, 560)
+        caixa = QVBoxLayout(self)
+        n = sum(len(t.mudancas) for t in previa.tabelas)
+        cabecalho = QLabel(
+            f"<b>{previa.fonte.descricao}</b> → {previa.descricao_declaracao}<br>"
+            + (
+                f"{n} célula(s) mudariam. Marque as tabelas a importar; a importação inteira "
+                "pode ser desfeita com Editar → Desfazer."
+                if n
+                else "Nada a alterar: a declaração já tem esses valores."
+            )
+        )
+        cabecalho.setWordWrap(True)
+        caixa.addWidget(cabecalho)
+        self.abas = QTabWidget()
+        caixa.addWidget(self.abas, 1)
+        self.arvore = self._aba_mudancas()
+        self.tabela_nao_mapeadas = self._aba_nao_mapeadas()
+        self.tabela_conciliacao = self._aba_conciliacao()
+        self.avisos = self._aba_avisos()
+        self.botoes = QDialogButtonBox()
+        self.botao_aplicar = self.botoes.addButton(
+            "Aplicar selecionadas", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.botao_cancelar = self.botoes.addButton(
+            "Cancelar", QDialogButtonBox.ButtonRole.RejectRole
+        )
+        self.botoes.accepted.connect(self.accept)
+        self.botoes.rejected.connect(self.reject)
+        caixa.addWidget(self.botoes)
+        self.arvore.itemChanged.connect(lambda *_: self._atualizar_botao())
+        self._atualizar_botao()
+
+    # -- tabs ---------------------------------------------------------------------------------
+
+    def _aba_mudancas(self) -> QTreeWidget:
+        arvore = QTreeWidget()
+        arvore.setObjectName("arvore_mudancas")
+        arvore.setColumnCount(3)
+        arvore.setHeaderLabels(["Tabela / célula", "Valor atual", "Valor importado"])
+        arvore.setUniformRowHeights(True)
+        for t in self.previa.tabelas:
+            topo = QTreeWidgetItem([f"{t.titulo} ({len(t.mudancas)} alteração(ões))"])
+            topo.setData(0, Qt.ItemDataRole.UserRole, t.id)
+            if t.mudancas:
+                topo.setFlags(topo.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                topo.setCheckState(0, Qt.CheckState.Checked)
+            else:
+                topo.setFlags(topo.flags() & ~Qt.ItemFlag.ItemIsEnabled)
+            for m in t.mudancas:
+                filho = QTreeWidgetItem(
+                    [f"{m.linha} — {m.coluna}", formatar(m.atual), formatar(m.novo)]
+                )
+                filho.setTextAlignment(1, DIREITA)
+                filho.setTextAlignment(2, DIREITA)
+                topo.addChild(filho)
+            arvore.addTopLevelItem(topo)
+        arvore.expandAll()
+        cab = arvore.header()
+        cab.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        cab.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        cab.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        cab.setStretchLastSection(False)
+        self.abas.addTab(arvore, "Alterações")
+        return arvore
+
+    def _tabela(self, cabecalhos: list[str], linhas: list[list[tuple[str, bool]]]) -> QTableWidget:
+        t = QTableWidget(len(linhas), len(cabecalhos))
+        t.setHorizontalHeaderLabels(cabecalhos)
+        t.verticalHeader().setVisible(False)
+        t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        for i, linha in enumerate(linhas):
+            for j, (texto, direita) in enumerate(linha):
+                t.setItem(i, j, _celula(texto, direita))
+        t.resizeColumnsToContents()
+        t.horizontalHeader().setStretchLastSection(True)
+        return t
+
+    def _aba_nao_mapeadas(self) -> QTableWidget:
+        linhas = [
+            [
+                (str(n.linha), True),
+                (n.codigo, False),
+                (
+                    "; ".join(
+                        f"{TITULOS_MEDIDA.get(k, k)} {formatar(v)}" for k, v in n.valores.items()
+                    ),
+                    False,
+                ),
+                (n.motivo, False),
+            ]
+            for n in self.previa.nao_mapeadas
+        ]
+        t = self._tabela(["Linha", "Código", "Valores", "Motivo"], linhas)
+        t.setObjectName("tabela_nao_mapeadas")
+        self.abas.addTab(t, f"Sem correspondência ({len(linhas)})")
+        return t
+
+    def _aba_conciliacao(self) -> QTableWidget:
+        linhas = [
+            [
+                (c.titulo, False),
+                (formatar(c.fonte), True),
+                (formatar(c.importado), True),
+                (formatar(c.nao_mapeado), True),
+                (formatar(c.recusado), True),
+                ("confere" if c.fecha else f"diferença {formatar(c.diferenca)}", False),
+            ]
+            for c in self.previa.conciliacao
+        ]
+        t = self._tabela(
+            ["Medida", "Na fonte", "Importado", "Sem correspondência", "Recusado", ""], linhas
+        )
+        t.setObjectName("tabela_conciliacao")
+        for i, c in enumerate(self.previa.conciliacao):
+            if not c.fecha:
+                t.item(i, 5).setForeground(QBrush(QColor("#b00020")))
+        self.abas.addTab(t, "Conciliação")
+        return t
+
+    def _aba_avisos(self) -> QPlainTextEdit:
+        p = self.previa
+        partes = []
+        if p.incertezas:
+            partes.append("Mapeamentos NÃO CONFIRMADOS usados (confira):")
+            partes += [
+                f"  • {i.destino}: R$ {formatar(i.valor)} ({i.regra}) — {i.motivo}"
+                for i in p.incertezas
+            ]
+        if p.recusadas:
+            partes.append("Valores não importados:")
+            partes += [f"  • {r}" for r in p.recusadas]
+        if p.avisos:
+            partes.append("Avisos:")
+            partes += [f"  • {a}" for a in p.avisos]
+        texto = QPlainTextEdit("\n".join(partes) or "Nenhum aviso.")
+        texto.setObjectName("texto_avisos")
+        texto.setReadOnly(True)
+        self.abas.addTab(texto, f"Avisos ({len(p.incertezas) + len(p.recusadas) + len(p.avisos)})")
+        return texto
+
+    # -- the answer ---------------------------------------------------------------------------
+
+    def _atualizar_botao(self) -> None:
+        self.botao_aplicar.setEnabled(bool(self.tabelas_escolhidas()))
+
+    def item_da_tabela(self, tid: str) -> QTreeWidgetItem:
+        """The tree's checkable item of a table (tests and the main window use it)."""
+        for i in range(self.arvore.topLevelItemCount()):
+            item = self.arvore.topLevelItem(i)
+            if item.data(0, Qt.ItemDataRole.UserRole) == tid:
+                return item
+        raise KeyError(tid)
+
+    def tabelas_escolhidas(self) -> list[str]:
+        """The ids of the checked tables (with changes)."""
+        escolhidas = []
+        for i in range(self.arvore.topLevelItemCount()):
+            item = self.arvore.topLevelItem(i)
+            marcavel = bool(item.flags() & Qt.ItemFlag.ItemIsUserCheckable)
+            if marcavel and item.checkState(0) == Qt.CheckState.Checked:
+                escolhidas.append(item.data(0, Qt.ItemDataRole.UserRole))
+        return escolhidas
+
+    def lote_escolhido(self) -> Lote | None:
+        """The one undoable command of the checked tables; ``None`` if cancelled or empty."""
+        if self.result() != QDialog.DialogCode.Accepted:
+            return None
+        lote = self.previa.lote(self.tabelas_escolhidas())
+        return lote if lote.comandos else None

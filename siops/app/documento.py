@@ -1,0 +1,208 @@
+"""An open declaration in the client: the core ``Declaracao``, its file, its undo stack, the
+incremental críticas and the autosave journal — the object every view of the window shares.
+
+Undo is a thin adapter (STYLE habit 2): the core's commands are values whose application
+returns their inverse; ``_Desfazivel`` only stores the pair and swaps them. The command is
+applied *before* it is pushed, so a refused edit (``EdicaoInvalida``) never reaches the stack.
+The stack's clean state is the single source of "modified" (STYLE habit 3).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from siops.app import integracoes
+from siops.app.diario import Diario
+from siops.forms.declaracao import Comando, Declaracao, DefinirCelula, DefinirTexto, Lote
+from siops.forms.formulas import Chave
+
+#: How long after opening a file the críticas start (after the first frame is on screen).
+ADIAR_CRITICAS_MS = 40
+
+
+def _descricao(c: Comando) -> str:
+    if isinstance(c, DefinirCelula | DefinirTexto | Lote):
+        return c.descricao
+    return "Editar"
+
+
+class _Desfazivel(QUndoCommand):
+    """One core command and its inverse on the Qt undo stack."""
+
+    def __init__(self, doc: Documento, comando: Comando, inverso: Comando) -> None:
+        super().__init__(_descricao(comando))
+        self._doc = doc
+        self._feito = comando
+        self._inverso = inverso
+        self._primeira = True
+
+    def redo(self) -> None:
+        if self._primeira:  # already applied by Documento.executar
+            self._primeira = False
+            return
+        self._inverso = self._doc._aplicar(self._feito)
+
+    def undo(self) -> None:
+        self._feito = self._doc._aplicar(self._inverso)
+
+
+class Documento(QObject):
+    """An open declaration (see module docstring).
+
+    Signals: ``celulasMudaram(set)`` with every changed key (typed, derived, ``_texto``);
+    ``achadosMudaram()`` when the list of críticas changed; ``caminhoMudou()``.
+    """
+
+    celulasMudaram = Signal(object)
+    achadosMudaram = Signal()
+    caminhoMudou = Signal()
+
+    def __init__(
+        self,
+        declaracao: Declaracao,
+        caminho: Path | None,
+        parent: QObject | None = None,
+        adiar_criticas: bool = False,
+    ) -> None:
+        super().__init__(parent)
+        self.declaracao = declaracao
+        self.caminho = Path(caminho) if caminho else None
+        self.pilha = QUndoStack(self)
+        self.pilha.setUndoLimit(0)
+        self._verificador: Any = None
+        self.achados: list[Any] = []
+        self._criticas_pendentes = adiar_criticas
+        if adiar_criticas:
+            # Opening a file: the numbers paint first, the rules run right after (a zero
+            # timer would run in the same pass of the event loop as the first paint).
+            QTimer.singleShot(ADIAR_CRITICAS_MS, self.iniciar_criticas)
+        else:
+            self.iniciar_criticas()
+        self._mudadas: set[Chave] = set()
+        declaracao.ouvir(self._ao_mudar)
+        self.diario: Diario | None = None
+        if self.caminho is not None:
+            self.diario = Diario(
+                self.caminho, declaracao.ente.codigo, declaracao.exercicio, declaracao.bimestre
+            )
+
+    # -- state ---------------------------------------------------------------------------------
+
+    @property
+    def catalogo(self):
+        return self.declaracao.catalogo
+
+    def iniciar_criticas(self) -> None:
+        """Run every rule once and keep the incremental verifier (if críticas are installed)."""
+        if self._verificador is not None:
+            return
+        self._criticas_pendentes = False
+        self._verificador = integracoes.novo_verificador(self.declaracao)
+        if self._verificador is not None:
+            self.achados = list(self._verificador.achados)
+            self.achadosMudaram.emit()
+
+    @property
+    def criticas_disponiveis(self) -> bool:
+        return self._verificador is not None or self._criticas_pendentes
+
+    def modificado(self) -> bool:
+        return not self.pilha.isClean()
+
+    def impeditivas(self) -> list[Any]:
+        return [a for a in self.achados if a.severidade == "impeditiva"]
+
+    def avisos(self) -> list[Any]:
+        return [a for a in self.achados if a.severidade != "impeditiva"]
+
+    def nome(self) -> str:
+        """The file name for the title bar (or the period for a never-saved declaration)."""
+        if self.caminho is not None:
+            return self.caminho.name
+        d = self.declaracao
+        return f"{d.ente.descricao} — {d.bimestre}º bimestre de {d.exercicio}"
+
+    # -- editing -------------------------------------------------------------------------------
+
+    def executar(self, comando: Comando) -> bool:
+        """Apply an edit and push it on the undo stack; False when it changed nothing.
+
+        Raises the core's ``EdicaoInvalida`` (nothing applied) for a refused value.
+        """
+        self._mudadas = set()
+        inverso = self.declaracao.aplicar(comando)
+        mudou = bool(self._mudadas)
+        self._depois(comando)
+        if mudou:
+            self.pilha.push(_Desfazivel(self, comando, inverso))
+        return mudou
+
+    def _aplicar(self, comando: Comando) -> Comando:
+        self._mudadas = set()
+        inverso = self.declaracao.aplicar(comando)
+        self._depois(comando)
+        return inverso
+
+    def _depois(self, comando: Comando) -> None:
+        mudadas = self._mudadas
+        if not mudadas:
+            return
+        if self.diario is not None:
+            self.diario.registrar(comando)
+        if self._verificador is not None:
+            antes = self.achados
+            self._verificador.atualizar(mudadas)
+            novos = list(self._verificador.achados)
+            if novos != antes:
+                self.achados = novos
+                self.achadosMudaram.emit()
+        self.celulasMudaram.emit(mudadas)
+
+    def _ao_mudar(self, chaves: set[Chave]) -> None:
+        self._mudadas |= chaves
+
+    def verificar_tudo(self) -> list[Any]:
+        """Re-run every rule from scratch (Ferramentas → Verificar críticas)."""
+        self._verificador = integracoes.novo_verificador(self.declaracao)
+        self._criticas_pendentes = False
+        if self._verificador is None:
+            raise integracoes.Indisponivel("As críticas não estão disponíveis nesta instalação.")
+        self.achados = list(self._verificador.achados) if self._verificador else []
+        self.achadosMudaram.emit()
+        return self.achados
+
+    # -- saving --------------------------------------------------------------------------------
+
+    def instantaneo(self) -> tuple[Declaracao, int]:
+        """A copy to save in the background, and the undo index it corresponds to."""
+        return self.declaracao.copia(), self.pilha.index()
+
+    def salvo(self, caminho: Path, indice: int) -> None:
+        """Record a successful save of the state at undo index ``indice``."""
+        novo_caminho = self.caminho is None or Path(caminho).resolve() != self.caminho.resolve()
+        em_dia = self.pilha.index() == indice
+        if em_dia:
+            self.pilha.setClean()
+            self.declaracao.modificada = False
+        if novo_caminho:
+            self.caminho = Path(caminho)
+            if self.diario is not None:
+                self.diario.descartar()
+            d = self.declaracao
+            self.diario = Diario(self.caminho, d.ente.codigo, d.exercicio, d.bimestre)
+            if not em_dia:
+                self.diario.iniciar()  # edits typed during the save still need a journal
+            self.caminhoMudou.emit()
+        elif em_dia and self.diario is not None:
+            # Edits typed while the save ran stay in the journal (their base is older).
+            self.diario.reiniciar()
+
+    def fechar(self) -> None:
+        """The document is closed on purpose: its journal is not needed any more."""
+        if self.diario is not None:
+            self.diario.descartar()
+            self.diario = None

@@ -1,0 +1,621 @@
+"""The main window: the pastas as a navigation tree, one page per table or form, the críticas
+dock, the live status bar, the menus, and the close protocol.
+
+File operations (Nova, Abrir, Salvar, imports, transmission copy, RREO) live in
+``app/janela_arquivo.py`` as a mixin, so this module stays about layout and navigation.
+
+Closing (STYLE habit 5) is a protocol: ``consultar_fechamento(continuar)`` returns True when the
+window may close now; otherwise it asks "Deseja salvar as alterações realizadas?"
+(Sim/Não/Cancelar) through the replaceable dialogs and, once the answer is carried out (a save
+that succeeds, or Não), calls ``continuar``. A failed save cancels the close.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QUndoGroup
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QSplitter,
+    QStackedWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from siops.app.dialogos import Dialogos, Resposta
+from siops.app.documento import Documento
+from siops.app.janela_arquivo import RELATORIOS, AcoesArquivo
+from siops.app.janela_criticas import DockCriticas
+from siops.app.modelos import ModeloTabela
+from siops.app.tarefas import Tarefas
+from siops.app.vista_tabela import TabelaValores
+from siops.forms.dinheiro import apresentar_percentual
+
+NOMES_CURTOS = {
+    "receitas_base": "Impostos e transferências (base)",
+    "receitas_adicionais": "Receitas adicionais da saúde",
+    "receitas_totais": "Receitas totais do ente",
+    "despesas_asps": "Despesas com ASPS (computadas)",
+    "despesas_nao_computadas": "Despesas não computadas",
+    "despesas_totais": "Despesas totais com saúde",
+    "despesa_elemento": "Despesa por natureza (elemento)",
+    "consorcios": "Despesas em consórcio público",
+    "despesa_fonte": "Despesa por fonte de recursos",
+    "rp_execucao": "Execução de restos a pagar",
+    "rp_cancelados_limite": "RP cancelados que afetaram o limite",
+    "controle_rp_cancelados": "Controle de RP cancelados",
+    "controle_minimo": "Controle do mínimo não cumprido",
+    "blocos": "Execução por bloco de financiamento",
+    "apuracao": "Apuração do mínimo",
+}
+INTERVALO_SINCRONIA_MS = 5000
+
+
+def atalhos(*teclas: QKeySequence.StandardKey | str) -> list[QKeySequence]:
+    """Key sequences without repeats (a repeated one makes Qt warn of an ambiguous shortcut)."""
+    out: list[QKeySequence] = []
+    for t in teclas:
+        seqs = (
+            QKeySequence.keyBindings(t)
+            if isinstance(t, QKeySequence.StandardKey)
+            else [QKeySequence(t)]
+        )
+        for s in seqs:
+            if not s.isEmpty() and s not in out:
+                out.append(s)
+    return out
+
+
+def nome_curto(tabela: Any) -> str:
+    """A table's name for the navigation tree."""
+    if tabela.id in NOMES_CURTOS:
+        return NOMES_CURTOS[tabela.id]
+    t = tabela.titulo.split(" — ")[0]
+    return t if len(t) <= 48 else t[:46] + "…"
+
+
+class PaginaTabela(QWidget):
+    """A table page: its title, its help line and the editable view."""
+
+    def __init__(self, documento: Documento, tabela: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        caixa = QVBoxLayout(self)
+        caixa.setContentsMargins(8, 6, 8, 4)
+        titulo = QLabel(f"<b>{tabela.titulo}</b>")
+        titulo.setWordWrap(True)
+        caixa.addWidget(titulo)
+        if tabela.ajuda:
+            ajuda = QLabel(tabela.ajuda)
+            ajuda.setWordWrap(True)
+            caixa.addWidget(ajuda)
+        self.modelo = ModeloTabela(documento, tabela, self)
+        self.vista = TabelaValores(self.modelo, self)
+        caixa.addWidget(self.vista, 1)
+
+
+class JanelaPrincipal(AcoesArquivo, QMainWindow):
+    """The main window (see module docstring)."""
+
+    def __init__(self, dialogos: Dialogos | None = None) -> None:
+        super().__init__()
+        self.setObjectName("janela_principal")
+        self.dialogos: Dialogos = dialogos or Dialogos(self)
+        self.tarefas = Tarefas(self)
+        self.documento: Documento | None = None
+        self._paginas: dict[str, QWidget] = {}
+        self._itens: dict[str, QTreeWidgetItem] = {}
+        self._pode_fechar = False
+        self._janelas_extras: list[Any] = []
+        self._texto_demo: str | None = None
+        self.grupo_desfazer = QUndoGroup(self)
+        self.setWindowTitle("SIOPS — Declaração bimestral[*]")
+        self.resize(1280, 800)
+
+        self.centro = QStackedWidget()
+        self.boas_vindas: Any = None  # created when first shown (opening a file skips it)
+        self.editor = QSplitter(Qt.Orientation.Horizontal)
+        self.navegacao = QTreeWidget()
+        self.navegacao.setHeaderHidden(True)
+        self.navegacao.setObjectName("navegacao")
+        self.navegacao.setMinimumWidth(240)
+        self.paginas = QStackedWidget()
+        self.editor.addWidget(self.navegacao)
+        self.editor.addWidget(self.paginas)
+        self.editor.setStretchFactor(1, 1)
+        self.editor.setSizes([270, 1130])
+        self.centro.addWidget(self.editor)
+        self.setCentralWidget(self.centro)
+
+        self.dock = DockCriticas(self)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
+        self.dock.hide()
+        self.dock.irPara.connect(self.ir_para_achado)
+
+        self.rotulo_percentual = QLabel()
+        self.rotulo_criticas = QLabel()
+        self.rotulo_percentual.setObjectName("rotulo_percentual")
+        self.rotulo_criticas.setObjectName("rotulo_criticas")
+        self.statusBar().addPermanentWidget(self.rotulo_percentual)
+        self.statusBar().addPermanentWidget(self.rotulo_criticas)
+
+        self._criar_acoes()
+        self._criar_menus()
+        self.navegacao.currentItemChanged.connect(self._ao_navegar)
+        self.tarefas.ocupadoMudou.connect(self._ocupado)
+
+        self._timer_diario = QTimer(self)
+        self._timer_diario.setInterval(INTERVALO_SINCRONIA_MS)
+        self._timer_diario.timeout.connect(self._sincronizar_diario)
+        self._timer_diario.start()
+        for a in self.acoes_documento:
+            a.setEnabled(False)
+        QTimer.singleShot(0, self._inicio)
+
+    # -- actions and menus ---------------------------------------------------------------------
+
+    def _acao(
+        self,
+        texto: str,
+        fn: Callable[[], Any],
+        atalho: QKeySequence | QKeySequence.StandardKey | str | None = None,
+        dica: str = "",
+    ) -> QAction:
+        a = QAction(texto, self)
+        if atalho is not None:
+            a.setShortcut(QKeySequence(atalho))
+        if dica:
+            a.setStatusTip(dica)
+        a.triggered.connect(lambda *_: fn())
+        return a
+
+    def _criar_acoes(self) -> None:
+        k = QKeySequence.StandardKey
+        self.a_nova = self._acao("&Nova declaração…", self.nova_declaracao, k.New)
+        self.a_abrir = self._acao("&Abrir…", self.abrir_dialogo, k.Open)
+        self.a_salvar = self._acao("&Salvar", self.salvar, k.Save)
+        self.a_salvar_como = self._acao("Salvar &como…", self.salvar_como, "Ctrl+Shift+S")
+        self.a_importar_anterior = self._acao(
+            "Importar &bimestre anterior…",
+            self.importar_anterior,
+            dica="Copia Informações Adicionais, responsáveis, previsão e dotação atualizadas",
+        )
+        self.a_importar_planilha = self._acao("Importar &planilha (CSV)…", self.importar_planilha)
+        self.a_importar_contabil = self._acao(
+            "Importar da &contabilidade (MSC/balancete)…", self.importar_contabil
+        )
+        self.a_gravar_transmissao = self._acao(
+            "&Gravar arquivo para transmissão", self.gravar_transmissao, "Ctrl+T"
+        )
+        self.a_sair = self._acao("Sai&r", self.close, "Ctrl+Q")
+
+        self.a_desfazer = self.grupo_desfazer.createUndoAction(self, "Desfazer")
+        self.a_desfazer.setShortcut(QKeySequence(k.Undo))
+        self.a_refazer = self.grupo_desfazer.createRedoAction(self, "Refazer")
+        self.a_refazer.setShortcuts(atalhos(k.Redo, "Ctrl+Y", "Ctrl+Shift+Z"))
+        self.a_copiar = self._acao("&Copiar", self.copiar, k.Copy)
+        self.a_colar = self._acao("C&olar", self.colar, k.Paste)
+
+        self.a_verificar = self._acao("&Verificar críticas", self.verificar_criticas, "F7")
+        self.a_rreo = self._acao("Visualizar &RREO (Anexo 12)", self.visualizar_rreo, k.Print)
+        self.a_transmissor = self._acao("&Transmissor…", self.abrir_transmissor)
+        self.a_rel_rreo = self._acao("Demonstrativo &RREO — Anexo 12 (PDF)", self.visualizar_rreo)
+        self.a_rel_criticas = self._acao("Relatório de &críticas (PDF)", self.relatorio_criticas)
+        self.a_relatorios: dict[str, QAction] = {
+            tipo: self._acao(f"{rotulo} (PDF)", lambda t=tipo: self.relatorio(t))
+            for tipo, rotulo in RELATORIOS
+        }
+        self.a_painel = self.dock.toggleViewAction()
+        self.a_painel.setText("Painel de &críticas")
+        self.a_painel.setShortcut(QKeySequence("Ctrl+Shift+C"))
+        self.a_ajuda = self._acao("&Ajuda do SIOPS", self.mostrar_ajuda)
+        self.a_ajuda.setShortcuts(atalhos(k.HelpContents, "F1"))
+        self.a_sobre = self._acao("&Sobre", self.sobre)
+        for a in (self.a_copiar, self.a_colar):
+            a.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.paginas.addAction(a)
+        self.acoes_documento = [
+            self.a_salvar,
+            self.a_salvar_como,
+            self.a_importar_anterior,
+            self.a_importar_planilha,
+            self.a_importar_contabil,
+            self.a_gravar_transmissao,
+            self.a_copiar,
+            self.a_colar,
+            self.a_verificar,
+            self.a_rreo,
+            self.a_rel_rreo,
+            self.a_rel_criticas,
+            *self.a_relatorios.values(),
+        ]
+
+    def _criar_menus(self) -> None:
+        mb = self.menuBar()
+        arq: QMenu = mb.addMenu("&Arquivo")
+        arq.addActions([self.a_nova, self.a_abrir])
+        arq.addSeparator()
+        arq.addActions([self.a_salvar, self.a_salvar_como])
+        arq.addSeparator()
+        arq.addActions(
+            [self.a_importar_anterior, self.a_importar_planilha, self.a_importar_contabil]
+        )
+        arq.addSeparator()
+        arq.addAction(self.a_gravar_transmissao)
+        arq.addSeparator()
+        arq.addAction(self.a_sair)
+        ed = mb.addMenu("&Editar")
+        ed.addActions([self.a_desfazer, self.a_refazer])
+        ed.addSeparator()
+        ed.addActions([self.a_copiar, self.a_colar])
+        fer = mb.addMenu("&Ferramentas")
+        fer.addActions([self.a_verificar, self.a_rreo])
+        fer.addSeparator()
+        fer.addAction(self.a_transmissor)
+        rel = mb.addMenu("&Relatórios")
+        rel.addActions([self.a_rel_rreo, self.a_rel_criticas])
+        rel.addSeparator()
+        rel.addActions(list(self.a_relatorios.values()))
+        self.menu_relatorios = rel
+        exibir = mb.addMenu("E&xibir")
+        exibir.addAction(self.a_painel)
+        aj = mb.addMenu("A&juda")
+        aj.addActions([self.a_ajuda, self.a_sobre])
+        self.menu_ajuda = aj
+
+    # -- document in the window ----------------------------------------------------------------
+
+    def _inicio(self) -> None:
+        if self.documento is None:
+            self._mostrar_boas_vindas()
+
+    def _mostrar_boas_vindas(self) -> None:
+        from siops.app.janela_boas_vindas import BoasVindas
+        from siops.app.preferencias import recentes
+
+        if self.boas_vindas is None:
+            self.boas_vindas = BoasVindas()
+            self.boas_vindas.novaPedida.connect(self.nova_declaracao)
+            self.boas_vindas.abrirPedido.connect(self.abrir_dialogo)
+            self.boas_vindas.recenteEscolhido.connect(self.abrir_arquivo_pedido)
+            self.centro.addWidget(self.boas_vindas)
+        self.boas_vindas.definir_recentes(recentes())
+        self.centro.setCurrentWidget(self.boas_vindas)
+        self.dock.hide()
+        for a in self.acoes_documento:
+            a.setEnabled(False)
+        self.rotulo_percentual.setText("")
+        self.rotulo_criticas.setText("")
+        self.setWindowTitle("SIOPS — Declaração bimestral[*]")
+        self.setWindowModified(False)
+
+    def definir_documento(self, doc: Documento | None) -> None:
+        """Show a document (or the welcome screen with None), replacing the current one."""
+        antigo = self.documento
+        self.navegacao.blockSignals(True)
+        self.navegacao.clear()
+        self.navegacao.blockSignals(False)
+        self._itens = {}
+        for w in self._paginas.values():
+            self.paginas.removeWidget(w)
+            w.deleteLater()
+        self._paginas = {}
+        if antigo is not None:
+            self.grupo_desfazer.removeStack(antigo.pilha)
+            antigo.fechar()
+            antigo.deleteLater()
+        self.documento = doc
+        self.dock.definir_documento(doc)
+        if doc is None:
+            self._mostrar_boas_vindas()
+            return
+        self.grupo_desfazer.addStack(doc.pilha)
+        self.grupo_desfazer.setActiveStack(doc.pilha)
+        doc.pilha.cleanChanged.connect(self._ao_mudar_limpo)
+        doc.celulasMudaram.connect(self._ao_mudar_celulas)
+        doc.achadosMudaram.connect(self._atualizar_criticas)
+        doc.caminhoMudou.connect(self._atualizar_titulo)
+        self._montar_navegacao(doc)
+        for a in self.acoes_documento:
+            a.setEnabled(True)
+        self.a_verificar.setEnabled(doc.criticas_disponiveis)
+        self.centro.setCurrentWidget(self.editor)
+        if doc.criticas_disponiveis:
+            self.dock.show()
+        self._atualizar_titulo()
+        self.setWindowModified(doc.modificado())
+        self._atualizar_percentual()
+        self._atualizar_criticas()
+
+    def _montar_navegacao(self, doc: Documento) -> None:
+        cat = doc.catalogo
+        primeiro: QTreeWidgetItem | None = None
+        for pasta in cat.pastas:
+            item = QTreeWidgetItem([pasta.titulo])
+            item.setToolTip(0, pasta.ajuda or pasta.titulo)
+            self.navegacao.addTopLevelItem(item)
+            if pasta.grupos:
+                chave = f"form:{pasta.id}"
+            else:
+                chave = f"tabela:{pasta.tabelas[0]}"
+                if len(pasta.tabelas) > 1:
+                    for tid in pasta.tabelas:
+                        t = cat.tabela(tid)
+                        filho = QTreeWidgetItem([nome_curto(t)])
+                        filho.setToolTip(0, t.titulo)
+                        filho.setData(0, Qt.ItemDataRole.UserRole, f"tabela:{tid}")
+                        item.addChild(filho)
+                        self._itens[f"tabela:{tid}"] = filho
+                    item.setExpanded(True)
+            item.setData(0, Qt.ItemDataRole.UserRole, chave)
+            self._itens.setdefault(chave, item)
+            self._itens[f"pasta:{pasta.id}"] = item
+            if primeiro is None:
+                primeiro = item
+        self.navegacao.setCurrentItem(self._itens.get("pasta:receitas", primeiro))
+
+    def _ao_navegar(self, atual: QTreeWidgetItem | None, _anterior: Any = None) -> None:
+        if atual is None:
+            return
+        chave = atual.data(0, Qt.ItemDataRole.UserRole)
+        if chave:
+            self.mostrar_pagina(chave)
+
+    def pagina(self, chave: str) -> QWidget:
+        """The page for "form:<pasta>" or "tabela:<id>", created on first use (fast start)."""
+        w = self._paginas.get(chave)
+        if w is None:
+            assert self.documento is not None
+            tipo, ident = chave.split(":", 1)
+            cat = self.documento.catalogo
+            if tipo == "form":
+                from siops.app.formulario import FormularioTextos
+
+                pasta = next(p for p in cat.pastas if p.id == ident)
+                w = FormularioTextos(self.documento, pasta)
+            else:
+                w = PaginaTabela(self.documento, cat.tabela(ident))
+                w.vista.mensagem.connect(self.mostrar_mensagem)
+            self._paginas[chave] = w
+            self.paginas.addWidget(w)
+        return w
+
+    def mostrar_pagina(self, chave: str) -> QWidget:
+        w = self.pagina(chave)
+        self.paginas.setCurrentWidget(w)
+        item = self._itens.get(chave)
+        if item is not None and self.navegacao.currentItem() is not item:
+            self.navegacao.blockSignals(True)
+            self.navegacao.setCurrentItem(item)
+            self.navegacao.blockSignals(False)
+        return w
+
+    def vista(self, tabela: str) -> TabelaValores:
+        """The view of a table (created if needed), for navigation and tests."""
+        w = self.pagina(f"tabela:{tabela}")
+        assert isinstance(w, PaginaTabela)
+        return w.vista
+
+    def vista_atual(self) -> TabelaValores | None:
+        w = self.paginas.currentWidget()
+        return w.vista if isinstance(w, PaginaTabela) else None
+
+    def ir_para_celula(self, tabela: str, linha: str | None, coluna: str | None) -> bool:
+        """Show a table and select a cell (or the row's title when ``coluna`` is None)."""
+        if self.documento is None or tabela not in self.documento.catalogo.tabelas:
+            return False
+        w = self.mostrar_pagina(f"tabela:{tabela}")
+        assert isinstance(w, PaginaTabela)
+        pos = w.modelo.posicao(linha, coluna) if linha else (0, 0)
+        if pos is None:
+            pos = w.modelo.posicao(linha, None) if linha else None
+        if pos is None:
+            return False
+        w.vista.ir_para(*pos)
+        return True
+
+    def ir_para_achado(self, achado: Any) -> None:
+        """Navigate to where a finding is (double-click in the dock)."""
+        if self.documento is None:
+            return
+        campo = getattr(achado, "campo", None)
+        if campo:
+            cat = self.documento.catalogo
+            c = cat.campos.get(campo)
+            if c is not None:
+                for p in cat.pastas:
+                    if c.grupo in p.grupos:
+                        self.mostrar_pagina(f"form:{p.id}").focar(campo)
+                        return
+        if getattr(achado, "tabela", None):
+            if not self.ir_para_celula(achado.tabela, achado.linha, achado.coluna):
+                self.mostrar_mensagem("Não foi possível localizar a célula desta crítica.")
+
+    # -- live feedback -------------------------------------------------------------------------
+
+    def _ao_mudar_limpo(self, limpo: bool) -> None:
+        self.setWindowModified(not limpo)
+
+    def _ao_mudar_celulas(self, _chaves: Any) -> None:
+        self._atualizar_percentual()
+
+    def _atualizar_titulo(self) -> None:
+        if self.documento is not None:
+            self.setWindowTitle(f"{self.documento.nome()}[*] — SIOPS")
+
+    def texto_percentual(self) -> tuple[str, bool]:
+        """The status-bar text of the applied percentage, and whether it is below the minimum."""
+        assert self.documento is not None
+        d = self.documento.declaracao
+        col = d.coluna_apuracao
+        ind = d.indicadores(col)
+        minimo = apresentar_percentual(ind.percentual_minimo)
+        if ind.base == 0:
+            return f"ASPS: informe as receitas da base (mínimo {minimo}%)", False
+        partes = [f"ASPS aplicado ({col}): {apresentar_percentual(ind.percentual)}%"]
+        if col != "empenhada":
+            emp = d.indicadores("empenhada")
+            partes.append(f"empenhada: {apresentar_percentual(emp.percentual)}%")
+        partes.append(f"mínimo: {minimo}%")
+        # Below the minimum is decided in reais (XVIII = XVI − XVII < 0), as the law does:
+        # a percentage rounded to six places can read 15,00% while the money is short.
+        return " · ".join(partes), ind.diferenca < 0
+
+    def _atualizar_percentual(self) -> None:
+        if self.documento is None:
+            return
+        texto, abaixo = self.texto_percentual()
+        self.rotulo_percentual.setText(texto)
+        self.rotulo_percentual.setStyleSheet(
+            "color: #a40000; font-weight: bold;" if abaixo else "color: #1d5e20;"
+        )
+
+    def _atualizar_criticas(self) -> None:
+        doc = self.documento
+        if doc is None:
+            return
+        if not doc.criticas_disponiveis:
+            self.rotulo_criticas.setText("Críticas indisponíveis")
+            return
+        imp, av = len(doc.impeditivas()), len(doc.avisos())
+        self.rotulo_criticas.setText(f"Impeditivas: {imp} · Avisos: {av}")
+        self.rotulo_criticas.setStyleSheet("color: #a40000; font-weight: bold;" if imp else "")
+
+    def mostrar_mensagem(self, texto: str, ms: int = 8000) -> None:
+        """A calm, non-modal message in the status bar."""
+        self.statusBar().showMessage(texto, ms)
+
+    def mostrar_erro(self, texto: str) -> None:
+        self.statusBar().showMessage(texto, 12000)
+        QApplication.beep()
+
+    def _ocupado(self, ocupado: bool) -> None:
+        if ocupado:
+            QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
+        else:
+            QApplication.restoreOverrideCursor()
+
+    def _sincronizar_diario(self) -> None:
+        if self.documento is not None and self.documento.diario is not None:
+            self.documento.diario.sincronizar()
+
+    # -- edit menu -----------------------------------------------------------------------------
+
+    def confirmar_edicao(self) -> None:
+        """Commit whatever editor is open (a cell or a text field) before save/close."""
+        w = self.paginas.currentWidget()
+        if isinstance(w, PaginaTabela):
+            w.vista.confirmar_editor()
+        elif hasattr(w, "confirmar"):
+            w.confirmar()
+
+    def copiar(self) -> None:
+        v = self.vista_atual()
+        if v is not None:
+            v.copiar()
+
+    def colar(self) -> None:
+        v = self.vista_atual()
+        if v is not None:
+            v.colar()
+
+    # -- help ----------------------------------------------------------------------------------
+
+    def mostrar_ajuda(self) -> None:
+        from siops.app.janela_dialogos import DialogoAjuda
+
+        for w in self._janelas_extras:
+            if isinstance(w, DialogoAjuda):
+                w.show()
+                w.raise_()
+                return
+        dlg = DialogoAjuda(self)
+        self._janelas_extras.append(dlg)
+        dlg.show()
+
+    def mostrar_demonstracao(self, texto: str, resumo: str) -> None:
+        """Mark the window as the demonstration (``siops demo``): a permanent label in the
+        status bar, Ajuda → Dados da demonstração… and ``texto`` (credentials and steps)
+        shown once now."""
+        if self._texto_demo is None:
+            rotulo = QLabel(resumo)
+            rotulo.setObjectName("rotulo_demo")
+            rotulo.setStyleSheet("color: #5b3a00; font-weight: bold;")
+            self.statusBar().insertPermanentWidget(0, rotulo)
+            self.a_demo = self._acao("Dados da &demonstração…", self.mostrar_texto_demo)
+            self.menu_ajuda.insertAction(self.a_ajuda, self.a_demo)
+        self._texto_demo = texto
+        self.mostrar_texto_demo()
+
+    def mostrar_texto_demo(self) -> None:
+        """Ajuda → Dados da demonstração…: the credentials and the steps."""
+        if self._texto_demo:
+            self.dialogos.informar("Demonstração do SIOPS", self._texto_demo)
+
+    def sobre(self) -> None:
+        from siops.app.cli import versao
+
+        self.dialogos.informar(
+            "Sobre o SIOPS",
+            f"SIOPS — declaração bimestral, versão {versao()}.\n\n"
+            "Dúvidas: Disque Saúde 136, opção 8, depois 6.",
+        )
+
+    # -- closing (STYLE habit 5) ---------------------------------------------------------------
+
+    def consultar_fechamento(self, continuar: Callable[[], None]) -> bool:
+        """True when the current document may be dropped now; otherwise ask and, when the
+        answer has been carried out, call ``continuar`` (see module docstring)."""
+        if self.tarefas.ocupado():
+            self.mostrar_mensagem(
+                "Aguarde: " + ", ".join(self.tarefas.descricoes()) + " em andamento."
+            )
+            return False
+        self.confirmar_edicao()
+        doc = self.documento
+        if doc is None or not doc.modificado():
+            return True
+
+        def responder(r: Resposta) -> None:
+            if r == Resposta.SIM:
+                self.salvar(ao_concluir=lambda ok: continuar() if ok else None)
+            elif r == Resposta.NAO:
+                continuar()
+
+        self.dialogos.perguntar(
+            "SIOPS",
+            "Deseja salvar as alterações realizadas?",
+            responder,
+            cancelar=True,
+            detalhes=f"Declaração: {doc.nome()}",
+        )
+        return False
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._pode_fechar or self.consultar_fechamento(self._fechar_confirmado):
+            self.tarefas.aguardar()
+            if self.documento is not None:
+                self.documento.fechar()
+            for w in self._janelas_extras:
+                w.close()
+            event.accept()
+            return
+        event.ignore()
+
+    def _fechar_confirmado(self) -> None:
+        self._pode_fechar = True
+        QTimer.singleShot(0, self.close)
+
+    def restaurar_geometria(self, dados: QByteArray | None) -> None:
+        if dados:
+            self.restoreGeometry(dados)
+
+    def icone(self) -> QIcon:
+        return self.windowIcon()

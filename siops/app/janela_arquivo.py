@@ -1,0 +1,627 @@
+"""The main window's file operations, as a mixin of ``JanelaPrincipal``: Nova, Abrir, Salvar,
+Salvar como, the three imports, Gravar arquivo para transmissão, Verificar críticas, the RREO
+and críticas PDFs, the transmitter, and the recovery of a crashed session's edits.
+
+Slow work (save, import, PDF, transmission copy) runs on ``self.tarefas`` over a *copy* of the
+declaration (STYLE habit 8); results come back on the GUI thread and become one undoable
+command. Every question goes through ``self.dialogos`` (replaceable in tests).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from siops.app import integracoes
+from siops.app.dialogos import Resposta
+from siops.app.diario import DiarioPendente, pendentes
+from siops.app.documento import Documento
+from siops.app.preferencias import lembrar, pasta_dados
+
+if TYPE_CHECKING:
+    from siops.app.dialogos import Dialogos
+    from siops.app.janela_criticas import DockCriticas
+    from siops.app.tarefas import Tarefas
+    from siops.forms.declaracao import Declaracao
+
+FILTRO_OPS = "Declarações do SIOPS (*.OPS *.ops);;Todos os arquivos (*)"
+FILTRO_IMPORTAR = "Declaração anterior (*.IMP *.imp *.OPS *.ops);;Todos os arquivos (*)"
+FILTRO_CSV = "Planilhas CSV (*.csv *.CSV *.txt);;Todos os arquivos (*)"
+FILTRO_CONTABIL = "MSC ou balancete (*.csv *.CSV *.txt *.xlsx *.XLSX);;Todos os arquivos (*)"
+#: The reports of ``relatorios.TIPOS`` in the Relatórios menu, in the order the SIOPS lists
+#: them (a test checks that the menu covers every type).
+RELATORIOS = (
+    ("indicadores", "&Indicadores do SIOPS"),
+    ("fonte-rp", "Despesa por &fonte e restos a pagar"),
+    ("consorcios", "Despesas com c&onsórcios públicos"),
+    ("blocos", "Execução financeira por &bloco de financiamento"),
+    ("lc141", "Relatório da &LC nº 141/2012"),
+)
+
+
+def _descrever_erro(exc: BaseException) -> str:
+    """One Portuguese sentence for an error (never a traceback)."""
+    texto = str(exc).strip()
+    if isinstance(exc, PermissionError):
+        return f"Sem permissão para gravar ou ler o arquivo ({getattr(exc, 'filename', '')})."
+    if isinstance(exc, FileNotFoundError):
+        return f"Arquivo não encontrado: {getattr(exc, 'filename', '') or texto}."
+    return texto or "Erro inesperado; nenhum dado foi alterado."
+
+
+class AcoesArquivo:
+    """See module docstring (mixed into ``JanelaPrincipal``)."""
+
+    documento: Documento | None
+    dialogos: Dialogos
+    tarefas: Tarefas
+    dock: DockCriticas
+
+    # provided by JanelaPrincipal
+    consultar_fechamento: Callable[[Callable[[], None]], bool]
+    definir_documento: Callable[[Documento | None], None]
+    mostrar_mensagem: Callable[..., None]
+    confirmar_edicao: Callable[[], None]
+
+    # -- Nova / Abrir --------------------------------------------------------------------------
+
+    def nova_declaracao(self, perguntar: bool = True) -> None:
+        """Arquivo → Nova declaração…: the dialog, then the file in the standard folder."""
+        if perguntar and not self.consultar_fechamento(lambda: self.nova_declaracao(False)):
+            return
+        from siops.app.janela_nova import DialogoNovaDeclaracao
+
+        dlg = DialogoNovaDeclaracao(self)  # type: ignore[arg-type]
+        dlg.escolhido.connect(self.criar_declaracao)
+        self.dialogos.mostrar(dlg)
+
+    def criar_declaracao(self, ente: Any, exercicio: int, bimestre: int) -> None:
+        """Create an empty declaration, save it in the standard place and open it."""
+        from siops.forms.declaracao import Declaracao
+
+        try:
+            caminho = integracoes.caminho_padrao(ente, exercicio, bimestre)
+        except integracoes.Indisponivel as exc:
+            self.dialogos.informar("Nova declaração", str(exc), icone="erro")
+            return
+        if caminho.exists():
+            self.dialogos.perguntar(
+                "Nova declaração",
+                f"Já existe uma declaração de {ente.descricao} para o {bimestre}º bimestre de "
+                f"{exercicio}:\n{caminho}\n\nDeseja abri-la?",
+                lambda r: self.abrir_arquivo(caminho) if r == Resposta.SIM else None,
+            )
+            return
+        d = Declaracao(ente, exercicio, bimestre)
+        copia = d.copia()
+
+        def pronto(_r: object) -> None:
+            self._mostrar_documento(Documento(d, caminho))
+            lembrar(caminho)
+            self.mostrar_mensagem(f"Declaração criada: {caminho.name} (pasta {caminho.parent})")
+
+        self.tarefas.executar(
+            "criação da declaração",
+            lambda: integracoes.salvar(copia, caminho),
+            pronto,
+            lambda exc: self.dialogos.informar(
+                "Nova declaração",
+                "Não foi possível criar o arquivo da declaração.",
+                icone="erro",
+                detalhes=_descrever_erro(exc),
+            ),
+        )
+
+    def abrir_dialogo(self, perguntar: bool = True) -> None:
+        """Arquivo → Abrir…"""
+        if perguntar and not self.consultar_fechamento(lambda: self.abrir_dialogo(False)):
+            return
+        pasta = self.documento.caminho.parent if self.documento and self.documento.caminho else None
+        self.dialogos.escolher_abrir(
+            "Abrir declaração",
+            pasta or integracoes.raiz(),
+            FILTRO_OPS,
+            lambda p: self.abrir_arquivo(p),
+        )
+
+    def abrir_arquivo_pedido(self, caminho: Path, perguntar: bool = True) -> None:
+        """Open a file chosen on the welcome screen (asks about unsaved edits first)."""
+        if perguntar and not self.consultar_fechamento(
+            lambda: self.abrir_arquivo_pedido(caminho, False)
+        ):
+            return
+        self.abrir_arquivo(caminho)
+
+    def abrir_arquivo(self, caminho: Path, recuperar: DiarioPendente | None = None) -> bool:
+        """Read a declaration and show it; False (with a message) when it cannot be read.
+
+        When a crashed session left edits of this very file, the user is asked first.
+        """
+        caminho = Path(caminho)
+        if recuperar is None:
+            pend = self._pendente_de(caminho)
+            if pend is not None:
+                self._perguntar_recuperacao(pend, [])
+                return True
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            d = integracoes.ler(caminho)
+        except (*integracoes.erro_de_arquivo(), integracoes.Indisponivel) as exc:
+            QApplication.restoreOverrideCursor()
+            if recuperar is not None and not caminho.exists():
+                return self._recuperar_sem_arquivo(recuperar)
+            self.dialogos.informar(
+                "Abrir declaração",
+                f"Não foi possível abrir {caminho.name}.",
+                icone="erro",
+                detalhes=_descrever_erro(exc),
+            )
+            return False
+        QApplication.restoreOverrideCursor()
+        doc = Documento(d, caminho, adiar_criticas=recuperar is None)
+        self._mostrar_documento(doc)
+        lembrar(caminho)
+        if recuperar is not None:
+            self._reaplicar(doc, recuperar)
+        else:
+            self.mostrar_mensagem(f"Declaração aberta: {caminho.name}")
+        return True
+
+    def _mostrar_documento(self, doc: Documento) -> None:
+        self.definir_documento(doc)
+
+    # -- crash recovery ------------------------------------------------------------------------
+
+    def _pendente_de(self, caminho: Path) -> DiarioPendente | None:
+        alvo = Path(caminho).resolve()
+        for p in pendentes():
+            if p.arquivo.resolve() == alvo:
+                return p
+        return None
+
+    def oferecer_recuperacao(self) -> None:
+        """At start-up: offer back the edits of sessions that ended without closing."""
+        self._perguntar_recuperacao(None, pendentes())
+
+    def _perguntar_recuperacao(
+        self, pend: DiarioPendente | None, resto: list[DiarioPendente]
+    ) -> None:
+        if pend is None:
+            if not resto:
+                return
+            pend, resto = resto[0], resto[1:]
+        quando = dt.datetime.fromtimestamp(pend.quando).strftime("%d/%m/%Y às %H:%M")
+        detalhes = f"Arquivo: {pend.arquivo}"
+        if pend.arquivo_mudou():
+            detalhes += (
+                "\nAtenção: o arquivo foi alterado depois dessas edições; elas serão "
+                "aplicadas sobre a versão atual."
+            )
+
+        def responder(r: Resposta) -> None:
+            if r == Resposta.SIM:
+                self.abrir_arquivo(pend.arquivo, recuperar=pend)
+            else:
+                pend.descartar()
+                if r == Resposta.NAO:
+                    self._perguntar_recuperacao(None, resto)
+
+        self.dialogos.perguntar(
+            "Recuperar alterações",
+            f"O programa foi encerrado sem salvar {pend.edicoes} alteração(ões) em "
+            f"{pend.arquivo.name} (última em {quando}).\n\nDeseja recuperá-las?",
+            responder,
+            detalhes=detalhes,
+            icone="aviso",
+        )
+
+    def _recuperar_sem_arquivo(self, pend: DiarioPendente) -> bool:
+        from siops.forms.declaracao import Declaracao
+        from siops.forms.entes import ente
+
+        d = Declaracao(ente(pend.ente), pend.exercicio, pend.bimestre)
+        doc = Documento(d, pend.arquivo)
+        self._mostrar_documento(doc)
+        self._reaplicar(doc, pend)
+        return True
+
+    def _reaplicar(self, doc: Documento, pend: DiarioPendente) -> None:
+        from siops.forms.declaracao import EdicaoInvalida, Lote
+
+        falhas = 0
+        try:
+            doc.executar(Lote(pend.comandos, "Recuperar alterações"))
+        except EdicaoInvalida:
+            # The file changed under the edits: keep those that still apply.
+            ensaio = doc.declaracao.copia()
+            bons = []
+            for c in pend.comandos:
+                try:
+                    ensaio.aplicar(c)
+                    bons.append(c)
+                except EdicaoInvalida:
+                    falhas += 1
+            doc.executar(Lote(tuple(bons), "Recuperar alterações"))
+        pend.descartar()
+        msg = f"{pend.edicoes - falhas} alteração(ões) recuperada(s). Salve para guardá-las."
+        if falhas:
+            msg += f" {falhas} não puderam ser aplicadas."
+        self.mostrar_mensagem(msg, 15000)
+
+    # -- Salvar --------------------------------------------------------------------------------
+
+    def salvar(self, ao_concluir: Callable[[bool], None] | None = None) -> None:
+        """Arquivo → Salvar (Ctrl+S), in the background; ``ao_concluir(ok)`` afterwards."""
+        doc = self.documento
+        if doc is None:
+            return
+        if doc.caminho is None:
+            self.salvar_como(ao_concluir)
+            return
+        self._salvar_em(doc.caminho, ao_concluir)
+
+    def salvar_como(self, ao_concluir: Callable[[bool], None] | None = None) -> None:
+        """Arquivo → Salvar como…"""
+        doc = self.documento
+        if doc is None:
+            return
+        d = doc.declaracao
+        sugerido = doc.caminho or integracoes.caminho_padrao(d.ente, d.exercicio, d.bimestre)
+        self.dialogos.escolher_salvar(
+            "Salvar declaração como",
+            sugerido,
+            FILTRO_OPS,
+            lambda p: self._salvar_em(p, ao_concluir),
+        )
+
+    def _salvar_em(self, caminho: Path, ao_concluir: Callable[[bool], None] | None = None) -> None:
+        doc = self.documento
+        if doc is None:
+            return
+        self.confirmar_edicao()
+        copia, indice = doc.instantaneo()
+
+        def ok(_r: object) -> None:
+            if self.documento is doc:
+                doc.salvo(caminho, indice)
+            lembrar(caminho)
+            self.mostrar_mensagem(f"Declaração salva: {Path(caminho).name}")
+            if ao_concluir is not None:
+                ao_concluir(True)
+
+        def falhou(exc: BaseException) -> None:
+            self.dialogos.informar(
+                "Salvar",
+                "A declaração NÃO foi salva; o arquivo anterior continua como estava.",
+                icone="erro",
+                detalhes=_descrever_erro(exc),
+            )
+            if ao_concluir is not None:
+                ao_concluir(False)
+
+        self.tarefas.executar("gravação", lambda: integracoes.salvar(copia, caminho), ok, falhou)
+
+    # -- imports -------------------------------------------------------------------------------
+
+    def importar_anterior(self) -> None:
+        """Arquivo → Importar bimestre anterior…: choose, preview, apply as one undo step."""
+        doc = self.documento
+        if doc is None:
+            return
+        pasta = doc.caminho.parent.parent if doc.caminho else integracoes.raiz()
+        self.dialogos.escolher_abrir(
+            "Importar bimestre anterior", pasta, FILTRO_IMPORTAR, self.preparar_importacao
+        )
+
+    def preparar_importacao(self, anterior: Path) -> None:
+        """Compute the preview in the background, then show it."""
+        doc = self.documento
+        if doc is None:
+            return
+        copia = doc.declaracao.copia()
+        self.tarefas.executar(
+            "importação",
+            lambda: integracoes.preparar_importacao(anterior, copia),
+            lambda imp: self._mostrar_previa(doc, anterior, imp),
+            lambda exc: self.dialogos.informar(
+                "Importar bimestre anterior",
+                "Nada foi importado.",
+                icone="aviso",
+                detalhes=_descrever_erro(exc),
+            ),
+        )
+
+    def _mostrar_previa(self, doc: Documento, anterior: Path, imp: Any) -> None:
+        from siops.app.janela_dialogos import DialogoImportacao
+
+        dlg = DialogoImportacao(
+            anterior,
+            integracoes.contagens_da_importacao(imp),
+            imp.resumo(),
+            self,  # type: ignore[arg-type]
+        )
+
+        def aplicar() -> None:
+            if self.documento is not doc:
+                return
+            try:
+                mudou = doc.executar(imp.lote)
+            except Exception as exc:  # EdicaoInvalida: nothing applied
+                self.dialogos.informar("Importar", _descrever_erro(exc), icone="erro")
+                return
+            n = len(imp.lote.comandos)
+            self.mostrar_mensagem(
+                f"Importação concluída: {n} item(ns) do bimestre anterior."
+                if mudou
+                else "Importação concluída: nada mudou (os valores já eram os mesmos)."
+            )
+
+        dlg.accepted.connect(aplicar)
+        self.dialogos.mostrar(dlg)
+
+    def importar_planilha(self) -> None:
+        """Arquivo → Importar planilha…: a CSV ``tabela;linha;coluna;valor`` as one undo step."""
+        if self.documento is None:
+            return
+        self.dialogos.escolher_abrir(
+            "Importar planilha", Path.home(), FILTRO_CSV, self.importar_planilha_de
+        )
+
+    def importar_planilha_de(self, caminho: Path) -> None:
+        doc = self.documento
+        if doc is None:
+            return
+        copia = doc.declaracao.copia()
+
+        def ler() -> Any:
+            from siops.forms.planilha import decodificar, ler_csv
+
+            return ler_csv(copia, decodificar(Path(caminho).read_bytes()))
+
+        def recusar(exc: BaseException) -> None:
+            self.dialogos.informar(
+                "Importar planilha",
+                f"Nada foi importado de {Path(caminho).name}.",
+                icone="aviso",
+                detalhes=_descrever_erro(exc),
+            )
+
+        def aplicar(lote: Any) -> None:
+            from siops.forms.declaracao import EdicaoInvalida
+
+            if self.documento is not doc:
+                return
+            try:
+                doc.executar(lote)  # all or nothing (Lote undoes itself on failure)
+            except EdicaoInvalida as exc:
+                recusar(exc)
+                return
+            self.mostrar_mensagem(f"Planilha importada: {len(lote.comandos)} valor(es).")
+
+        self.tarefas.executar("importação da planilha", ler, aplicar, recusar)
+
+    def importar_contabil(self) -> None:
+        """Arquivo → Importar da contabilidade (MSC/balancete)…: choose the files (the MSC of
+        each month of the bimestre, or a balancete), then the preview, then one undo step."""
+        doc = self.documento
+        if doc is None:
+            return
+        pasta = doc.caminho.parent if doc.caminho else Path.home()
+        self.dialogos.escolher_varios(
+            "Importar da contabilidade — MSC (um arquivo por mês) ou balancete",
+            pasta,
+            FILTRO_CONTABIL,
+            self.importar_contabil_de,
+        )
+
+    def importar_contabil_de(self, arquivos: list[Path]) -> None:
+        """Read the files and build the preview in the background, then show the dialog."""
+        doc = self.documento
+        if doc is None or not arquivos:
+            return
+        copia = doc.declaracao.copia()
+        self.tarefas.executar(
+            "importação da contabilidade",
+            lambda: integracoes.previa_contabil(copia, arquivos),
+            lambda previa: self._mostrar_previa_contabil(doc, previa),
+            lambda exc: self.dialogos.informar(
+                "Importar da contabilidade",
+                "Nada foi importado; a declaração não mudou.",
+                icone="aviso",
+                detalhes=_descrever_erro(exc),
+            ),
+        )
+
+    def _mostrar_previa_contabil(self, doc: Documento, previa: Any) -> None:
+        if self.documento is not doc:
+            return
+        try:
+            dlg = integracoes.dialogo_contabil(doc.declaracao, previa, self)
+        except integracoes.Indisponivel as exc:
+            self.dialogos.informar("Importar da contabilidade", str(exc), icone="aviso")
+            return
+
+        def aplicar() -> None:
+            lote = dlg.lote_escolhido()
+            if self.documento is not doc or lote is None:
+                return
+            try:
+                mudou = doc.executar(lote)  # the whole import: one undo step
+            except Exception as exc:  # EdicaoInvalida: nothing applied
+                self.dialogos.informar(
+                    "Importar da contabilidade", _descrever_erro(exc), icone="erro"
+                )
+                return
+            self.mostrar_mensagem(
+                f"Importação da contabilidade concluída: {len(lote.comandos)} valor(es). "
+                "Editar → Desfazer desfaz a importação inteira."
+                if mudou
+                else "Importação da contabilidade: nada mudou (os valores já eram os mesmos).",
+                15000,
+            )
+
+        dlg.accepted.connect(aplicar)
+        self.dialogos.mostrar(dlg)
+
+    # -- críticas, transmission, reports -------------------------------------------------------
+
+    def verificar_criticas(self) -> None:
+        """Ferramentas → Verificar críticas: run every rule again and show the panel."""
+        doc = self.documento
+        if doc is None:
+            return
+        self.confirmar_edicao()
+        try:
+            achados = doc.verificar_tudo()
+        except integracoes.Indisponivel as exc:
+            self.dialogos.informar("Verificar críticas", str(exc), icone="aviso")
+            return
+        imp = sum(1 for a in achados if a.severidade == "impeditiva")
+        av = len(achados) - imp
+        self.dock.show()
+        self.dock.raise_()
+        if not achados:
+            self.mostrar_mensagem(
+                "Verificação concluída: nenhuma crítica. A declaração pode ser gravada para "
+                "transmissão.",
+                15000,
+            )
+        else:
+            self.mostrar_mensagem(
+                f"Verificação concluída: {imp} crítica(s) impeditiva(s) e {av} aviso(s).", 15000
+            )
+
+    def gravar_transmissao(self) -> None:
+        """Arquivo → Gravar arquivo para transmissão: refuse with the impeditivas, or save and
+        write the copy into ``transm/`` and offer to open the transmitter."""
+        doc = self.documento
+        if doc is None:
+            return
+        self.confirmar_edicao()
+        if doc.impeditivas():
+            self._mostrar_impeditivas(doc.impeditivas())
+            return
+        if doc.modificado() or doc.caminho is None:
+            self.salvar(ao_concluir=lambda ok: self._gravar_copia(doc) if ok else None)
+        else:
+            self._gravar_copia(doc)
+
+    def _gravar_copia(self, doc: Documento) -> None:
+        if doc.caminho is None:
+            return
+        copia = doc.declaracao.copia()
+        caminho = doc.caminho
+
+        def ok(destino: Path) -> None:
+            self.dialogos.perguntar(
+                "Gravar arquivo para transmissão",
+                f"Arquivo para transmissão gravado em:\n{destino}\n\n"
+                "Deseja abrir o Transmissor agora?",
+                lambda r: self.abrir_transmissor(destino) if r == Resposta.SIM else None,
+                icone="info",
+            )
+
+        def falhou(exc: BaseException) -> None:
+            imped = integracoes.impeditivas_da_recusa(exc)
+            if imped:
+                self._mostrar_impeditivas(imped)
+            else:
+                self.dialogos.informar(
+                    "Gravar arquivo para transmissão",
+                    "O arquivo para transmissão NÃO foi gravado.",
+                    icone="erro",
+                    detalhes=_descrever_erro(exc),
+                )
+
+        self.tarefas.executar(
+            "gravação para transmissão",
+            lambda: integracoes.gravar_transmissao(copia, caminho),
+            ok,
+            falhou,
+        )
+
+    def _mostrar_impeditivas(self, impeditivas: list[Any]) -> None:
+        from siops.app.janela_dialogos import DialogoImpeditivas
+
+        doc = self.documento
+        linhas = []
+        for a in impeditivas:
+            local = ""
+            try:
+                local = a.local(doc.catalogo) if doc is not None else ""
+            except Exception:
+                local = ""
+            linhas.append(f"{a.codigo} — {a.mensagem}" + (f"\n    {local}" if local else ""))
+        self.dock.show()
+        self.dialogos.mostrar(DialogoImpeditivas(linhas, self))  # type: ignore[arg-type]
+
+    def _pdf(self, nome: str, gerar: Callable[[Declaracao, Path], Path], o_que: str) -> None:
+        doc = self.documento
+        if doc is None:
+            return
+        self.confirmar_edicao()
+        pasta = pasta_dados() / "relatorios"
+        pasta.mkdir(parents=True, exist_ok=True)
+        base = doc.caminho.stem if doc.caminho else doc.declaracao.ente.codigo
+        destino = pasta / f"{nome}-{base}.pdf"
+        copia = doc.declaracao.copia()
+
+        def ok(p: Path) -> None:
+            if not self.dialogos.abrir_externo(p):
+                self.dialogos.informar(
+                    o_que,
+                    f"O PDF foi gravado em:\n{p}\n\nNão foi encontrado um programa para "
+                    "visualizá-lo; abra-o pelo gerenciador de arquivos.",
+                )
+            else:
+                self.mostrar_mensagem(f"{o_que}: {p}")
+
+        self.tarefas.executar(
+            o_que,
+            lambda: gerar(copia, destino),
+            ok,
+            lambda exc: self.dialogos.informar(
+                o_que, "O relatório não foi gerado.", icone="erro", detalhes=_descrever_erro(exc)
+            ),
+        )
+
+    def visualizar_rreo(self) -> None:
+        """Ferramentas → Visualizar RREO: the Anexo 12 preview PDF in the system viewer."""
+        self._pdf("RREO-Anexo12", integracoes.gerar_rreo, "Visualizar RREO")
+
+    def relatorio_criticas(self) -> None:
+        """Relatórios → Relatório de críticas (PDF)."""
+        doc = self.documento
+        if doc is None:
+            return
+        achados = list(doc.achados)
+        self._pdf(
+            "Criticas",
+            lambda d, p: integracoes.gerar_relatorio_criticas(d, achados, p),
+            "Relatório de críticas",
+        )
+
+    def relatorio(self, tipo: str) -> None:
+        """Relatórios → one of ``relatorios.TIPOS`` (indicadores, fonte-rp, consorcios, blocos,
+        lc141): the PDF in the system viewer, rendered off the GUI thread."""
+        rotulo = dict(RELATORIOS).get(tipo, tipo).replace("&", "")
+        self._pdf(
+            f"Relatorio-{tipo}",
+            lambda d, p: integracoes.gerar_relatorio(d, tipo, p),
+            rotulo,
+        )
+
+    def abrir_transmissor(self, arquivo: Path | None = None) -> None:
+        """Ferramentas → Transmissor: the transmitter's own window."""
+        try:
+            janela = integracoes.abrir_transmissor(self, arquivo)
+        except integracoes.Indisponivel as exc:
+            self.dialogos.informar("Transmissor", str(exc), icone="aviso")
+            return
+        if janela is not None:
+            self._janelas_extras.append(janela)  # type: ignore[attr-defined]

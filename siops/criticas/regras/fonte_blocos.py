@@ -1,0 +1,149 @@
+"""Despesa por fonte and restos a pagar (group 700); execução financeira por bloco (group 900).
+
+Totals that describe the same spending from another angle must agree with the despesa by
+subfunção: the total by fonte with the despesas totais com saúde, the recursos próprios fonte
+with the despesas com ASPS. These two are avisos in bimestres 1–5 and críticas impeditivas in
+the 6º (our decision, like the FAQ's own escalations: during the year the by-fonte pasta may
+lag behind; the 6º bimestre is the annual account, and the recursos próprios it shows are the
+numerator of the minimum).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from siops.criticas.achado import AVISO
+from siops.criticas.motor import Entrada, Verificacao, definir, gerador
+from siops.criticas.nomes import caminho_linha
+from siops.criticas.regras.base import comparacao, diferenca, existe, reais, titulo_coluna
+from siops.forms.catalogo import Catalogo
+
+R710 = definir(
+    710,
+    "Total por fonte de recursos diferente do total das despesas com saúde",
+    AVISO,
+    escala_no_6o=True,
+    fundamento="DOMAIN §6 (totais por fonte que diferem dos totais por subfunção); FAQ, Grupo "
+    "700. A despesa por fonte reparte a mesma despesa total com saúde (Anexo 12, XLVII).",
+)
+R711 = definir(
+    711,
+    "Recursos próprios por fonte diferentes das despesas com ASPS",
+    AVISO,
+    escala_no_6o=True,
+    fundamento="LC 141/2012 arts. 6º a 8º: as despesas com ASPS computadas no mínimo (Anexo "
+    "12, XII) são as custeadas com recursos próprios de impostos e transferências; a fonte "
+    "recursos próprios deve somar o mesmo.",
+)
+R720 = definir(
+    720,
+    "Restos a pagar pagos e cancelados maiores que os inscritos",
+    AVISO,
+    fundamento="Anexo 12, execução de restos a pagar: (t) = (p) − (s) − (u); o que foi pago e "
+    "cancelado não pode passar do que foi inscrito (LC 141/2012 art. 24).",
+)
+R910 = definir(
+    910,
+    "Despesas por bloco maiores que as despesas totais com saúde",
+    AVISO,
+    fundamento="FAQ, Grupo 900: a execução por bloco de financiamento detalha parte das "
+    "despesas com saúde e não pode somar mais que o total (Anexo 12, XLVII).",
+)
+R911 = definir(
+    911,
+    "Recebido da União por bloco maior que as transferências da União declaradas",
+    AVISO,
+    fundamento="FAQ, Grupo 900: o recebido do FNS por bloco de financiamento está contido nas "
+    "receitas de transferências da União para a saúde (Anexo 12, receitas adicionais).",
+)
+
+FONTE_TOTAL = ("despesa_fonte", "total")
+FONTE_PROPRIOS = ("despesa_fonte", "recursos_proprios")
+DESPESAS_TOTAIS = ("despesas_totais", "total")
+ASPS_TOTAL = ("despesas_asps", "total")
+RP_EXECUCAO = "rp_execucao"
+BLOCOS_TOTAL = ("blocos", "total")
+UNIAO = ("receitas_adicionais", "uniao", "realizada")
+COLUNAS = ("empenhada", "liquidada", "paga")
+
+
+@gerador
+def fonte_e_totais(cat: Catalogo) -> Iterator[Verificacao]:
+    """710 and 711, by column of execution."""
+    for col in COLUNAS:
+        ka, kb = (*FONTE_TOTAL, col), (*DESPESAS_TOTAIS, col)
+        if existe(cat, ka) and existe(cat, kb):
+
+            def f710(a, b, ka=ka):
+                return (
+                    f'O total das despesas por fonte de recursos na coluna "{titulo_coluna(cat, ka)}"'
+                    f" ({reais(a)}) é diferente do total das despesas com saúde ({reais(b)}); "
+                    f"diferença de {diferenca(a, b)}."
+                )
+
+            yield comparacao(R710, ka, kb, "!=", f710)
+        ka, kb = (*FONTE_PROPRIOS, col), (*ASPS_TOTAL, col)
+        if existe(cat, ka) and existe(cat, kb):
+
+            def f711(a, b, ka=ka):
+                return (
+                    f'As despesas com recursos próprios na coluna "{titulo_coluna(cat, ka)}" '
+                    f"({reais(a)}) são diferentes do total das despesas com ASPS computadas no "
+                    f"mínimo ({reais(b)}); diferença de {diferenca(a, b)}."
+                )
+
+            yield comparacao(R711, ka, kb, "!=", f711)
+
+
+@gerador
+def restos_a_pagar(cat: Catalogo) -> Iterator[Verificacao]:
+    """720: in every row of the execução de restos a pagar, pagos + cancelados ≤ inscrito."""
+    t = cat.tabelas.get(RP_EXECUCAO)
+    if t is None:
+        return
+    for linha in t.linhas:
+        ki, kp, kc = ((t.id, linha.id, c) for c in ("inscrito", "pagos", "cancelados"))
+        if not all(existe(cat, k) for k in (ki, kp, kc)):
+            continue
+        if not any(k in cat.editaveis for k in (ki, kp, kc)):
+            continue
+
+        def checar(e: Entrada, ki=ki, kp=kp, kc=kc) -> str | None:
+            i, p, c = e.d.valor(ki), e.d.valor(kp), e.d.valor(kc)
+            if p + c <= i:
+                return None
+            return (
+                f"Em restos a pagar, {caminho_linha(cat, ki[0], ki[1])}: os pagos ({reais(p)}) "
+                f"e os cancelados ({reais(c)}) somam {reais(p + c)}, mais que o inscrito "
+                f"({reais(i)}); diferença de {diferenca(p + c, i)}."
+            )
+
+        yield Verificacao(R720, (ki, kp, kc), checar, t.id, linha.id, "pagos")
+
+
+@gerador
+def blocos(cat: Catalogo) -> Iterator[Verificacao]:
+    """910 (despesa por bloco ≤ despesas totais) and 911 (recebido da União ≤ receitas)."""
+    for col in COLUNAS:
+        ka, kb = (*BLOCOS_TOTAL, col), (*DESPESAS_TOTAIS, col)
+        if existe(cat, ka) and existe(cat, kb):
+
+            def f910(a, b, ka=ka):
+                return (
+                    f'O total das despesas por bloco de financiamento na coluna "'
+                    f'{titulo_coluna(cat, ka)}" ({reais(a)}) é maior que o total das despesas '
+                    f"com saúde ({reais(b)}); diferença de {diferenca(a, b)}."
+                )
+
+            yield comparacao(R910, ka, kb, ">", f910)
+    ka = (*BLOCOS_TOTAL, "recebido_uniao")
+    if existe(cat, ka) and existe(cat, UNIAO):
+
+        def f911(a, b):
+            return (
+                f"O total recebido da União (FNS) por bloco de financiamento ({reais(a)}) é "
+                "maior que as receitas de transferências da União para a saúde declaradas "
+                f"({reais(b)}); diferença de {diferenca(a, b)}."
+            )
+
+        yield comparacao(R911, ka, UNIAO, ">", f911)

@@ -1,0 +1,296 @@
+"""Reading and writing the .OPS/.IMP file (ARCHITECTURE, "The .OPS file").
+
+The file is UTF-8 XML in the namespace of its format version (``versoes``), validated by the
+XSD of that version (``resources/ops.xsd``)::
+
+    <declaracao xmlns="urn:siops-desktop:ops:1" versao="1">
+      <ente codigo="M355030" esfera="municipal"/>
+      <exercicio>2025</exercicio>
+      <bimestre>1</bimestre>
+      <layout>2025</layout>
+      <programa>siops-desktop 0.1.0</programa>
+      <campos><campo id="secretario_nome">Maria</campo>…</campos>
+      <celulas><c t="receitas_base" l="iptu" k="realizada">1234.56</c>…</celulas>
+      <resumo algoritmo="SHA-256">…</resumo>
+    </declaracao>
+
+Only typed, non-zero cells and non-empty text fields are stored; derived cells are always
+recomputed. Reading is strict and goes, in order: hardened parse (``xml_seguro``), root and
+version, XSD, content digest (``resumo``), upgrade to the current version, semantic checks
+against the catalog (the ente exists, the layout is the exercício's, every cell is a typed cell
+of that bimestre, every value parses with ``forms.dinheiro.parse_plano``). Every failure is an
+``ArquivoInvalido`` naming the file and, when known, the line.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+from lxml import etree
+
+from siops.forms.catalogo import Catalogo, catalogo
+from siops.forms.declaracao import Declaracao, EdicaoInvalida
+from siops.forms.dinheiro import ValorInvalido, parse_plano, texto_plano
+from siops.forms.formulas import Chave
+from siops.ops_format import esquema, versoes, xml_seguro
+from siops.ops_format.atomico import gravar_atomico
+from siops.ops_format.erros import ArquivoInvalido, ErroGravacao
+from siops.ops_format.resumo import Conteudo, resumo
+
+#: The longest text a field may hold in the file (the XSD says the same).
+LIMITE_TEXTO = 2000
+_NOME_ESFERA = {"municipal": "municipal", "estadual": "estadual", "df": "do Distrito Federal"}
+# Characters XML 1.0 cannot carry; they are dropped from text fields on save.
+_INVALIDOS_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+@cache
+def programa() -> str:
+    """``siops-desktop 0.1.0``: the program that wrote a file (informative; not digested)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"siops-desktop {version('siops-desktop')}"
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "siops-desktop"
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+def conteudo_de(d: Declaracao) -> Conteudo:
+    """The content of a declaration as the file will hold it."""
+    campos = []
+    for cid, texto in d.textos().items():
+        limpo = _INVALIDOS_XML.sub("", texto).strip()
+        if len(limpo) > LIMITE_TEXTO:
+            raise ErroGravacao(
+                f"O campo '{d.catalogo.campos[cid].titulo}' tem {len(limpo)} caracteres; o "
+                f"máximo é {LIMITE_TEXTO}. Encurte o texto e salve de novo."
+            )
+        if limpo:
+            campos.append((cid, limpo))
+    return Conteudo(
+        ente=d.ente.codigo,
+        esfera=d.ente.esfera,
+        exercicio=str(d.exercicio),
+        bimestre=str(d.bimestre),
+        layout=d.catalogo.versao,
+        campos=sorted(campos),
+        celulas=[(t, lin, k, texto_plano(v)) for (t, lin, k), v in d.celulas_digitadas()],
+        programa=programa(),
+    )
+
+
+def para_bytes(d: Declaracao) -> bytes:
+    """The .OPS file of a declaration, in the current format version."""
+    c = conteudo_de(d)
+    ns = versoes.namespace()
+    q = f"{{{ns}}}"
+    raiz = etree.Element(q + "declaracao", nsmap={None: ns}, versao=str(versoes.VERSAO_ATUAL))
+    etree.SubElement(raiz, q + "ente", codigo=c.ente, esfera=c.esfera)
+    etree.SubElement(raiz, q + "exercicio").text = c.exercicio
+    etree.SubElement(raiz, q + "bimestre").text = c.bimestre
+    etree.SubElement(raiz, q + "layout").text = c.layout
+    etree.SubElement(raiz, q + "programa").text = c.programa
+    campos = etree.SubElement(raiz, q + "campos")
+    for cid, texto in c.campos:
+        etree.SubElement(campos, q + "campo", id=cid).text = texto
+    celulas = etree.SubElement(raiz, q + "celulas")
+    for t, lin, k, v in c.celulas:
+        etree.SubElement(celulas, q + "c", t=t, l=lin, k=k).text = v
+    etree.SubElement(raiz, q + "resumo", algoritmo="SHA-256").text = resumo(c, versoes.VERSAO_ATUAL)
+    return etree.tostring(raiz, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def salvar(d: Declaracao, caminho: str | Path) -> Path:
+    """Save atomically, keeping the previous version as ``<nome>.bak`` beside it.
+
+    Marks the declaration as not modified. Raises ``ErroGravacao`` (Portuguese message) when
+    the file cannot be written; the previous file is then left as it was.
+    """
+    destino = Path(caminho)
+    gravar_atomico(para_bytes(d), destino, backup=True)
+    d.modificada = False
+    return destino
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def ler(caminho: str | Path) -> Declaracao:
+    """Open a .OPS/.IMP file; raise ``ArquivoInvalido`` (see module docstring)."""
+    p = Path(caminho)
+    origem = p.name or str(p)
+    return de_bytes(xml_seguro.ler_limitado(p, origem), origem)
+
+
+def de_bytes(dados: bytes, origem: str = "") -> Declaracao:
+    """The declaration in the bytes of a .OPS/.IMP file; ``origem`` names it in messages."""
+    raiz = xml_seguro.analisar(dados, origem)
+    versao = _versao(raiz, origem)
+    esquema.validar(raiz, versao, origem)
+    c = extrair(raiz)
+    if resumo(c, versao) != c.resumo:
+        raise ArquivoInvalido(
+            "o conteúdo não confere com o resumo SHA-256 gravado: o arquivo foi alterado fora "
+            "do programa ou está danificado.",
+            origem,
+            c.linhas.get(("resumo",)),
+        )
+    if versao < versoes.VERSAO_ATUAL:
+        raiz = versoes.atualizar(raiz, versao)
+        esquema.validar(raiz, versoes.VERSAO_ATUAL, origem)
+        c = extrair(raiz)
+    return _declaracao(c, origem)
+
+
+def _versao(raiz: etree._Element, origem: str) -> int:
+    """The format version named by the root's namespace (refusing foreign and newer files)."""
+    qn = etree.QName(raiz)
+    versao = versoes.versao_do_namespace(qn.namespace or "")
+    if qn.localname != "declaracao" or versao is None:
+        onde = f" no espaço de nomes '{qn.namespace}'" if qn.namespace else " sem espaço de nomes"
+        raise ArquivoInvalido(
+            f"o elemento raiz é '{qn.localname}'{onde}, e não a declaração do formato .OPS "
+            f"('declaracao' em {versoes.namespace()}): não é um arquivo .OPS deste programa.",
+            origem,
+            raiz.sourceline,
+        )
+    if versao > versoes.VERSAO_ATUAL or versao not in versoes.ESQUEMAS:
+        raise ArquivoInvalido(
+            f"o arquivo foi gravado por uma versão mais nova do programa (formato {versao}; "
+            f"esta versão lê até o formato {versoes.VERSAO_ATUAL}): atualize o programa para "
+            "abri-lo.",
+            origem,
+            raiz.sourceline,
+        )
+    return versao
+
+
+def extrair(raiz: etree._Element) -> Conteudo:
+    """The content of a root already valid against its XSD (element order fixed by it)."""
+    filhos = {etree.QName(e).localname: e for e in raiz.iterchildren(etree.Element)}
+    ente = filhos["ente"]
+    c = Conteudo(
+        ente=ente.get("codigo", ""),
+        esfera=ente.get("esfera", ""),
+        exercicio=(filhos["exercicio"].text or "").strip(),
+        bimestre=(filhos["bimestre"].text or "").strip(),
+        layout=(filhos["layout"].text or "").strip(),
+        programa=(filhos["programa"].text or "") if "programa" in filhos else "",
+        resumo=(filhos["resumo"].text or "").strip(),
+    )
+    linhas = c.linhas
+    for nome in ("ente", "exercicio", "bimestre", "layout", "resumo"):
+        linhas[(nome,)] = filhos[nome].sourceline
+    for e in filhos["campos"].iterchildren(etree.Element):
+        cid = e.get("id")
+        c.campos.append((cid, e.text or ""))
+        linhas[("campo", cid)] = e.sourceline
+    for e in filhos["celulas"].iterchildren(etree.Element):
+        t, lin, k = e.get("t"), e.get("l"), e.get("k")
+        c.celulas.append((t, lin, k, e.text or ""))
+        linhas[("c", t, lin, k)] = e.sourceline
+    return c
+
+
+def _declaracao(c: Conteudo, origem: str) -> Declaracao:
+    """Semantic checks against the catalog, then the model (see module docstring)."""
+    from siops.forms.entes import EnteDesconhecido, ente
+
+    def erro(motivo: str, *onde: str) -> ArquivoInvalido:
+        return ArquivoInvalido(motivo, origem, c.linhas.get(onde))
+
+    try:
+        e = ente(c.ente)
+    except EnteDesconhecido:
+        raise erro(
+            f"o código de ente '{c.ente}' não corresponde a nenhum município, estado ou ao "
+            "Distrito Federal.",
+            "ente",
+        ) from None
+    if e.codigo != c.ente:
+        raise erro(
+            f"o código de ente '{c.ente}' não é o código do ente: use {e.codigo} ({e.descricao}).",
+            "ente",
+        )
+    if e.esfera != c.esfera:
+        raise erro(
+            f"{e.descricao} ({e.codigo}) é da esfera '{e.esfera}', mas o arquivo diz '{c.esfera}'.",
+            "ente",
+        )
+    exercicio, bimestre = int(c.exercicio), int(c.bimestre)
+    cat = catalogo(e.esfera, exercicio)
+    nome_cat = f"catálogo {_NOME_ESFERA[e.esfera]} de {exercicio}"
+    if c.layout != cat.versao:
+        raise erro(
+            f"o arquivo usa o layout '{c.layout}', mas o exercício {exercicio} usa o layout "
+            f"'{cat.versao}'.",
+            "layout",
+        )
+    try:
+        d = Declaracao(e, exercicio, bimestre)
+    except EdicaoInvalida as exc:
+        texto = str(exc)
+        raise erro(f"{texto[:1].lower()}{texto[1:]}", "exercicio") from None
+
+    textos: dict[str, str] = {}
+    for cid, texto in c.campos:
+        if cid not in cat.campos:
+            raise erro(f"o campo '{cid}' não existe no {nome_cat}.", "campo", cid)
+        textos[cid] = texto
+
+    valores: list[tuple[Chave, Decimal]] = []
+    editaveis = cat.editaveis if bimestre == 6 else cat.editaveis - cat.somente_6o
+    for t, lin, k, bruto in c.celulas:
+        chave = (t, lin, k)
+        if chave not in editaveis:
+            raise erro(_motivo_celula(cat, chave, bimestre, nome_cat), "c", *chave)
+        try:
+            valores.append((chave, parse_plano(bruto)))
+        except ValorInvalido as exc:
+            raise erro(_na_celula(chave, exc), "c", *chave) from None
+    try:
+        d.carregar(valores, textos)
+    except EdicaoInvalida as geral:
+        # The model's own checks (a negative value where none is allowed): find the cell again
+        # cell by cell, only on this error path, to say which line.
+        for chave, v in valores:
+            try:
+                d.validar_valor(chave, v)
+            except EdicaoInvalida as exc:
+                raise erro(_na_celula(chave, exc), "c", *chave) from None
+        texto = str(geral)
+        raise erro(f"{texto[:1].lower()}{texto[1:]}") from None
+    return d
+
+
+def _na_celula(chave: Chave, exc: Exception) -> str:
+    texto = str(exc)
+    return f"na célula {'/'.join(chave)}, {texto[:1].lower()}{texto[1:]}"
+
+
+def _motivo_celula(cat: Catalogo, chave: Chave, bimestre: int, nome_cat: str) -> str:
+    t, lin, k = chave
+    if t not in cat.tabelas:
+        return f"a tabela '{t}' não existe no {nome_cat}."
+    tab = cat.tabela(t)
+    try:
+        linha = tab.linha(lin)
+    except KeyError:
+        return f"a tabela '{t}' não tem a linha '{lin}' no {nome_cat}."
+    if k not in {col.id for col in tab.colunas_da_linha(linha)}:
+        return f"a linha '{lin}' da tabela '{t}' não tem a coluna '{k}' no {nome_cat}."
+    if cat.derivada(chave):
+        return (
+            f"a célula {t}/{lin}/{k} ({cat.descricao_celula(chave)}) é calculada pelo programa "
+            "e não pode vir preenchida no arquivo."
+        )
+    return (
+        f"a célula {t}/{lin}/{k} ({cat.descricao_celula(chave)}) só é preenchida no 6º "
+        f"bimestre, e o arquivo é do {bimestre}º."
+    )

@@ -1,0 +1,294 @@
+"""``siops-servidor``: roda o servidor, e ``siops-servidor admin ...``: a administração.
+
+    siops-servidor --dados DIR --porta N [--host 127.0.0.1] [--certificado C --chave K]
+                   [--raizes PEM ...] [--limite-mb 20] [--primeiro-exercicio 2024]
+                   [--smtp-host H --smtp-porta P --smtp-remetente E]
+    siops-servidor admin --dados DIR criar-admin --cpf CPF --nome NOME
+    siops-servidor admin --dados DIR cadastrar-chefe --ente M355030 --nome N --cpf C [--email E]
+    siops-servidor admin --dados DIR autorizar-retransmissao ID [--observacao TEXTO]
+    siops-servidor admin --dados DIR listar-retransmissoes [--situacao solicitada]
+    siops-servidor admin --dados DIR carregar-referencia-fns ARQ.csv|ARQ.json
+    siops-servidor admin --dados DIR registrar-entrega-externa --ente E --exercicio A --bimestre B
+    siops-servidor admin --dados DIR verificar
+
+A senha do administrador vem do prompt ou da variável de ambiente ``SIOPS_ADMIN_SENHA``.
+Mensagens em português na saída de erro; saída 0 = sucesso, 1 = recusado, 2 = argumentos.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+from siops.forms.argumentos import ParserPt
+from siops.servidor import config as configuracao
+from siops.servidor.config import MIB, Config
+
+ENV_SENHA_ADMIN = "SIOPS_ADMIN_SENHA"
+
+_Parser = ParserPt
+
+
+def _parser_servidor() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="siops-servidor",
+        description="Servidor SIOPS: recepção, homologação e situação de entrega. "
+        "Administração: siops-servidor admin --help.",
+    )
+    p.add_argument(
+        "--dados", type=Path, required=True, help="pasta de dados (banco, arquivos, chaves)"
+    )
+    p.add_argument("--porta", type=int, help="porta TCP (padrão 8470)")
+    p.add_argument("--host", help="endereço de escuta (padrão 127.0.0.1)")
+    p.add_argument("--certificado", type=Path, help="certificado TLS (PEM) para HTTPS")
+    p.add_argument("--chave", type=Path, help="chave TLS (PEM) para HTTPS")
+    p.add_argument("--raizes", type=Path, nargs="*", help="PEM das ACs raiz ICP-Brasil aceitas")
+    p.add_argument("--intermediarios", type=Path, nargs="*", help="PEM de ACs intermediárias")
+    p.add_argument("--limite-mb", type=float, help="tamanho máximo de uma transmissão (MB)")
+    p.add_argument(
+        "--primeiro-exercicio",
+        type=int,
+        help="primeiro exercício recebido (sem exigir o 6º bimestre anterior)",
+    )
+    p.add_argument("--smtp-host")
+    p.add_argument("--smtp-porta", type=int)
+    p.add_argument("--smtp-remetente")
+    p.add_argument("--log", default="warning", help="nível de log (debug, info, warning)")
+    return p
+
+
+def _config(a: argparse.Namespace) -> Config:
+    return configuracao.carregar(
+        a.dados,
+        host=getattr(a, "host", None),
+        porta=getattr(a, "porta", None),
+        certificado=getattr(a, "certificado", None),
+        chave=getattr(a, "chave", None),
+        raizes=getattr(a, "raizes", None),
+        intermediarios=getattr(a, "intermediarios", None),
+        limite_transmissao=int(a.limite_mb * MIB) if getattr(a, "limite_mb", None) else None,
+        primeiro_exercicio=getattr(a, "primeiro_exercicio", None),
+        smtp_host=getattr(a, "smtp_host", None),
+        smtp_porta=getattr(a, "smtp_porta", None),
+        smtp_remetente=getattr(a, "smtp_remetente", None),
+    )
+
+
+def servir(argv: list[str]) -> int:
+    """Roda o servidor até SIGINT/SIGTERM."""
+    import uvicorn
+
+    from siops.servidor.app import criar_app
+
+    a = _parser_servidor().parse_args(argv)
+    logging.basicConfig(
+        level=a.log.upper(), format="%(asctime)s %(name)s %(levelname)s %(message)s"
+    )
+    try:
+        cfg = _config(a)
+    except (ValueError, OSError) as exc:
+        print(f"Configuração inválida: {exc}", file=sys.stderr)
+        return 2
+    from siops.servidor.contexto import carregar_pems
+
+    for arq in (*cfg.raizes, *cfg.intermediarios):
+        try:
+            vazio = not carregar_pems((arq,))
+            motivo = "o arquivo não traz nenhum certificado PEM" if vazio else ""
+        except FileNotFoundError:
+            motivo = "o arquivo não existe"
+        except OSError:
+            motivo = "o arquivo não pôde ser lido"
+        except ValueError:
+            motivo = "o conteúdo não é um certificado PEM válido"
+        if motivo:
+            print(f"Certificado de AC {arq}: {motivo}.", file=sys.stderr)
+            return 2
+    for arq in (cfg.certificado, cfg.chave):
+        if arq is not None and not arq.is_file():
+            print(f"Arquivo de HTTPS não encontrado: {arq}", file=sys.stderr)
+            return 2
+    try:
+        cfg.dados.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        print(
+            f"Não foi possível criar a pasta de dados {cfg.dados}: {exc.strerror}.", file=sys.stderr
+        )
+        return 2
+    if (cfg.certificado is None) != (cfg.chave is None):
+        print("Para HTTPS informe --certificado e --chave juntos.", file=sys.stderr)
+        return 2
+    if not cfg.raizes:
+        print(
+            "Aviso: nenhuma AC raiz configurada (--raizes): nenhuma assinatura será aceita.",
+            file=sys.stderr,
+        )
+    esquema = "https" if cfg.certificado else "http"
+    print(
+        f"Servidor SIOPS em {esquema}://{cfg.host}:{cfg.porta} (dados em {cfg.dados})",
+        file=sys.stderr,
+        flush=True,
+    )
+    uvicorn.run(
+        criar_app(cfg),
+        host=cfg.host,
+        port=cfg.porta,
+        ssl_certfile=str(cfg.certificado) if cfg.certificado else None,
+        ssl_keyfile=str(cfg.chave) if cfg.chave else None,
+        log_level=a.log.lower(),
+        access_log=False,
+        http="h11",
+        loop="asyncio",
+        timeout_graceful_shutdown=10,
+        limit_concurrency=1000,
+        backlog=512,
+    )
+    return 0
+
+
+# --- administração ----------------------------------------------------------------------------
+
+
+def _parser_admin() -> argparse.ArgumentParser:
+    p = _Parser(prog="siops-servidor admin", description="Administração do servidor SIOPS.")
+    p.add_argument("--dados", type=Path, required=True, help="pasta de dados do servidor")
+    sub = p.add_subparsers(dest="comando", required=True, metavar="COMANDO", parser_class=_Parser)
+
+    s = sub.add_parser("criar-admin", help="cria um administrador (login por CPF e senha)")
+    s.add_argument("--cpf", required=True)
+    s.add_argument("--nome", required=True)
+
+    s = sub.add_parser("cadastrar-chefe", help="cadastra o chefe do Executivo (dados do TSE)")
+    s.add_argument("--ente", required=True)
+    s.add_argument("--nome", required=True)
+    s.add_argument("--cpf", required=True)
+    s.add_argument("--email", default="")
+
+    s = sub.add_parser("autorizar-retransmissao", help="autoriza uma solicitação")
+    s.add_argument("id", type=int)
+    s.add_argument("--observacao", default="")
+
+    s = sub.add_parser("listar-retransmissoes", help="lista as solicitações")
+    s.add_argument("--situacao", choices=["solicitada", "autorizada", "utilizada"])
+
+    s = sub.add_parser("carregar-referencia-fns", help="carrega valores do FNS (CSV ou JSON)")
+    s.add_argument("arquivo", type=Path)
+
+    s = sub.add_parser(
+        "registrar-entrega-externa", help="anota um período entregue fora deste servidor"
+    )
+    s.add_argument("--ente", required=True)
+    s.add_argument("--exercicio", type=int, required=True)
+    s.add_argument("--bimestre", type=int, required=True, choices=range(1, 7))
+
+    sub.add_parser("verificar", help="confere banco e arquivos (integridade)")
+    return p
+
+
+def _senha_admin() -> str:
+    senha = os.environ.get(ENV_SENHA_ADMIN)
+    if senha:
+        return senha
+    senha = getpass.getpass("Senha do administrador: ")
+    if senha != getpass.getpass("Repita a senha: "):
+        raise ValueError("As senhas digitadas não são iguais.")
+    return senha
+
+
+def administrar(argv: list[str]) -> int:
+    """Os comandos ``admin``."""
+    from siops.criticas.referencia import ReferenciaFNS, ReferenciaInvalida
+    from siops.servidor import cadastro, homologacao, senhas
+    from siops.servidor import cpf as cpfs
+    from siops.servidor.contexto import Contexto
+    from siops.servidor.erros import ErroAPI
+    from siops.servidor.integridade import verificar
+    from siops.servidor.tempo import iso
+
+    a = _parser_admin().parse_args(argv)
+    ctx = Contexto.abrir(_config(a), pool=False)
+    try:
+        if a.comando == "criar-admin":
+            cpf = cpfs.normalizar(a.cpf)
+            if not cpfs.valido(cpf):
+                raise ErroAPI(422, "cpf_invalido", f"CPF inválido: {a.cpf}.")
+            senha = _senha_admin()
+            if len(senha) < 10:
+                raise ValueError("A senha do administrador deve ter ao menos 10 caracteres.")
+            ctx.repo.criar_admin(cpf, a.nome, senhas.hash_senha(senha), iso(ctx.agora()))
+            print(f"Administrador {a.nome} (CPF {cpfs.formatar(cpf)}) criado.", file=sys.stderr)
+        elif a.comando == "cadastrar-chefe":
+            r = cadastro.cadastrar_chefe(ctx, a.ente, a.nome, a.cpf, a.email)
+            print(json.dumps(r, ensure_ascii=False))
+            print(
+                f"Chefe do Executivo de {cadastro.descricao_ente(r['ente'])} cadastrado"
+                + (
+                    f"; {len(r['anulados'])} cadastro(s) anterior(es) anulado(s)."
+                    if r["anulados"]
+                    else "."
+                ),
+                file=sys.stderr,
+            )
+        elif a.comando == "autorizar-retransmissao":
+            r = homologacao.autorizar_retransmissao(ctx, a.id, "linha de comando", a.observacao)
+            print(json.dumps(r, ensure_ascii=False))
+            print(f"Retransmissão {a.id} autorizada.", file=sys.stderr)
+        elif a.comando == "listar-retransmissoes":
+            print(
+                json.dumps(
+                    homologacao.listar_retransmissoes(ctx, a.situacao), ensure_ascii=False, indent=2
+                )
+            )
+        elif a.comando == "carregar-referencia-fns":
+            ref = ReferenciaFNS.carregar(a.arquivo)
+            doc = json.loads(ref.para_json())
+            linhas = [
+                (v["ente"], int(v["exercicio"]), int(v["bimestre"]), tipo, v[tipo])
+                for v in doc["valores"]
+                for tipo in ("custeio", "investimento")
+                if tipo in v
+            ]
+            n = ctx.repo.carregar_referencia(linhas, iso(ctx.agora()))
+            print(
+                f"{n} valor(es) de referência do FNS carregado(s) de {a.arquivo}.", file=sys.stderr
+            )
+        elif a.comando == "registrar-entrega-externa":
+            codigo = cadastro.codigo_ente(a.ente)
+            ctx.repo.registrar_entrega_externa(codigo, a.exercicio, a.bimestre, iso(ctx.agora()))
+            print(
+                f"Registrada a entrega externa do {a.bimestre}º bimestre de {a.exercicio} de "
+                f"{cadastro.descricao_ente(codigo)}.",
+                file=sys.stderr,
+            )
+        elif a.comando == "verificar":
+            relatorio = verificar(ctx)
+            print(json.dumps(relatorio, ensure_ascii=False, indent=2))
+            return 0 if relatorio["ok"] else 1
+    except ErroAPI as exc:
+        print(exc.erro, file=sys.stderr)
+        for mtv in exc.motivos:
+            print(f"  - {mtv}", file=sys.stderr)
+        return 1
+    except (ValueError, ReferenciaInvalida) as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    finally:
+        ctx.fechar()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Ponto de entrada do console script ``siops-servidor``."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "admin":
+        return administrar(argv[1:])
+    return servir(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,173 @@
+"""O repositório: tudo o que o servidor guarda, atrás de uma interface pequena.
+
+``Repositorio`` diz o que o resto do servidor pode pedir; ``RepositorioSQLite`` o implementa
+sobre ``banco.Banco`` (WAL, um escritor). Uma implementação em PostgreSQL só precisaria
+respeitar as mesmas operações — em especial, as que são atômicas aqui (``aceitar``,
+``homologar``, ``cadastrar``, ``solicitar_retransmissao``) precisam reconferir o estado dentro da
+própria transação, porque o serviço confere antes, fora dela, e pedidos simultâneos existem.
+
+Conflitos de estado descobertos dentro da transação voltam como ``ConflitoEstado(codigo)``; o
+serviço os traduz em mensagens para o usuário.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from siops.servidor import modelos as m
+
+
+class ConflitoEstado(Exception):
+    """O estado mudou (ou já era outro) quando a transação foi conferir; ``codigo`` diz qual."""
+
+    def __init__(self, codigo: str, detalhe: object = None) -> None:
+        super().__init__(codigo)
+        self.codigo = codigo
+        self.detalhe = detalhe
+
+
+@dataclass(frozen=True, slots=True)
+class NovaTransmissao:
+    """O que o serviço entrega ao repositório para aceitar uma transmissão."""
+
+    digest: str
+    ente: str
+    uf: str
+    exercicio: int
+    bimestre: int
+    tamanho: int
+    signatario_cpf: str
+    signatario_nome: str
+    usuario_cpf: str
+    recebido_em: str
+    avisos: str  # JSON
+
+
+class Repositorio(abc.ABC):
+    """As operações de armazenamento do servidor (ver a docstring do módulo)."""
+
+    # usuários, papéis, sessões
+    @abc.abstractmethod
+    def usuario(self, cpf: str) -> m.Usuario | None: ...
+    @abc.abstractmethod
+    def papeis_ativos(self, cpf: str | None = None, ente: str | None = None) -> list[m.Papel]: ...
+    @abc.abstractmethod
+    def cadastrar(
+        self,
+        ente: str,
+        papel: str,
+        cpf: str,
+        nome: str,
+        email: str,
+        telefone: str,
+        por_cpf: str | None,
+        anular: Sequence[str],
+        documento_digest: str | None,
+        senha_hash: str | None,
+        momento: str,
+    ) -> list[m.Papel]: ...
+    @abc.abstractmethod
+    def definir_senha(self, cpf: str, senha_hash: str, momento: str) -> None: ...
+    @abc.abstractmethod
+    def registrar_falha(self, cpf: str, limite: int, bloquear_ate: str) -> str | None: ...
+    @abc.abstractmethod
+    def zerar_falhas(self, cpf: str) -> None: ...
+    @abc.abstractmethod
+    def criar_sessao(self, token_hash: str, cpf: str, criada: str, expira: str) -> None: ...
+    @abc.abstractmethod
+    def sessao(self, token_hash: str) -> m.Sessao | None: ...
+    @abc.abstractmethod
+    def revogar_sessao(self, token_hash: str) -> None: ...
+    @abc.abstractmethod
+    def documento_usado(self, digest: str) -> bool: ...
+    @abc.abstractmethod
+    def usar_documento(self, digest: str, tipo: str, cpf: str, momento: str) -> None: ...
+
+    # transmissões
+    @abc.abstractmethod
+    def transmissao(self, protocolo: str) -> m.Transmissao | None: ...
+    @abc.abstractmethod
+    def transmissao_por_digest(self, digest: str) -> m.Transmissao | None: ...
+    @abc.abstractmethod
+    def vigente(self, ente: str, exercicio: int, bimestre: int) -> m.Transmissao | None: ...
+    @abc.abstractmethod
+    def houve_entrega(self, ente: str, exercicio: int, bimestre: int) -> bool: ...
+    @abc.abstractmethod
+    def aceitar(self, nova: NovaTransmissao) -> tuple[m.Transmissao, bool]: ...
+    @abc.abstractmethod
+    def definir_recibo(self, protocolo: str, recibo: str) -> None: ...
+    @abc.abstractmethod
+    def listar_transmissoes(self) -> list[m.Transmissao]: ...
+    @abc.abstractmethod
+    def vigentes_do_periodo(
+        self, uf: str, exercicio: int, bimestre: int
+    ) -> dict[str, m.Transmissao]: ...
+    @abc.abstractmethod
+    def registrar_recusa(
+        self, digest: str | None, codigo: str, erro: str, cpf: str | None, momento: str
+    ) -> None: ...
+
+    # homologação e retransmissão
+    @abc.abstractmethod
+    def homologacao(self, protocolo: str) -> m.Homologacao | None: ...
+    @abc.abstractmethod
+    def homologar(
+        self,
+        protocolo: str,
+        cpf: str,
+        nome: str,
+        momento: str,
+        documento_digest: str,
+        digest_demonstrativo: str | None,
+    ) -> m.Homologacao: ...
+    @abc.abstractmethod
+    def definir_recibo_homologacao(self, homologacao_id: int, recibo: str) -> None: ...
+    @abc.abstractmethod
+    def registrar_demonstrativo(self, homologacao_id: int) -> None: ...
+    @abc.abstractmethod
+    def solicitar_retransmissao(
+        self,
+        ente: str,
+        exercicio: int,
+        bimestre: int,
+        justificativa: str,
+        cpf: str,
+        momento: str,
+        documento_digest: str,
+    ) -> m.Retransmissao: ...
+    @abc.abstractmethod
+    def autorizar_retransmissao(
+        self, ident: int, admin_cpf: str, observacao: str, momento: str
+    ) -> m.Retransmissao: ...
+    @abc.abstractmethod
+    def retransmissao(self, ident: int) -> m.Retransmissao | None: ...
+    @abc.abstractmethod
+    def retransmissoes(
+        self, situacao: str | None = None, ente: str | None = None
+    ) -> list[m.Retransmissao]: ...
+
+    # dados de referência e administração
+    @abc.abstractmethod
+    def carregar_referencia(
+        self, linhas: Iterable[tuple[str, int, int, str, str]], momento: str
+    ) -> int: ...
+    @abc.abstractmethod
+    def referencia(self, ente: str | None = None, exercicio: int | None = None) -> list[dict]: ...
+    @abc.abstractmethod
+    def registrar_entrega_externa(
+        self, ente: str, exercicio: int, bimestre: int, momento: str
+    ) -> None: ...
+    @abc.abstractmethod
+    def criar_admin(self, cpf: str, nome: str, senha_hash: str, momento: str) -> None: ...
+
+    # conferência (``integridade``)
+    @abc.abstractmethod
+    def verificar_integridade(self) -> str: ...
+    @abc.abstractmethod
+    def documentos_de_homologacao(self) -> list[str]: ...
+    @abc.abstractmethod
+    def vigentes_duplicados(self) -> list[tuple]: ...
+    @abc.abstractmethod
+    def fechar(self) -> None: ...

@@ -1,0 +1,256 @@
+"""A parte pesada da recepção — assinatura, cadeia, leitura endurecida + XSD e críticas — como
+uma função pura do corpo recebido, executada num *pool* de processos.
+
+Essa verificação é CPU pura em Python (a maior parte do tempo de uma recepção) e, em threads,
+disputaria o GIL; em processos usa os núcleos da máquina. O processo principal fica com o que
+precisa de estado compartilhado: sessão, papéis, período, gravação e banco (um só escritor).
+``processos=1`` (ou um só núcleo) faz tudo na própria thread, sem pool.
+
+O resultado (``Verificada``) leva só fatos pequenos (ente, período, signatário, achados das
+críticas); as recusas voltam como ``ErroAPI`` (que atravessa o pool por pickle).
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import multiprocessing.connection
+import os
+import sqlite3
+import threading
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from lxml import etree
+
+from siops import criticas, ops_format
+from siops.criticas.referencia import ReferenciaFNS
+from siops.ops_format.versoes import versao_do_namespace
+from siops.servidor import cpf as cpfs
+from siops.servidor import documentos
+from siops.servidor.banco import Sobrecarregado
+from siops.servidor.erros import ErroAPI
+from siops.servidor.recibos import NS as NS_RECIBO
+from siops.servidor.repositorio_sqlite import ler_referencia
+
+
+@dataclass(frozen=True)
+class Verificada:
+    """O que a verificação apurou de uma declaração assinada válida."""
+
+    ente: str
+    uf: str
+    descricao: str
+    exercicio: int
+    bimestre: int
+    cpf: str
+    nome: str
+    avisos: list[dict] = field(default_factory=list)
+    impeditivas: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class _Estado:
+    raizes: list[x509.Certificate]
+    intermediarios: list[x509.Certificate]
+    banco: Path
+    conexao: sqlite3.Connection | None = None
+
+
+_ESTADO: _Estado | None = None
+
+
+def _vigiar_pai() -> None:
+    """Termina este processo do pool quando o servidor morre (até por SIGKILL): sem isso, os
+    processos órfãos ficariam esperando trabalho para sempre."""
+    pai = multiprocessing.parent_process()
+    if pai is None:
+        return
+
+    def vigia() -> None:
+        multiprocessing.connection.wait([pai.sentinel])
+        os._exit(0)
+
+    threading.Thread(target=vigia, name="vigia-do-servidor", daemon=True).start()
+
+
+def _iniciar(
+    raizes: list[bytes], intermediarios: list[bytes], banco: str, vigiar: bool = False
+) -> None:
+    """Inicializador de cada processo do pool (e do modo sem pool)."""
+    global _ESTADO
+    if vigiar:
+        _vigiar_pai()
+    _ESTADO = _Estado(
+        [x509.load_pem_x509_certificate(p) for p in raizes],
+        [x509.load_pem_x509_certificate(p) for p in intermediarios],
+        Path(banco),
+    )
+
+
+def _referencia(codigo: str, exercicio: int) -> ReferenciaFNS | None:
+    assert _ESTADO is not None
+    linhas = ler_referencia(_ESTADO.banco, codigo, exercicio)
+    if not linhas:
+        return None
+    ref = ReferenciaFNS(fonte="servidor")
+    for r in linhas:
+        ref.definir(codigo, exercicio, r["bimestre"], **{r["item"]: Decimal(r["valor"])})
+    return ref
+
+
+def verificar_corpo(corpo: bytes) -> Verificada:
+    """Verifica o corpo de uma transmissão (ver a docstring do módulo); ``ErroAPI`` na recusa.
+
+    Uma exceção inesperada na conferência também recusa o arquivo (nunca o aceita), com uma
+    ``ErroAPI`` que atravessa o pool de processos; o detalhe técnico fica no log.
+    """
+    try:
+        return _verificar_corpo(corpo)
+    except ErroAPI:
+        raise
+    except Exception:
+        logging.getLogger("siops.servidor").exception("falha inesperada ao conferir um arquivo")
+        raise ErroAPI(
+            422,
+            "arquivo_invalido",
+            "O arquivo enviado não pôde ser conferido e foi recusado.",
+            [
+                "O documento tem uma estrutura que o servidor não reconhece; gere de novo o "
+                "arquivo para transmissão e assine-o outra vez."
+            ],
+        ) from None
+
+
+def _verificar_corpo(corpo: bytes) -> Verificada:
+    assert _ESTADO is not None, "verificacao._iniciar não foi chamado"
+    raiz = documentos.analisar_xml(corpo, "O arquivo enviado")
+    qn = etree.QName(raiz)
+    if qn.namespace == NS_RECIBO:
+        raise ErroAPI(
+            422,
+            "documento_nao_e_declaracao",
+            "O arquivo enviado é um recibo do servidor, não uma declaração.",
+            [
+                "Envie o arquivo de transmissão (.OPS) assinado, não o recibo que o servidor "
+                "devolveu."
+            ],
+        )
+    if qn.localname != "declaracao" or versao_do_namespace(qn.namespace or "") is None:
+        raise ErroAPI(
+            422,
+            "documento_nao_e_declaracao",
+            "O arquivo enviado não é uma declaração do SIOPS (.OPS).",
+            [
+                f"O elemento raiz é <{qn.localname}>; esperado <declaracao> de "
+                f"{ops_format.namespace()}."
+            ],
+        )
+    if not documentos.tem_assinatura(raiz):
+        raise ErroAPI(
+            422,
+            "sem_assinatura",
+            "O arquivo não está assinado digitalmente.",
+            ["A declaração deve ser assinada com o certificado ICP-Brasil antes do envio."],
+        )
+    v = documentos.verificar_assinatura(corpo, _ESTADO.raizes, _ESTADO.intermediarios)
+    # Só o conteúdo assinado (o elemento que o verificador devolve) vale.
+    conteudo = etree.tostring(v.raiz, xml_declaration=True, encoding="UTF-8")
+    try:
+        d = ops_format.de_bytes(conteudo, "recebido")
+    except ops_format.ArquivoInvalido as exc:
+        raise ErroAPI(
+            422,
+            "arquivo_invalido",
+            "O arquivo recebido não é uma declaração válida.",
+            [str(exc)],
+        ) from None
+    codigo = d.ente.codigo
+    achados = criticas.verificar(d, _referencia(codigo, d.exercicio))
+    cat = d.catalogo
+    avisos, impeditivas = [], []
+    for a in achados:
+        item = {
+            "codigo": str(a.codigo),
+            "severidade": a.severidade,
+            "mensagem": a.mensagem,
+            "local": a.local(cat),
+        }
+        (impeditivas if a.impeditiva else avisos).append(item)
+    return Verificada(
+        ente=codigo,
+        uf=d.ente.uf,
+        descricao=d.ente.descricao,
+        exercicio=d.exercicio,
+        bimestre=d.bimestre,
+        cpf=cpfs.normalizar(v.fatos.cpf or ""),
+        nome=v.fatos.nome,
+        avisos=avisos,
+        impeditivas=impeditivas,
+    )
+
+
+def _nada() -> int:
+    return os.getpid()
+
+
+def _pem(c: x509.Certificate) -> bytes:
+    return c.public_bytes(serialization.Encoding.PEM)
+
+
+class Verificador:
+    """Executa ``verificar_corpo`` num pool de ``processos`` (0 = um por núcleo)."""
+
+    def __init__(
+        self,
+        raizes: list[x509.Certificate],
+        intermediarios: list[x509.Certificate],
+        banco: Path,
+        processos: int = 0,
+    ) -> None:
+        self._args = ([_pem(c) for c in raizes], [_pem(c) for c in intermediarios], str(banco))
+        self.processos = processos or (os.cpu_count() or 1)
+        self._trava = threading.Lock()
+        self._pool: ProcessPoolExecutor | None = None
+        if self.processos <= 1:
+            _iniciar(*self._args)
+        else:
+            self._pool = self._novo_pool()
+
+    def _novo_pool(self) -> ProcessPoolExecutor:
+        pool = ProcessPoolExecutor(
+            max_workers=self.processos,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_iniciar,
+            initargs=(*self._args, True),
+        )
+        # aquece: cada processo importa o núcleo e carrega o catálogo antes do primeiro envio
+        for f in [pool.submit(_nada) for _ in range(self.processos)]:
+            f.result(timeout=120)
+        return pool
+
+    def verificar(self, corpo: bytes) -> Verificada:
+        """O resultado da verificação (``ErroAPI`` na recusa; ``Sobrecarregado`` se o pool
+        quebrou — ele é recriado para os próximos pedidos)."""
+        if self._pool is None:
+            return verificar_corpo(corpo)
+        pool = self._pool
+        try:
+            futuro: Future[Verificada] = pool.submit(verificar_corpo, corpo)
+            return futuro.result()
+        except BrokenProcessPool:
+            with self._trava:
+                if self._pool is pool:
+                    self._pool = self._novo_pool()
+            raise Sobrecarregado("o pool de verificação foi reiniciado") from None
+
+    def fechar(self) -> None:
+        """Encerra os processos."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None

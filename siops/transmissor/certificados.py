@@ -1,0 +1,504 @@
+"""Fatos de um certificado ICP-Brasil (titular, CPF, CNPJ, vigência) e validação da cadeia.
+
+Usado pelo transmissor (para mostrar e conferir o certificado escolhido) e pelo servidor (para
+aceitar uma assinatura): uma só implementação (docs/contratos.md).
+
+Onde o CPF fica (DOMAIN §8): na extensão subjectAltName, num *otherName* de OID
+2.16.76.1.3.1 (e-CPF) ou 2.16.76.1.3.4 (responsável de um e-CNPJ), uma só cadeia de
+caracteres: data de nascimento (DDMMAAAA), CPF (11), PIS/NIS (11), RG (15) e órgão emissor.
+O CNPJ fica em 2.16.76.1.3.3 e o nome do responsável do e-CNPJ em 2.16.76.1.3.2.
+
+Tipo ASN.1 do valor: o DOC-ICP-04 (item 7.1.2.3) pede OCTET STRING ou PrintableString
+(NÃO CONFIRMADO contra o texto em vigor do DOC-ICP-04); na prática encontram-se também
+UTF8String e IA5String. Aceitamos os quatro; a hierarquia de teste (``icp_teste``) emite
+OCTET STRING, o que as ACs brasileiras mais usam.
+
+Cadeia: verificada com ``cryptography.x509.verification`` (construção e assinatura da
+cadeia, vigência de todos os elos), com políticas de extensão próprias: as da Web PKI exigem
+coisas (SAN com nome DNS, EKU de cliente nas ACs) que certificados ICP-Brasil não garantem.
+O que a política não cobre (uso da chave do titular, restrição de comprimento de caminho)
+é conferido aqui depois.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from cryptography import x509
+from cryptography.x509.oid import ExtensionOID, NameOID
+from cryptography.x509.verification import (
+    Criticality,
+    ExtensionPolicy,
+    PolicyBuilder,
+    Store,
+    VerificationError,
+)
+
+from siops.forms.tempo import data_br, data_hora_br
+
+OID_PF_DADOS = x509.ObjectIdentifier("2.16.76.1.3.1")
+"""e-CPF: nascimento + CPF + NIS + RG + órgão emissor."""
+OID_PJ_RESPONSAVEL_NOME = x509.ObjectIdentifier("2.16.76.1.3.2")
+"""e-CNPJ: nome do responsável."""
+OID_PJ_CNPJ = x509.ObjectIdentifier("2.16.76.1.3.3")
+"""e-CNPJ: CNPJ (14 dígitos)."""
+OID_PJ_RESPONSAVEL_DADOS = x509.ObjectIdentifier("2.16.76.1.3.4")
+"""e-CNPJ: dados do responsável, mesmo leiaute do 2.16.76.1.3.1."""
+
+"""Hora de Brasília (sem horário de verão desde 2019); as datas mostradas ao usuário usam esta."""
+
+
+class CertificadoInvalido(Exception):
+    """O certificado não serve: vencido, ainda não válido, cadeia não confiável, sem CPF…
+
+    A mensagem (``str(erro)``) está em português e pode ser mostrada ao usuário como está.
+    """
+
+
+@dataclass(frozen=True)
+class FatosCertificado:
+    """O que o usuário e o servidor precisam saber de um certificado.
+
+    ``nome`` é o da pessoa (no e-CNPJ, o do responsável); ``cpf`` são 11 dígitos ou None;
+    ``cnpj`` 14 dígitos ou None; ``inicio``/``fim`` em UTC; ``serial`` em hexadecimal.
+    """
+
+    nome: str
+    cpf: str | None
+    cnpj: str | None
+    emissor: str
+    inicio: dt.datetime
+    fim: dt.datetime
+    serial: str
+    nascimento: dt.date | None = None
+    razao_social: str | None = None
+    email: str | None = None
+
+    @property
+    def tipo(self) -> str:
+        """ "e-CNPJ", "e-CPF" ou "outro"."""
+        if self.cnpj:
+            return "e-CNPJ"
+        if self.cpf:
+            return "e-CPF"
+        return "outro"
+
+    @property
+    def descricao(self) -> str:
+        """Uma linha para listas: titular, CPF, emissor e validade."""
+        partes = [self.nome]
+        if self.cpf:
+            partes.append(f"CPF {formatar_cpf(self.cpf)}")
+        if self.cnpj:
+            partes.append(f"CNPJ {formatar_cnpj(self.cnpj)}")
+        partes.append(f"emitido por {self.emissor}")
+        partes.append(f"válido de {data_br(self.inicio)} a {data_br(self.fim)}")
+        return " — ".join(partes)
+
+
+# ---------------------------------------------------------------------------- CPF / CNPJ
+
+
+def so_digitos(texto: str) -> str:
+    """Os dígitos de um texto ("123.456.789-09" → "12345678909")."""
+    return "".join(c for c in texto if c.isdigit())
+
+
+def cpf_valido(cpf: str) -> bool:
+    """True se ``cpf`` (com ou sem pontuação) tem 11 dígitos e os dois dígitos verificadores certos."""
+    d = so_digitos(cpf)
+    if len(d) != 11 or d == d[0] * 11:
+        return False
+    for n in (9, 10):
+        soma = sum(int(d[i]) * (n + 1 - i) for i in range(n))
+        dv = (soma * 10) % 11 % 10
+        if dv != int(d[n]):
+            return False
+    return True
+
+
+def cnpj_valido(cnpj: str) -> bool:
+    """True se ``cnpj`` tem 14 dígitos e os dois dígitos verificadores certos."""
+    d = so_digitos(cnpj)
+    if len(d) != 14 or d == d[0] * 14:
+        return False
+    for n in (12, 13):
+        pesos = list(range(n - 7, 1, -1)) + list(range(9, 1, -1))
+        soma = sum(int(d[i]) * pesos[i] for i in range(n))
+        dv = 0 if soma % 11 < 2 else 11 - soma % 11
+        if dv != int(d[n]):
+            return False
+    return True
+
+
+def formatar_cpf(cpf: str) -> str:
+    """ "12345678909" → "123.456.789-09" (o texto volta como está se não tiver 11 dígitos)."""
+    d = so_digitos(cpf)
+    if len(d) != 11:
+        return cpf
+    return f"{d[:3]}.{d[3:6]}.{d[6:9]}-{d[9:]}"
+
+
+def formatar_cnpj(cnpj: str) -> str:
+    """ "11222333000181" → "11.222.333/0001-81"."""
+    d = so_digitos(cnpj)
+    if len(d) != 14:
+        return cnpj
+    return f"{d[:2]}.{d[2:5]}.{d[5:8]}/{d[8:12]}-{d[12:]}"
+
+
+# ---------------------------------------------------------------------------- DER mínimo
+
+
+def _ler_tlv(der: bytes) -> tuple[int, bytes]:
+    """Lê um TLV DER de forma curta (tag de um byte) e devolve (tag, conteúdo)."""
+    if len(der) < 2:
+        raise ValueError("DER curto")
+    tag, tam = der[0], der[1]
+    pos = 2
+    if tam & 0x80:
+        n = tam & 0x7F
+        if n == 0 or n > 4 or len(der) < 2 + n:
+            raise ValueError("comprimento DER inválido")
+        tam = int.from_bytes(der[2 : 2 + n], "big")
+        pos = 2 + n
+    if len(der) < pos + tam:
+        raise ValueError("DER truncado")
+    return tag, der[pos : pos + tam]
+
+
+_TAGS_TEXTO = {0x04: "latin-1", 0x13: "ascii", 0x16: "ascii", 0x0C: "utf-8", 0x14: "latin-1"}
+"""OCTET STRING, PrintableString, IA5String, UTF8String, T61String."""
+
+
+def texto_other_name(valor_der: bytes) -> str:
+    """O texto de um otherName ICP-Brasil (o ``value`` do ``x509.OtherName``, já sem o [0]).
+
+    Aceita OCTET STRING, PrintableString, IA5String, UTF8String e T61String; um [0] explícito
+    que tenha sobrado é descascado.
+    """
+    tag, conteudo = _ler_tlv(valor_der)
+    if tag == 0xA0:  # [0] EXPLICIT ainda presente
+        tag, conteudo = _ler_tlv(conteudo)
+    codificacao = _TAGS_TEXTO.get(tag)
+    if codificacao is None:
+        raise ValueError(f"tipo ASN.1 não esperado no otherName: 0x{tag:02x}")
+    return conteudo.decode(codificacao, errors="replace")
+
+
+def codificar_other_name(texto: str) -> bytes:
+    """O valor DER (OCTET STRING) de um otherName ICP-Brasil, para ``x509.OtherName``."""
+    dados = texto.encode("latin-1")
+    n = len(dados)
+    if n < 0x80:
+        tam = bytes([n])
+    else:
+        b = n.to_bytes((n.bit_length() + 7) // 8, "big")
+        tam = bytes([0x80 | len(b)]) + b
+    return b"\x04" + tam + dados
+
+
+def dados_pessoa(
+    nascimento: dt.date | None, cpf: str, nis: str = "", rg: str = "", orgao: str = ""
+) -> str:
+    """Monta a cadeia do otherName 2.16.76.1.3.1/.4 (campos ausentes vão com zeros, como a ICP-Brasil)."""
+    nasc = nascimento.strftime("%d%m%Y") if nascimento else "0" * 8
+    return (
+        nasc
+        + so_digitos(cpf).rjust(11, "0")
+        + so_digitos(nis).rjust(11, "0")
+        + (so_digitos(rg) or "").rjust(15, "0")
+        + orgao
+    )
+
+
+# ---------------------------------------------------------------------------- fatos
+
+
+def _cn(nome: x509.Name) -> str:
+    valores = nome.get_attributes_for_oid(NameOID.COMMON_NAME)
+    if valores:
+        v = valores[0].value
+        return v if isinstance(v, str) else v.decode("utf-8", "replace")
+    return nome.rfc4514_string()
+
+
+def nome_comum(cert: x509.Certificate) -> str:
+    """O CN do titular (sem o sufixo ":CPF"/":CNPJ" da convenção ICP-Brasil)."""
+    cn = _cn(cert.subject)
+    base, sep, resto = cn.rpartition(":")
+    if sep and resto.isdigit() and len(resto) in (11, 14):
+        return base.strip()
+    return cn.strip()
+
+
+def _other_names(cert: x509.Certificate) -> dict[str, str]:
+    try:
+        san = cert.extensions.get_extension_for_oid(ExtensionOID.SUBJECT_ALTERNATIVE_NAME).value
+    except x509.ExtensionNotFound:
+        return {}
+    saida: dict[str, str] = {}
+    for nome in san.get_values_for_type(x509.OtherName):
+        try:
+            saida[nome.type_id.dotted_string] = texto_other_name(nome.value)
+        except ValueError:
+            continue
+    return saida
+
+
+def _email(cert: x509.Certificate) -> str | None:
+    try:
+        san = cert.extensions.get_extension_for_oid(ExtensionOID.SUBJECT_ALTERNATIVE_NAME).value
+    except x509.ExtensionNotFound:
+        return None
+    emails = san.get_values_for_type(x509.RFC822Name)
+    return emails[0] if emails else None
+
+
+def _pessoa(texto: str) -> tuple[dt.date | None, str | None]:
+    """(nascimento, CPF) de uma cadeia 2.16.76.1.3.1/.4."""
+    texto = texto.strip()
+    if len(texto) < 19:
+        return None, None
+    nasc_txt, cpf = texto[:8], texto[8:19]
+    nascimento = None
+    if nasc_txt.isdigit() and nasc_txt != "0" * 8:
+        try:
+            nascimento = dt.date(int(nasc_txt[4:]), int(nasc_txt[2:4]), int(nasc_txt[:2]))
+        except ValueError:
+            nascimento = None
+    if not cpf.isdigit() or cpf == "0" * 11:
+        return nascimento, None
+    return nascimento, cpf
+
+
+def fatos(cert: x509.Certificate) -> FatosCertificado:
+    """Os fatos do certificado: titular, CPF, CNPJ, emissor, validade, série.
+
+    Levanta ``CertificadoInvalido`` se o certificado traz um CPF com dígitos verificadores
+    errados (um CPF adulterado não deve passar por ausente).
+    """
+    outros = _other_names(cert)
+    nascimento, cpf = None, None
+    for oid in (OID_PF_DADOS, OID_PJ_RESPONSAVEL_DADOS):
+        if oid.dotted_string in outros:
+            nascimento, cpf = _pessoa(outros[oid.dotted_string])
+            if cpf:
+                break
+    cnpj_txt = so_digitos(outros.get(OID_PJ_CNPJ.dotted_string, ""))
+    cnpj = cnpj_txt[:14] if len(cnpj_txt) >= 14 and cnpj_txt != "0" * 14 else None
+    cn = nome_comum(cert)
+    razao_social = None
+    nome = cn
+    if cnpj:
+        razao_social = cn
+        responsavel = outros.get(OID_PJ_RESPONSAVEL_NOME.dotted_string, "").strip()
+        nome = responsavel or cn
+    if cpf and not cpf_valido(cpf):
+        raise CertificadoInvalido(
+            f"O certificado de {nome} traz um CPF inválido ({formatar_cpf(cpf)}): "
+            "confira com a Autoridade Certificadora que o emitiu."
+        )
+    return FatosCertificado(
+        nome=nome,
+        cpf=cpf,
+        cnpj=cnpj,
+        emissor=_cn(cert.issuer),
+        inicio=cert.not_valid_before_utc,
+        fim=cert.not_valid_after_utc,
+        serial=format(cert.serial_number, "X"),
+        nascimento=nascimento,
+        razao_social=razao_social,
+        email=_email(cert),
+    )
+
+
+def _nome_seguro(cert: x509.Certificate) -> str:
+    try:
+        return fatos(cert).nome
+    except CertificadoInvalido:
+        return nome_comum(cert)
+
+
+def exigir_cpf(cert: x509.Certificate, cpf_esperado: str) -> FatosCertificado:
+    """Confere que o certificado é da pessoa de CPF ``cpf_esperado`` (o usuário cadastrado).
+
+    Levanta ``CertificadoInvalido`` se o certificado não traz CPF ou traz outro.
+    """
+    f = fatos(cert)
+    esperado = so_digitos(cpf_esperado)
+    if not f.cpf:
+        raise CertificadoInvalido(
+            f"O certificado de {f.nome} não traz CPF: use um e-CPF, ou um e-CNPJ com o nome e o "
+            "CPF do responsável."
+        )
+    if f.cpf != esperado:
+        raise CertificadoInvalido(
+            f"O certificado escolhido é de {f.nome} (CPF {formatar_cpf(f.cpf)}), não do usuário "
+            f"cadastrado (CPF {formatar_cpf(esperado)}). Escolha o seu próprio certificado."
+        )
+    return f
+
+
+# ---------------------------------------------------------------------------- vigência e cadeia
+
+
+def _agora(quando: dt.datetime | None) -> dt.datetime:
+    if quando is None:
+        return dt.datetime.now(dt.UTC)
+    if quando.tzinfo is None:
+        return quando.replace(tzinfo=dt.UTC)
+    return quando
+
+
+def validar_vigencia(cert: x509.Certificate, quando: dt.datetime | None = None) -> None:
+    """Levanta ``CertificadoInvalido`` se o certificado está vencido ou ainda não vale em ``quando``."""
+    agora = _agora(quando)
+    nome = _nome_seguro(cert)
+    if agora > cert.not_valid_after_utc:
+        raise CertificadoInvalido(
+            f"O certificado de {nome} venceu em {data_br(cert.not_valid_after_utc)}."
+        )
+    if agora < cert.not_valid_before_utc:
+        raise CertificadoInvalido(
+            f"O certificado de {nome} só passa a valer em {data_hora_br(cert.not_valid_before_utc)}. "
+            "Confira a data e a hora deste computador."
+        )
+
+
+def _uso_titular(_politica: object, _cert: x509.Certificate, ku: x509.KeyUsage | None) -> None:
+    if ku is not None and not (ku.digital_signature or ku.content_commitment):
+        raise ValueError("o uso da chave não inclui assinatura digital")
+
+
+def _nao_ac(_politica: object, _cert: x509.Certificate, bc: x509.BasicConstraints | None) -> None:
+    if bc is not None and bc.ca:
+        raise ValueError("o certificado do titular é de uma AC")
+
+
+def _e_ac(_politica: object, _cert: x509.Certificate, bc: x509.BasicConstraints) -> None:
+    if not bc.ca:
+        raise ValueError("o emissor não é uma AC")
+
+
+def _assina_certificados(
+    _politica: object, _cert: x509.Certificate, ku: x509.KeyUsage | None
+) -> None:
+    if ku is not None and not ku.key_cert_sign:
+        raise ValueError("a AC não pode assinar certificados")
+
+
+def _politicas() -> tuple[ExtensionPolicy, ExtensionPolicy]:
+    ac = (
+        ExtensionPolicy.permit_all()
+        .require_present(x509.BasicConstraints, Criticality.AGNOSTIC, _e_ac)
+        .may_be_present(x509.KeyUsage, Criticality.AGNOSTIC, _assina_certificados)
+    )
+    titular = (
+        ExtensionPolicy.permit_all()
+        .may_be_present(x509.KeyUsage, Criticality.AGNOSTIC, _uso_titular)
+        .may_be_present(x509.BasicConstraints, Criticality.AGNOSTIC, _nao_ac)
+    )
+    return ac, titular
+
+
+def _comprimento_caminho(cadeia: Sequence[x509.Certificate]) -> None:
+    """pathLenConstraint: quantas ACs intermediárias cada AC admite abaixo de si."""
+    for i, ac in enumerate(cadeia[1:], start=1):
+        try:
+            bc = ac.extensions.get_extension_for_class(x509.BasicConstraints).value
+        except x509.ExtensionNotFound:
+            continue
+        abaixo = i - 1  # ACs entre esta e o titular
+        if bc.path_length is not None and abaixo > bc.path_length:
+            raise CertificadoInvalido(
+                f"A cadeia do certificado de {_nome_seguro(cadeia[0])} é inválida: a AC "
+                f"{_cn(ac.subject)} não pode ter tantas ACs abaixo de si."
+            )
+
+
+def validar_cadeia(
+    cert: x509.Certificate,
+    intermediarios: Iterable[x509.Certificate] = (),
+    raizes: Iterable[x509.Certificate] = (),
+    quando: dt.datetime | None = None,
+) -> list[x509.Certificate]:
+    """Valida vigência e cadeia até uma das ``raizes`` (as ACs raiz configuradas).
+
+    Devolve a cadeia do titular até a raiz (titular primeiro). Levanta ``CertificadoInvalido``
+    com a razão em português: titular vencido ou ainda não válido, AC vencida, emitido por AC
+    não confiável, uso de chave impróprio para assinatura.
+    """
+    agora = _agora(quando)
+    raizes = list(raizes)
+    intermediarios = [c for c in intermediarios if c != cert]
+    validar_vigencia(cert, agora)
+    nome = _nome_seguro(cert)
+    if not raizes:
+        raise CertificadoInvalido(
+            "Nenhuma AC raiz confiável está configurada: não é possível validar o certificado "
+            f"de {nome}."
+        )
+    ac, titular = _politicas()
+    verificador = (
+        PolicyBuilder()
+        .store(Store(raizes))
+        .time(agora)
+        .extension_policies(ca_policy=ac, ee_policy=titular)
+        .build_client_verifier()
+    )
+    try:
+        cadeia = list(verificador.verify(cert, intermediarios).chain)
+    except VerificationError as erro:
+        raise _diagnostico(cert, intermediarios, raizes, agora, nome, erro) from None
+    _comprimento_caminho(cadeia)
+    return cadeia
+
+
+def _diagnostico(
+    cert: x509.Certificate,
+    intermediarios: list[x509.Certificate],
+    raizes: list[x509.Certificate],
+    agora: dt.datetime,
+    nome: str,
+    erro: VerificationError,
+) -> CertificadoInvalido:
+    """Traduz a falha de cadeia numa frase útil: qual elo falhou e por quê."""
+    texto = str(erro)
+    if "uso da chave" in texto:
+        return CertificadoInvalido(
+            f"O certificado de {nome} não serve para assinar (o uso da chave não inclui "
+            "assinatura digital)."
+        )
+    if "do titular é de uma AC" in texto:
+        return CertificadoInvalido(
+            f"O certificado de {nome} é de uma Autoridade Certificadora, não de uma pessoa."
+        )
+    # Sobe pelos emissores conhecidos procurando uma AC fora da validade.
+    conhecidos = intermediarios + raizes
+    atual, vistos = cert, 0
+    while vistos < 10:
+        vistos += 1
+        emissores = [c for c in conhecidos if c.subject == atual.issuer and c != atual]
+        if not emissores:
+            break
+        emissor = emissores[0]
+        if agora > emissor.not_valid_after_utc:
+            return CertificadoInvalido(
+                f"O certificado da autoridade {_cn(emissor.subject)}, que emitiu o de {nome}, venceu "
+                f"em {data_br(emissor.not_valid_after_utc)}."
+            )
+        if agora < emissor.not_valid_before_utc:
+            return CertificadoInvalido(
+                f"O certificado da autoridade {_cn(emissor.subject)} só passa a valer em "
+                f"{data_br(emissor.not_valid_before_utc)}. Confira a data deste computador."
+            )
+        if emissor in raizes:
+            break
+        atual = emissor
+    return CertificadoInvalido(
+        f"O certificado de {nome} não foi emitido por uma Autoridade Certificadora confiável da "
+        f"ICP-Brasil (emissor: {_cn(cert.issuer)})."
+    )

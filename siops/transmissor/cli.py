@@ -1,0 +1,550 @@
+"""``siopsnet``: o transmissor na linha de comando (sem argumentos, abre a janela).
+
+    siopsnet transmitir ARQ... [--servidor URL] --cpf CPF (--a1 ARQ.pfx | --pkcs11 LIB --token ROTULO)
+    siopsnet situacao (ARQ | --protocolo P | --ente E --exercicio A) [--servidor URL] [--cpf CPF]
+    siopsnet recibo ARQ [--verificar] [--certificado-servidor PEM]
+    siopsnet homologar (ARQ | --protocolo P) [--servidor URL] (--a1 … | --pkcs11 … --token …) [--sim]
+    siopsnet solicitar-retransmissao (ARQ | --ente E --exercicio A --bimestre B) --justificativa TEXTO …
+    siopsnet fila [--enviar --cpf CPF]
+
+Senhas e PINs vêm de um prompt ou das variáveis de ambiente SIOPS_SENHA (senha do técnico no
+servidor), SIOPS_SENHA_PFX (senha do arquivo A1) e SIOPS_PIN (PIN do token) — nunca de um
+argumento. Mensagens em português na saída de erro; ``--json`` imprime o resultado na saída
+padrão. Saída: 0 sucesso; 1 recusado pelo servidor (ou recibo que não confere); 2 entrada
+inválida (arquivo, certificado, PIN, token); 3 rede (a transmissão ficou na fila).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from siops.forms.argumentos import ParserPt
+
+ENV_SENHA = "SIOPS_SENHA"
+ENV_SENHA_PFX = "SIOPS_SENHA_PFX"
+ENV_PIN = "SIOPS_PIN"
+
+OK, RECUSADO, ENTRADA, REDE = 0, 1, 2, 3
+
+
+class Saida(Exception):
+    """Fim do comando com uma mensagem e um código de saída."""
+
+    def __init__(self, mensagem: str, codigo: int) -> None:
+        super().__init__(mensagem)
+        self.codigo = codigo
+
+
+def _erro(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------------------- argumentos
+
+
+def _comuns_servidor(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--servidor", help="endereço do servidor (padrão: o das configurações)")
+    p.add_argument("--proxy", help="proxy HTTP(S) explícito, ex.: http://proxy.prefeitura:3128")
+    p.add_argument("--sem-proxy", action="store_true", help="não usar proxy algum")
+    p.add_argument("--ca", help="arquivo PEM das ACs em que confiar no HTTPS")
+    p.add_argument(
+        "--tentativas", type=int, default=5, help="tentativas em falha de rede (padrão 5)"
+    )
+    p.add_argument("--json", action="store_true", help="resultado em JSON na saída padrão")
+
+
+def _comuns_certificado(p: argparse.ArgumentParser, obrigatorio: bool = True) -> None:
+    g = p.add_mutually_exclusive_group(required=obrigatorio)
+    g.add_argument(
+        "--a1", metavar="ARQ.pfx", help=f"certificado A1 (senha: prompt ou {ENV_SENHA_PFX})"
+    )
+    g.add_argument(
+        "--pkcs11",
+        metavar="LIB",
+        nargs="?",
+        const="",
+        help=f"certificado A3: módulo PKCS#11 do token (vazio: procura os comuns; PIN: prompt ou {ENV_PIN})",
+    )
+    p.add_argument("--token", metavar="ROTULO", help="rótulo do token (padrão: o único conectado)")
+    p.add_argument(
+        "--cka-id", metavar="HEX", help="CKA_ID do certificado no token, se houver vários"
+    )
+    p.add_argument(
+        "--raizes",
+        nargs="*",
+        default=None,
+        help="PEM das ACs raiz ICP-Brasil para conferir a cadeia",
+    )
+    p.add_argument("--intermediarios", nargs="*", default=(), help="PEM de ACs intermediárias")
+
+
+def construir_parser() -> argparse.ArgumentParser:
+    """O analisador de argumentos do ``siopsnet``."""
+    p = ParserPt(
+        prog="siopsnet",
+        description="Transmissor SIOPS: assina com certificado ICP-Brasil (A1 ou token A3), "
+        "envia a declaração, guarda e confere o recibo, homologa. Sem comando, abre a janela.",
+        epilog=f"Variáveis de ambiente: {ENV_SENHA} (senha do técnico no servidor), "
+        f"{ENV_SENHA_PFX} (senha do arquivo A1), {ENV_PIN} (PIN do token). "
+        "Saída: 0 sucesso; 1 recusado pelo servidor; 2 entrada inválida; 3 sem rede (na fila).",
+    )
+    sub = p.add_subparsers(dest="comando", metavar="COMANDO", title="comandos")
+
+    s = sub.add_parser("transmitir", help="assina e envia arquivos de transm/")
+    s.add_argument(
+        "arquivos", nargs="+", metavar="ARQ", help="cópias de transmissão (.OPS em transm/)"
+    )
+    s.add_argument("--cpf", help=f"CPF do técnico (senha: prompt ou {ENV_SENHA})")
+    _comuns_servidor(s)
+    _comuns_certificado(s)
+
+    s = sub.add_parser("situacao", help="situação de uma transmissão ou de um ente")
+    s.add_argument(
+        "arquivo", nargs="?", metavar="ARQ", help="cópia transmitida (usa o protocolo anotado)"
+    )
+    s.add_argument("--protocolo")
+    s.add_argument(
+        "--ente", help="código do ente (ex.: M355030), para a situação dos seis bimestres"
+    )
+    s.add_argument("--exercicio", type=int)
+    s.add_argument("--cpf", help=f"CPF do técnico (senha: prompt ou {ENV_SENHA})")
+    _comuns_servidor(s)
+
+    s = sub.add_parser("recibo", help="mostra ou confere (fora de linha) o recibo de um arquivo")
+    s.add_argument("arquivo", metavar="ARQ", help="a cópia .OPS ou o .recibo.xml")
+    s.add_argument(
+        "--verificar", action="store_true", help="confere assinatura, resumo e protocolo"
+    )
+    s.add_argument(
+        "--certificado-servidor",
+        metavar="PEM",
+        help="AC de recibos do servidor (padrão: a guardada)",
+    )
+    s.add_argument("--json", action="store_true")
+
+    s = sub.add_parser("homologar", help="homologação pelo gestor (assina também o demonstrativo)")
+    s.add_argument(
+        "arquivo", nargs="?", metavar="ARQ", help="cópia transmitida (usa o protocolo anotado)"
+    )
+    s.add_argument("--protocolo")
+    s.add_argument(
+        "--sem-pdf", action="store_true", help="não assinar nem enviar o demonstrativo em PDF"
+    )
+    s.add_argument("--sim", action="store_true", help="não pedir confirmação depois do resumo")
+    s.add_argument("--saida", metavar="PDF", help="onde gravar o demonstrativo assinado")
+    _comuns_servidor(s)
+    _comuns_certificado(s)
+
+    s = sub.add_parser("solicitar-retransmissao", help="pedido justificado do gestor")
+    s.add_argument(
+        "arquivo", nargs="?", metavar="ARQ", help="cópia do período (para ente/exercício/bimestre)"
+    )
+    s.add_argument("--ente")
+    s.add_argument("--exercicio", type=int)
+    s.add_argument("--bimestre", type=int, choices=range(1, 7))
+    s.add_argument("--justificativa", required=True, help="de 20 a 2000 caracteres")
+    _comuns_servidor(s)
+    _comuns_certificado(s)
+
+    s = sub.add_parser("fila", help="lista (ou envia) as transmissões que esperam rede")
+    s.add_argument("--enviar", action="store_true", help="tenta enviar agora")
+    s.add_argument("--cpf", help=f"CPF do técnico (senha: prompt ou {ENV_SENHA})")
+    _comuns_servidor(s)
+    return p
+
+
+# ---------------------------------------------------------------------------- peças
+
+
+def _segredo(variavel: str, pergunta: str) -> str:
+    valor = os.environ.get(variavel)
+    if valor:
+        return valor
+    try:
+        return getpass.getpass(pergunta)
+    except (EOFError, KeyboardInterrupt):
+        raise Saida("Operação cancelada.", ENTRADA) from None
+
+
+def _pin_handler() -> Callable[[str, str | None], str | None]:
+    def pedir(token: str, aviso: str | None) -> str | None:
+        if aviso:
+            _erro(aviso)
+        valor = os.environ.get(ENV_PIN)
+        if valor:
+            return valor
+        try:
+            return getpass.getpass(f"PIN do {token}: ") or None
+        except (EOFError, KeyboardInterrupt):
+            return None
+
+    return pedir
+
+
+def _configuracoes() -> Any:
+    from siops.transmissor.config import Configuracoes
+
+    return Configuracoes.carregar()
+
+
+def _cliente(a: argparse.Namespace) -> Any:
+    from siops.transmissor.cliente import ClienteSIOPS, ConfigRede
+
+    conf = _configuracoes()
+    proxy = "" if a.sem_proxy else (a.proxy if a.proxy else conf.proxy_efetivo)
+    rede = ConfigRede(
+        servidor=a.servidor or conf.servidor,
+        proxy=proxy,
+        ca_bundle=a.ca or conf.ca_bundle or None,
+        tentativas=max(1, a.tentativas),
+    )
+    return ClienteSIOPS(rede)
+
+
+def _entrar(cliente: Any, cpf: str | None) -> None:
+    conf = _configuracoes()
+    cpf = cpf or conf.cpf
+    if not cpf:
+        raise Saida("Informe o CPF do técnico com --cpf.", ENTRADA)
+    from siops.transmissor.certificados import cpf_valido, formatar_cpf
+
+    if not cpf_valido(cpf):
+        raise Saida(f"O CPF {cpf} não é válido (confira os dígitos).", ENTRADA)
+    senha = _segredo(ENV_SENHA, f"Senha do SIOPS para o CPF {formatar_cpf(cpf)}: ")
+    cliente.entrar(cpf, senha)
+
+
+def _assinador(a: argparse.Namespace) -> Any:
+    from cryptography import x509
+
+    from siops.transmissor.assinador import AssinadorA1, AssinadorPKCS11
+
+    if a.a1:
+        return AssinadorA1(
+            a.a1, _segredo(ENV_SENHA_PFX, f"Senha do certificado A1 ({Path(a.a1).name}): ")
+        )
+    intermediarios = []
+    for p in a.intermediarios or ():
+        intermediarios += x509.load_pem_x509_certificates(Path(p).read_bytes())
+    cka = bytes.fromhex(a.cka_id) if a.cka_id else None
+    return AssinadorPKCS11(
+        a.pkcs11 or None, a.token, _pin_handler(), cka_id=cka, intermediarios=intermediarios
+    )
+
+
+def _raizes(a: argparse.Namespace) -> list[Any]:
+    from cryptography import x509
+
+    if a.raizes is None:
+        return _configuracoes().raizes()
+    saida = []
+    for p in a.raizes:
+        try:
+            saida += x509.load_pem_x509_certificates(Path(p).read_bytes())
+        except (OSError, ValueError):
+            raise Saida(f"Não foi possível ler as ACs raiz de {p}.", ENTRADA) from None
+    return saida
+
+
+def _imprimir_json(obj: Any) -> None:
+    print(json.dumps(obj, ensure_ascii=False, indent=2, default=str))
+
+
+def _protocolo_de(arquivo: str | None, protocolo: str | None) -> tuple[str, Path | None]:
+    from siops.transmissor.recibos import Arquivos, RegistroTransmissao
+
+    if protocolo:
+        return protocolo, Path(arquivo) if arquivo else None
+    if not arquivo:
+        raise Saida("Informe o arquivo transmitido ou --protocolo.", ENTRADA)
+    reg = RegistroTransmissao.ler(Arquivos(Path(arquivo).resolve()).recibo_json)
+    if reg is None:
+        raise Saida(
+            f"{Path(arquivo).name} ainda não foi transmitido (não há recibo ao lado dele).", ENTRADA
+        )
+    return reg.protocolo, Path(arquivo)
+
+
+# ---------------------------------------------------------------------------- comandos
+
+
+def cmd_transmitir(a: argparse.Namespace) -> int:
+    """Assina e envia cada arquivo; o pior resultado decide a saída."""
+    from siops.transmissor import config, operacoes
+    from siops.transmissor.fila import FilaOffline
+
+    cliente = _cliente(a)
+    for arq in a.arquivos:  # confere os arquivos antes de pedir senha e PIN
+        operacoes.ler_copia(arq)
+    raizes = _raizes(a)
+    _entrar(cliente, a.cpf)
+    fila = FilaOffline(config.pasta_dados() / "fila")
+    assinador = _assinador(a)
+    codigo, resultados = OK, []
+    with assinador:
+        for arq in a.arquivos:
+            r = operacoes.transmitir_arquivo(arq, assinador, cliente, fila, raizes=raizes)
+            _erro(f"{Path(arq).name}: {r.mensagem}")
+            if r.aviso_recibo:
+                _erro(r.aviso_recibo)
+            for av in r.avisos:
+                _erro(f"  aviso {av.get('codigo', '')}: {av.get('mensagem', '')}")
+            codigo = max(
+                codigo, {"transmitido": OK, "recusado": RECUSADO, "na_fila": REDE}[r.estado]
+            )
+            resultados.append(
+                {
+                    "arquivo": str(r.arquivo),
+                    "estado": r.estado,
+                    "protocolo": r.protocolo,
+                    "repeticao": r.repeticao,
+                    "mensagem": r.mensagem,
+                    "avisos": r.avisos,
+                    "codigo_recusa": r.recusa.codigo if r.recusa else "",
+                }
+            )
+    if a.json:
+        _imprimir_json(resultados)
+    return codigo
+
+
+def cmd_situacao(a: argparse.Namespace) -> int:
+    """Situação de um protocolo (com login) ou de um ente (pública)."""
+    cliente = _cliente(a)
+    if a.ente:
+        if not a.exercicio:
+            raise Saida("Informe --exercicio junto com --ente.", ENTRADA)
+        dados = cliente.situacao_ente(a.ente, a.exercicio)
+        if a.json:
+            _imprimir_json(dados)
+        else:
+            print(f"{dados.get('nome', a.ente)} — exercício {a.exercicio}")
+            for b in dados.get("bimestres", []):
+                extra = f" — protocolo {b['protocolo']}" if b.get("protocolo") else ""
+                print(f"  {b.get('bimestre')}º bimestre: {b.get('situacao')}{extra}")
+        return OK
+    protocolo, arquivo = _protocolo_de(a.arquivo, a.protocolo)
+    _entrar(cliente, a.cpf)
+    if arquivo is not None:
+        from siops.transmissor import operacoes
+
+        est = operacoes.atualizar_situacao(arquivo, cliente)
+        dados = {
+            "arquivo": str(arquivo),
+            "estado": est.estado,
+            "texto": est.texto,
+            "protocolo": protocolo,
+        }
+        texto = f"{arquivo.name}: {est.texto}"
+    else:
+        dados = cliente.situacao(protocolo)
+        texto = f"Protocolo {protocolo}: {dados.get('situacao')}"
+    if a.json:
+        _imprimir_json(dados)
+    else:
+        print(texto)
+    return OK
+
+
+def cmd_recibo(a: argparse.Namespace) -> int:
+    """Mostra o recibo anotado; com --verificar, confere-o sem rede."""
+    from cryptography import x509
+
+    from siops.transmissor import operacoes
+    from siops.transmissor.recibos import Arquivos, ReciboInvalido, RegistroTransmissao
+
+    p = Path(a.arquivo).resolve()
+    ops = (
+        p.with_name(p.name[: -len(".recibo.xml")] + ".OPS") if p.name.endswith(".recibo.xml") else p
+    )
+    if not a.verificar:
+        reg = RegistroTransmissao.ler(Arquivos(ops).recibo_json)
+        if reg is None:
+            raise Saida(f"Não há recibo guardado para {ops.name}.", ENTRADA)
+        if a.json:
+            _imprimir_json(asdict(reg))
+        else:
+            print(
+                f"{ops.name}: protocolo {reg.protocolo}, recebido em {reg.recebido_em}, situação {reg.situacao}"
+            )
+        return OK
+    ancoras = None
+    if a.certificado_servidor:
+        try:
+            ancoras = x509.load_pem_x509_certificates(Path(a.certificado_servidor).read_bytes())
+        except (OSError, ValueError):
+            raise Saida(f"Não foi possível ler {a.certificado_servidor}.", ENTRADA) from None
+    try:
+        c = operacoes.recibo_local(ops, ancoras)
+    except ReciboInvalido as erro:
+        _erro(str(erro))
+        return RECUSADO
+    if a.json:
+        _imprimir_json(asdict(c) | {"valido": True})
+    else:
+        print(
+            f"Recibo válido: protocolo {c.protocolo}, {c.nome_ente or c.ente}, {c.exercicio} "
+            f"{c.bimestre}º bimestre, {c.data_hora}, assinado por {c.assinado_por}; o arquivo "
+            "guardado é o que foi recebido."
+        )
+    return OK
+
+
+def cmd_homologar(a: argparse.Namespace) -> int:
+    """Mostra o resumo do que o servidor recebeu e homologa (com o demonstrativo assinado)."""
+    from siops.transmissor import operacoes
+
+    protocolo, arquivo = _protocolo_de(a.arquivo, a.protocolo)
+    cliente = _cliente(a)
+    raizes = _raizes(a)
+    assinador = _assinador(a)
+    with assinador:
+        prep = operacoes.preparar_homologacao(cliente, assinador, protocolo, raizes)
+        _erro(prep.resumo)
+        if not a.sim:
+            try:
+                resposta = input("Homologar estes dados? Digite SIM para confirmar: ")
+            except EOFError:
+                resposta = ""
+            if resposta.strip().upper() != "SIM":
+                raise Saida("Homologação não feita.", ENTRADA)
+        res = operacoes.concluir_homologacao(
+            cliente, assinador, prep, com_pdf=not a.sem_pdf, arquivo_local=arquivo
+        )
+    if res.pdf is not None and a.saida:
+        from siops.transmissor.recibos import gravar_atomico
+
+        gravar_atomico(Path(a.saida), res.pdf)
+    _erro(f"Homologado — protocolo {protocolo}.")
+    if res.aviso:
+        _erro(res.aviso)
+    if a.json:
+        _imprimir_json({k: v for k, v in res.dados.items() if k != "recibo"})
+    return OK
+
+
+def cmd_retransmissao(a: argparse.Namespace) -> int:
+    """Pede a retransmissão de um período homologado, com justificativa."""
+    from siops.transmissor import operacoes
+
+    ente, exercicio, bimestre = a.ente, a.exercicio, a.bimestre
+    if a.arquivo:
+        _dados, d = operacoes.ler_copia(a.arquivo)
+        ente, exercicio, bimestre = d.ente.codigo, d.exercicio, d.bimestre
+    if not (ente and exercicio and bimestre):
+        raise Saida("Informe o arquivo do período ou --ente, --exercicio e --bimestre.", ENTRADA)
+    cliente = _cliente(a)
+    resp = operacoes.solicitar_retransmissao(
+        cliente, _assinador(a), ente, exercicio, bimestre, a.justificativa
+    )
+    _erro(
+        f"Retransmissão solicitada (pedido {resp.get('id')}): a liberação ocorre em até cinco dias "
+        "úteis; depois, transmita e homologue de novo."
+    )
+    if a.json:
+        _imprimir_json(resp)
+    return OK
+
+
+def cmd_fila(a: argparse.Namespace) -> int:
+    """Lista a fila; com --enviar, tenta enviar o que estiver nela."""
+    from siops.transmissor import config, operacoes
+    from siops.transmissor.fila import FilaOffline
+
+    fila = FilaOffline(config.pasta_dados() / "fila")
+    if not a.enviar:
+        itens = fila.itens()
+        if a.json:
+            _imprimir_json([asdict(i) for i in itens])
+            return OK
+        if not itens:
+            print("A fila está vazia.")
+        for i in itens:
+            print(
+                f"{Path(i.arquivo).name} → {i.servidor} ({i.tentativas} tentativa(s); {i.ultimo_erro})"
+            )
+        return OK
+    cliente = _cliente(a)
+    if not fila.itens(cliente.base):
+        _erro("A fila está vazia para este servidor.")
+        return OK
+    _entrar(cliente, a.cpf)
+    codigo = OK
+    for r in operacoes.processar_fila(cliente, fila):
+        _erro(f"{r.arquivo.name}: {r.mensagem}")
+        codigo = max(codigo, {"transmitido": OK, "recusado": RECUSADO, "na_fila": REDE}[r.estado])
+    return codigo
+
+
+COMANDOS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "transmitir": cmd_transmitir,
+    "situacao": cmd_situacao,
+    "recibo": cmd_recibo,
+    "homologar": cmd_homologar,
+    "solicitar-retransmissao": cmd_retransmissao,
+    "fila": cmd_fila,
+}
+
+
+def executar(argv: Sequence[str] | None = None) -> int:
+    """Roda um comando e devolve o código de saída (sem ``sys.exit``; para os testes)."""
+    from siops.transmissor.assinador import ErroAssinador
+    from siops.transmissor.certificados import CertificadoInvalido
+    from siops.transmissor.cliente import (
+        EnderecoRecusado,
+        ErroCliente,
+        FalhaDeRede,
+        RecusadoPeloServidor,
+    )
+    from siops.transmissor.documentos import DocumentoInvalido
+    from siops.transmissor.operacoes import ArquivoRecusado
+    from siops.transmissor.pades import ErroPAdES
+    from siops.transmissor.xmldsig import AssinaturaInvalida
+
+    a = construir_parser().parse_args(argv)
+    try:
+        return COMANDOS[a.comando](a)
+    except Saida as s:
+        _erro(str(s))
+        return s.codigo
+    except RecusadoPeloServidor as e:
+        _erro(e.texto_completo)
+        return RECUSADO
+    except FalhaDeRede as e:
+        _erro(str(e))
+        return REDE
+    except (
+        ArquivoRecusado,
+        CertificadoInvalido,
+        ErroAssinador,
+        EnderecoRecusado,
+        AssinaturaInvalida,
+        DocumentoInvalido,
+        ErroPAdES,
+    ) as e:
+        _erro(str(e))
+        return ENTRADA
+    except ErroCliente as e:
+        _erro(str(e))
+        return RECUSADO
+    except KeyboardInterrupt:
+        _erro("Operação interrompida.")
+        return ENTRADA
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Ponto de entrada do console script ``siopsnet``."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args:
+        from siops.transmissor.gui.janela import main as abrir_janela  # só aqui entra o Qt
+
+        return abrir_janela()
+    return executar(args)

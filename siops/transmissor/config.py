@@ -1,0 +1,129 @@
+"""As configurações do transmissor e a sua pasta de dados.
+
+Ficam em ``<dados>/configuracoes.json``, onde ``<dados>`` é a pasta de dados do usuário
+(platformdirs, "siops-desktop/transmissor") ou ``SIOPS_TRANSMISSOR_DADOS`` (testes, escritórios
+que atendem vários entes). Ali também ficam a fila (``fila/``) e as âncoras dos recibos de cada
+servidor (``servidores/<host>.pem``: guardadas na primeira conversa com o servidor).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from cryptography import x509
+
+from siops.transmissor.recibos import gravar_atomico
+
+VARIAVEL_DADOS = "SIOPS_TRANSMISSOR_DADOS"
+SERVIDOR_PADRAO = "http://127.0.0.1:8470"
+
+
+def pasta_dados() -> Path:
+    """A pasta de dados do transmissor (criada se preciso)."""
+    definida = os.environ.get(VARIAVEL_DADOS, "").strip()
+    if definida:
+        p = Path(definida).expanduser()
+    else:
+        import platformdirs
+
+        p = Path(platformdirs.user_data_dir("siops-desktop", appauthor=False)) / "transmissor"
+    p.mkdir(parents=True, exist_ok=True)
+    return p
+
+
+@dataclass
+class Configuracoes:
+    """Servidor, rede e certificado preferidos. Tudo opcional menos o servidor."""
+
+    servidor: str = SERVIDOR_PADRAO
+    proxy_modo: str = "sistema"  # "sistema" | "nenhum" | "manual"
+    proxy: str = ""
+    ca_bundle: str = ""
+    cpf: str = ""
+    tipo_certificado: str = "a1"  # "a1" | "a3"
+    arquivo_a1: str = ""
+    modulo_pkcs11: str = ""
+    rotulo_token: str = ""
+    raizes_icp: list[str] = field(default_factory=list)
+
+    @property
+    def proxy_efetivo(self) -> str | None:
+        """O valor para ``ConfigRede.proxy``: None (sistema), "" (nenhum) ou a URL."""
+        if self.proxy_modo == "nenhum":
+            return ""
+        if self.proxy_modo == "manual":
+            return self.proxy.strip()
+        return None
+
+    @classmethod
+    def carregar(cls, pasta: Path | None = None) -> Configuracoes:
+        """Lê as configurações (padrões se não há arquivo ou ele está ilegível)."""
+        caminho = (pasta or pasta_dados()) / "configuracoes.json"
+        try:
+            d = json.loads(caminho.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return cls()
+        nomes = set(cls.__dataclass_fields__)
+        try:
+            return cls(**{k: v for k, v in d.items() if k in nomes})
+        except TypeError:
+            return cls()
+
+    def salvar(self, pasta: Path | None = None) -> None:
+        """Grava as configurações (sem senhas nem PINs: esses nunca são guardados)."""
+        caminho = (pasta or pasta_dados()) / "configuracoes.json"
+        gravar_atomico(
+            caminho, json.dumps(asdict(self), ensure_ascii=False, indent=2).encode("utf-8")
+        )
+
+    def raizes(self) -> list[x509.Certificate]:
+        """As ACs raiz ICP-Brasil configuradas (para conferir o próprio certificado antes de enviar)."""
+        saida = []
+        for p in self.raizes_icp:
+            try:
+                saida += x509.load_pem_x509_certificates(Path(p).read_bytes())
+            except (OSError, ValueError):
+                continue
+        return saida
+
+
+def _nome_servidor(servidor: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", servidor.split("://", 1)[-1]).strip("_")
+
+
+def caminho_ancora(servidor: str, pasta: Path | None = None) -> Path:
+    """Onde fica guardada a AC de recibos de ``servidor``."""
+    return (pasta or pasta_dados()) / "servidores" / f"{_nome_servidor(servidor)}.pem"
+
+
+def ancoras_guardadas(
+    servidor: str | None = None, pasta: Path | None = None
+) -> list[x509.Certificate]:
+    """As ACs de recibos guardadas (de um servidor, ou de todos)."""
+    base = (pasta or pasta_dados()) / "servidores"
+    arquivos = [caminho_ancora(servidor, pasta)] if servidor else sorted(base.glob("*.pem"))
+    saida: list[x509.Certificate] = []
+    for a in arquivos:
+        try:
+            saida += x509.load_pem_x509_certificates(a.read_bytes())
+        except (OSError, ValueError):
+            continue
+    return saida
+
+
+def guardar_ancora(servidor: str, pem: bytes, pasta: Path | None = None) -> list[x509.Certificate]:
+    """Acrescenta a AC de recibos do servidor às guardadas (as antigas continuam valendo)."""
+    novos = x509.load_pem_x509_certificates(pem)
+    existentes = ancoras_guardadas(servidor, pasta)
+    juntos = existentes + [c for c in novos if c not in existentes]
+    if len(juntos) != len(existentes):
+        from cryptography.hazmat.primitives.serialization import Encoding
+
+        gravar_atomico(
+            caminho_ancora(servidor, pasta), b"".join(c.public_bytes(Encoding.PEM) for c in juntos)
+        )
+    return juntos
