@@ -110,6 +110,8 @@ def _processo(args: list[str]) -> subprocess.Popen:
 def _preparar(pasta: Path, n: int) -> tuple[Path, list[bytes]]:
     """Hierarquia de teste, técnico cadastrado direto no banco, ``n`` corpos assinados."""
     from siops import ops_format
+    from siops.assinatura.assinador import AssinadorChave
+    from siops.assinatura.xmldsig import assinar
     from siops.forms.declaracao import DefinirCelula
     from siops.forms.entes import ente
     from siops.forms.gerador import declaracao_cheia
@@ -117,8 +119,6 @@ def _preparar(pasta: Path, n: int) -> tuple[Path, list[bytes]]:
     from siops.servidor.contexto import Contexto
     from siops.servidor.tempo import agora, iso
     from siops.transmissor import icp_teste
-    from siops.transmissor.assinador import AssinadorChave
-    from siops.transmissor.xmldsig import assinar
 
     hier = icp_teste.gerar_hierarquia(pasta / "pki")
     emitido = icp_teste.emitir_ecpf(hier, "TECNICO DO BENCHMARK", CPF_TECNICO)

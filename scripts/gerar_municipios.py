@@ -47,7 +47,7 @@ import zipfile
 from pathlib import Path
 
 RAIZ = Path(__file__).resolve().parent.parent
-DESTINO = RAIZ / "resources"
+DESTINO = RAIZ / "siops" / "resources"
 
 BRUTILS = "brutils==2.5.0"
 BRUTILS_ARQUIVO = "brutils-2.5.0-py3-none-any.whl"

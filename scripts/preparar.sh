@@ -36,6 +36,6 @@ hash=$(sha256sum pyproject.toml | cut -c1-16)
 if [ ! -f "$carimbo" ] || [ "$(cat "$carimbo")" != "$hash" ]; then
   echo "Instalando as dependências Python (pip)" >&2
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-  .venv/bin/python -m pip install -q -e ".[dev]"
+  .venv/bin/python -m pip install -q -e ".[cliente,servidor,dev]"
   echo "$hash" > "$carimbo"
 fi

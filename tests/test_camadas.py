@@ -7,20 +7,27 @@ import sys
 from pathlib import Path
 
 RAIZ = Path(__file__).resolve().parent.parent
-NUCLEO = ["forms", "criticas", "ops_format", "relatorios", "contabil", "servidor", "transmissor"]
+NUCLEO = [
+    "siops.forms",
+    "siops.criticas",
+    "siops.ops_format",
+    "siops.relatorios",
+    "siops.contabil",
+    "siops.servidor",
+    "siops.transmissor",
+]
 
 BLOQUEIO = """
-import importlib, importlib.abc, pkgutil, sys
+import importlib, importlib.abc, importlib.util, pkgutil, sys
 class Bloqueia(importlib.abc.MetaPathFinder):
     def find_spec(self, nome, path, target=None):
-        if nome.split('.')[0] in ('PySide6', 'shiboken6', 'app'):
+        if nome.split('.')[0] in ('PySide6', 'shiboken6') or nome.startswith('siops.app'):
             raise ImportError('PySide6 bloqueado neste teste: ' + nome)
         return None
 sys.meta_path.insert(0, Bloqueia())
-import os
 importados = []
 for pacote in %r:
-    if not os.path.isdir(pacote):
+    if importlib.util.find_spec(pacote) is None:
         continue
     mod = importlib.import_module(pacote)
     importados.append(pacote)
@@ -47,7 +54,7 @@ def test_nucleo_importa_sem_pyside6():
 
 def test_cli_de_linha_de_comando_nao_carrega_qt():
     codigo = (
-        "import sys; from app.cli import construir_parser; construir_parser(); "
+        "import sys; from siops.app.cli import construir_parser; construir_parser(); "
         "print('PySide6' in sys.modules)"
     )
     r = subprocess.run(

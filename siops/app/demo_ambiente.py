@@ -41,7 +41,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-RAIZ_PROJETO = Path(__file__).resolve().parent.parent
+RAIZ_PROJETO = Path(__file__).resolve().parents[2]
 SENHA_PFX = "demo1234"
 """The password of the demo's A1 files (a demonstration: shown to the user on purpose)."""
 PIN_TOKEN = "123456"
@@ -444,11 +444,11 @@ def preparar(
     """
     import requests
 
+    from siops.assinatura.assinador import AssinadorChave
+    from siops.assinatura.xmldsig import assinar
     from siops.forms.demo import ENTE, EXERCICIO
     from siops.transmissor import icp_teste
-    from siops.transmissor.assinador import AssinadorChave
     from siops.transmissor.config import Configuracoes, guardar_ancora
-    from siops.transmissor.xmldsig import assinar
 
     dizer = avisar or (lambda _t: None)
     pasta = Path(pasta).resolve()

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from siops import ops_format, relatorios
+from siops.assinatura.xmldsig import conteudo_sem_assinatura
 from siops.criticas.referencia import FORMATO, VERSAO
 from siops.forms.entes import EnteDesconhecido, ente, municipios, uf
 from siops.servidor import modelos as m
@@ -20,7 +21,6 @@ from siops.servidor.contexto import Contexto
 from siops.servidor.erros import ErroAPI
 from siops.servidor.recepcao import garantir_recibo
 from siops.servidor.tempo import agora, de_iso
-from siops.transmissor.xmldsig import conteudo_sem_assinatura
 
 _log = logging.getLogger("siops.servidor.consultas")
 

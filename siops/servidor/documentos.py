@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from cryptography import x509
 from lxml import etree
 
+from siops.assinatura.certificados import CertificadoInvalido, FatosCertificado
+from siops.assinatura.xmldsig import DS, AssinaturaInvalida, analisar, verificar
 from siops.servidor import cpf as cpfs
 from siops.servidor.armazenamento import sha256
 from siops.servidor.erros import ErroAPI
 from siops.servidor.recibos import NS as NS_RECIBO
 from siops.servidor.tempo import de_iso, legivel
-from siops.transmissor.certificados import CertificadoInvalido, FatosCertificado
-from siops.transmissor.xmldsig import DS, AssinaturaInvalida, analisar, verificar
 
 NS = "urn:siops-desktop:servidor:1"
 _NONCE = re.compile(r"[0-9a-fA-F]{16,64}")

@@ -15,9 +15,9 @@ from asn1crypto import x509 as ax509
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
+from siops.assinatura.certificados import CertificadoInvalido, fatos
 from siops.servidor import cpf as cpfs
 from siops.servidor.erros import ErroAPI
-from siops.transmissor.certificados import CertificadoInvalido, fatos
 
 _log = logging.getLogger("siops.servidor.pades")
 

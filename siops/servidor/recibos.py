@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from lxml import etree
 
+from siops.assinatura.assinador import AssinadorChave
+from siops.assinatura.xmldsig import assinar
 from siops.forms.entes import EnteDesconhecido, ente
 from siops.servidor import modelos as m
 from siops.servidor.chaves import ChavesRecibo
-from siops.transmissor.assinador import AssinadorChave
-from siops.transmissor.xmldsig import assinar
 
 NS = "urn:siops-desktop:recibo:1"
 

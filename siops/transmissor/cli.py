@@ -214,7 +214,7 @@ def _entrar(cliente: Any, cpf: str | None) -> None:
     cpf = cpf or conf.cpf
     if not cpf:
         raise Saida("Informe o CPF do técnico com --cpf.", ENTRADA)
-    from siops.transmissor.certificados import cpf_valido, formatar_cpf
+    from siops.assinatura.certificados import cpf_valido, formatar_cpf
 
     if not cpf_valido(cpf):
         raise Saida(f"O CPF {cpf} não é válido (confira os dígitos).", ENTRADA)
@@ -225,7 +225,7 @@ def _entrar(cliente: Any, cpf: str | None) -> None:
 def _assinador(a: argparse.Namespace) -> Any:
     from cryptography import x509
 
-    from siops.transmissor.assinador import AssinadorA1, AssinadorPKCS11
+    from siops.assinatura.assinador import AssinadorA1, AssinadorPKCS11
 
     if a.a1:
         return AssinadorA1(
@@ -496,8 +496,9 @@ COMANDOS: dict[str, Callable[[argparse.Namespace], int]] = {
 
 def executar(argv: Sequence[str] | None = None) -> int:
     """Roda um comando e devolve o código de saída (sem ``sys.exit``; para os testes)."""
-    from siops.transmissor.assinador import ErroAssinador
-    from siops.transmissor.certificados import CertificadoInvalido
+    from siops.assinatura.assinador import ErroAssinador
+    from siops.assinatura.certificados import CertificadoInvalido
+    from siops.assinatura.xmldsig import AssinaturaInvalida
     from siops.transmissor.cliente import (
         EnderecoRecusado,
         ErroCliente,
@@ -507,7 +508,6 @@ def executar(argv: Sequence[str] | None = None) -> int:
     from siops.transmissor.documentos import DocumentoInvalido
     from siops.transmissor.operacoes import ArquivoRecusado
     from siops.transmissor.pades import ErroPAdES
-    from siops.transmissor.xmldsig import AssinaturaInvalida
 
     a = construir_parser().parse_args(argv)
     try:

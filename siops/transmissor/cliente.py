@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from siops.transmissor.certificados import so_digitos
+from siops.assinatura.certificados import so_digitos
 
 Progresso = Callable[[int, int], None]
 """``progresso(enviados, total)`` chamado durante o envio do corpo."""

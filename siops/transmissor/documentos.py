@@ -13,8 +13,8 @@ from collections.abc import Sequence
 
 from lxml import etree
 
-from siops.transmissor import xmldsig
-from siops.transmissor.assinador import Assinador
+from siops.assinatura import xmldsig
+from siops.assinatura.assinador import Assinador
 
 NS = "urn:siops-desktop:servidor:1"
 JUSTIFICATIVA_MIN = 20

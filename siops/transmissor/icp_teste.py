@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from siops.transmissor.certificados import (
+from siops.assinatura.certificados import (
     OID_PF_DADOS,
     OID_PJ_CNPJ,
     OID_PJ_RESPONSAVEL_DADOS,

@@ -23,16 +23,16 @@ from typing import Any
 
 from cryptography import x509
 
-from siops.transmissor import config as cfg
-from siops.transmissor import documentos, xmldsig
-from siops.transmissor.assinador import Assinador
-from siops.transmissor.certificados import (
+from siops.assinatura.assinador import Assinador
+from siops.assinatura.certificados import (
     FatosCertificado,
     data_hora_br,
     exigir_cpf,
     validar_cadeia,
     validar_vigencia,
 )
+from siops.transmissor import config as cfg
+from siops.transmissor import documentos, xmldsig
 from siops.transmissor.cliente import (
     ClienteSIOPS,
     ErroCliente,

@@ -20,7 +20,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from siops.transmissor.assinador import Assinador, ErroAssinador
+from siops.assinatura.assinador import Assinador, ErroAssinador
 
 CAMPO = "AssinaturaGestor"
 _HASHES = {"sha256": hashes.SHA256, "sha384": hashes.SHA384, "sha512": hashes.SHA512}

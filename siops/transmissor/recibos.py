@@ -27,9 +27,9 @@ from typing import Any
 
 from cryptography import x509
 
+from siops.assinatura import xmldsig
+from siops.assinatura.certificados import CertificadoInvalido
 from siops.ops_format.atomico import gravar_atomico as _gravar_atomico
-from siops.transmissor import xmldsig
-from siops.transmissor.certificados import CertificadoInvalido
 
 NS_RECIBO = "urn:siops-desktop:recibo:1"
 

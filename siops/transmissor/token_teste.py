@@ -23,8 +23,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from siops.assinatura.assinador import TRABALHADOR, _biblioteca, _escolher_token
 from siops.transmissor import icp_teste
-from siops.transmissor.assinador import TRABALHADOR, _biblioteca, _escolher_token
 
 MODULO_SOFTHSM = "/usr/lib/softhsm/libsofthsm2.so"
 """O módulo do pacote ``softhsm2`` do Debian."""

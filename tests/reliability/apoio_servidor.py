@@ -105,12 +105,12 @@ class Pessoa:
     emitido: Any  # icp_teste.CertificadoEmitido
 
     def assinador(self) -> Any:
-        from siops.transmissor.assinador import AssinadorChave
+        from siops.assinatura.assinador import AssinadorChave
 
         return AssinadorChave(self.emitido.chave, self.emitido.cert, self.emitido.cadeia)
 
     def assinar(self, xml: bytes) -> bytes:
-        from siops.transmissor.xmldsig import assinar
+        from siops.assinatura.xmldsig import assinar
 
         return assinar(xml, self.assinador())
 

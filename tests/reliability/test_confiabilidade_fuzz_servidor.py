@@ -47,7 +47,7 @@ def _codigos_documentados() -> set[str]:
 
 
 def test_fuzz_recepcao_do_servidor(servidor_modulo, pki, relatorio):
-    from siops.transmissor.xmldsig import AssinaturaInvalida, assinar, verificar
+    from siops.assinatura.xmldsig import AssinaturaInvalida, assinar, verificar
 
     s = servidor_modulo
     tec = pki.pessoa("fuzz-tec", "Técnica do Fuzz")

@@ -170,9 +170,9 @@ def _casos_transmissao() -> dict[str, Callable[[Cenario], tuple[str, bytes, Espe
         return "a", p.assinar(_declaracao()), Esperado(422, "certificado_invalido")
 
     def nao_confiavel(cen: Cenario) -> tuple[str, bytes, Esperado]:
+        from siops.assinatura.assinador import AssinadorChave
+        from siops.assinatura.xmldsig import assinar
         from siops.transmissor import icp_teste
-        from siops.transmissor.assinador import AssinadorChave
-        from siops.transmissor.xmldsig import assinar
 
         ac, chave_ac = icp_teste.emitir_ac_estranha("AC Raiz de Teste ICP-Brasil")
         e = icp_teste.emitir_ecpf(
@@ -296,8 +296,8 @@ def test_corpus_de_arquivos_ruins_assinados(cen, relatorio):
     Signing re-serializes the XML as UTF-8, so a file whose only defect was its declared
     encoding becomes a valid declaration: then the server may accept it — and does."""
     from siops import ops_format
+    from siops.assinatura.xmldsig import AssinaturaInvalida, assinar, conteudo_sem_assinatura
     from siops.criticas import verificar
-    from siops.transmissor.xmldsig import AssinaturaInvalida, assinar, conteudo_sem_assinatura
 
     assinador = cen.p("tec_a").assinador()
     codigos: dict[str, int] = {}
@@ -655,10 +655,10 @@ def _copiar_certificado(modelo: Any, emissor: Any, chave: Any, chave_emissor: An
 def test_recibos_falsos_sao_recusados_pelo_transmissor(cen, relatorio):
     from cryptography import x509
 
+    from siops.assinatura.assinador import AssinadorChave
+    from siops.assinatura.xmldsig import assinar, conteudo_sem_assinatura
     from siops.transmissor import icp_teste
-    from siops.transmissor.assinador import AssinadorChave
     from siops.transmissor.recibos import ReciboInvalido, conferir_recibo
-    from siops.transmissor.xmldsig import assinar, conteudo_sem_assinatura
 
     s, t = cen.s, cen.aceita
     ac = s.ac_recibos()

@@ -47,9 +47,9 @@ ENTE = "M261160"  # Recife/PE
 def _corpos(tec, n: int) -> list[bytes]:
     """``n`` distinct signed declarations (bimestres 1 to 5, one cent more each time)."""
     from siops import ops_format
+    from siops.assinatura.xmldsig import assinar
     from siops.forms.declaracao import DefinirCelula
     from siops.forms.demo import declaracao_demo
-    from siops.transmissor.xmldsig import assinar
 
     base = {b: declaracao_demo(ENTE, 2025, b) for b in range(1, 6)}
     chave = {

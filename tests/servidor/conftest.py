@@ -111,12 +111,12 @@ class Pessoa:
     emitido: object  # icp_teste.CertificadoEmitido
 
     def assinador(self):
-        from siops.transmissor.assinador import AssinadorChave
+        from siops.assinatura.assinador import AssinadorChave
 
         return AssinadorChave(self.emitido.chave, self.emitido.cert, self.emitido.cadeia)
 
     def assinar(self, xml: bytes) -> bytes:
-        from siops.transmissor.xmldsig import assinar
+        from siops.assinatura.xmldsig import assinar
 
         return assinar(xml, self.assinador())
 
@@ -431,7 +431,7 @@ def gerar_corpos(tec, ente_codigo: str, n: int, passo: int = 1) -> list[bytes]:
         for b, d in base.items()
     }
     assinador = tec.assinador()
-    from siops.transmissor.xmldsig import assinar
+    from siops.assinatura.xmldsig import assinar
 
     corpos = []
     for i in range(n):

@@ -19,7 +19,7 @@ import pytest
 import requests
 from cryptography import x509
 
-from siops.transmissor.xmldsig import verificar
+from siops.assinatura.xmldsig import verificar
 
 ENTE = "M230440"  # Fortaleza/CE
 CLIENTES = 32

@@ -13,7 +13,7 @@ import pytest
 import requests
 from cryptography import x509
 
-from siops.transmissor.xmldsig import verificar
+from siops.assinatura.xmldsig import verificar
 
 ENTE = "M355030"  # São Paulo/SP
 UF = "SP"

@@ -170,7 +170,7 @@ def test_xml_malformado(servidor, bh, decl):
 def test_corpus_de_arquivos_ruins(servidor, bh):
     """Todo arquivo do corpus ruim do formato, assinado quando dá para assinar, é recusado com
     uma razão em português e não é guardado."""
-    from siops.transmissor.xmldsig import AssinaturaInvalida
+    from siops.assinatura.xmldsig import AssinaturaInvalida
 
     vistos = 0
     for arq in sorted(BAD.glob("*.OPS")):

@@ -380,7 +380,7 @@ def ambiente(
     import requests
     from aiosmtpd.controller import Controller
 
-    from siops.transmissor.assinador import AssinadorChave
+    from siops.assinatura.assinador import AssinadorChave
 
     mensagens: list[str] = []
 

@@ -8,8 +8,8 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 
+from siops.assinatura import certificados as c
 from siops.forms import tempo
-from siops.transmissor import certificados as c
 from siops.transmissor import icp_teste
 
 

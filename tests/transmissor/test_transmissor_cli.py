@@ -236,7 +236,7 @@ def test_console_script_sai_com_o_codigo(tmp_path):
         [
             sys.executable,
             "-c",
-            "import sys; from transmissor.cli import main; sys.exit(main())",
+            "import sys; from siops.transmissor.cli import main; sys.exit(main())",
             "recibo",
             str(tmp_path / "x.OPS"),
         ],

@@ -6,15 +6,15 @@ import subprocess
 
 import pytest
 
-from siops.transmissor import operacoes, token_teste
-from siops.transmissor.assinador import (
+from siops.assinatura.assinador import (
     AssinadorA1,
     AssinadorPKCS11,
     PinBloqueado,
     PinIncorreto,
     TokenAusente,
 )
-from siops.transmissor.certificados import CertificadoInvalido
+from siops.assinatura.certificados import CertificadoInvalido
+from siops.transmissor import operacoes, token_teste
 from siops.transmissor.cliente import ClienteSIOPS, ConfigRede
 from siops.transmissor.fila import FilaOffline
 from siops.transmissor.recibos import Arquivos
@@ -129,7 +129,7 @@ def test_token_bloqueado_nada_enviado(
 ):
     import pkcs11
 
-    from siops.transmissor import assinador as mod
+    from siops.assinatura import assinador as mod
 
     class Bloqueado:
         flags = pkcs11.TokenFlag.USER_PIN_LOCKED | pkcs11.TokenFlag.TOKEN_INITIALIZED

@@ -6,8 +6,8 @@ import io
 
 import pytest
 
+from siops.assinatura.assinador import AssinadorA1, AssinadorPKCS11
 from siops.transmissor import documentos, operacoes, pades, xmldsig
-from siops.transmissor.assinador import AssinadorA1, AssinadorPKCS11
 from siops.transmissor.cliente import ClienteSIOPS, ConfigRede, RecusadoPeloServidor
 from siops.transmissor.fila import FilaOffline
 from siops.transmissor.recibos import Arquivos

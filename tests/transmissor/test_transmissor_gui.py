@@ -179,8 +179,8 @@ def test_gestor_homologa_pela_janela(
     """O técnico transmite (1º bimestre); o gestor, na janela, vê o resumo, recusa, depois homologa."""
     from PySide6.QtCore import Qt
 
+    from siops.assinatura.assinador import AssinadorA1
     from siops.transmissor import operacoes
-    from siops.transmissor.assinador import AssinadorA1
     from siops.transmissor.cliente import ClienteSIOPS, ConfigRede
 
     copia = copia_transmissao(1, "3000010.00")

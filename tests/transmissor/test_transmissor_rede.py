@@ -11,8 +11,8 @@ import time
 
 import pytest
 
+from siops.assinatura.assinador import AssinadorA1
 from siops.transmissor import operacoes
-from siops.transmissor.assinador import AssinadorA1
 from siops.transmissor.cliente import (
     ClienteSIOPS,
     ConfigRede,

@@ -17,9 +17,8 @@ import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 
-from siops.transmissor import assinador as mod
-from siops.transmissor import token_teste, xmldsig
-from siops.transmissor.assinador import (
+from siops.assinatura import assinador as mod
+from siops.assinatura.assinador import (
     MSG_PIN_BLOQUEADO,
     AssinadorPKCS11,
     Cancelado,
@@ -30,7 +29,8 @@ from siops.transmissor.assinador import (
     PinIncorreto,
     TokenAusente,
 )
-from siops.transmissor.certificados import CertificadoInvalido, validar_cadeia
+from siops.assinatura.certificados import CertificadoInvalido, validar_cadeia
+from siops.transmissor import token_teste, xmldsig
 
 DOC = b'<declaracao xmlns="urn:siops:teste:1"><celula>42.00</celula></declaracao>'
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from siops.assinatura.assinador import AssinadorA1, AssinadorChave, SenhaIncorreta
+from siops.assinatura.certificados import CertificadoInvalido
 from siops.transmissor import icp_teste, xmldsig
-from siops.transmissor.assinador import AssinadorA1, AssinadorChave, SenhaIncorreta
-from siops.transmissor.certificados import CertificadoInvalido
 
 NS = "urn:siops:teste:1"
 DOC = (
@@ -230,7 +230,7 @@ def test_a1_traz_a_cadeia_em_ordem(a1_tecnico, hierarquia):
 
 
 def test_arquivo_que_nao_e_pfx(tmp_path):
-    from siops.transmissor.assinador import ErroAssinador
+    from siops.assinatura.assinador import ErroAssinador
 
     arq = tmp_path / "nao.pfx"
     arq.write_bytes(b"isto nao e um pfx")

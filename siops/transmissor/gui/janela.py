@@ -51,13 +51,13 @@ PROXY_MODOS = (("sistema", "Do sistema"), ("nenhum", "Nenhum"), ("manual", "Manu
 
 def mensagem_de_erro(erro: BaseException) -> str:
     """A frase para o usuário de qualquer erro vindo do trabalho em segundo plano."""
-    from siops.transmissor.assinador import ErroAssinador
-    from siops.transmissor.certificados import CertificadoInvalido
+    from siops.assinatura.assinador import ErroAssinador
+    from siops.assinatura.certificados import CertificadoInvalido
+    from siops.assinatura.xmldsig import AssinaturaInvalida
     from siops.transmissor.cliente import ErroCliente, RecusadoPeloServidor
     from siops.transmissor.documentos import DocumentoInvalido
     from siops.transmissor.pades import ErroPAdES
     from siops.transmissor.recibos import ReciboInvalido
-    from siops.transmissor.xmldsig import AssinaturaInvalida
 
     if isinstance(erro, RecusadoPeloServidor):
         return erro.texto_completo
@@ -263,7 +263,7 @@ class JanelaTransmissor(QMainWindow):
         self.setCentralWidget(central)
 
     def _carregar_config(self) -> None:
-        from siops.transmissor.assinador import modulos_candidatos
+        from siops.assinatura.assinador import modulos_candidatos
 
         c = self.config
         self.servidor_edit.setText(c.servidor)
@@ -365,7 +365,7 @@ class JanelaTransmissor(QMainWindow):
 
     def entrar(self) -> None:
         """Login com CPF e senha, em segundo plano."""
-        from siops.transmissor.certificados import cpf_valido
+        from siops.assinatura.certificados import cpf_valido
 
         cpf, senha = self.cpf_edit.text().strip(), self.senha_edit.text()
         if not cpf_valido(cpf):
@@ -475,7 +475,7 @@ class JanelaTransmissor(QMainWindow):
 
     def procurar_tokens(self) -> None:
         """Lista os tokens conectados ao driver escolhido (em segundo plano)."""
-        from siops.transmissor.assinador import listar_tokens
+        from siops.assinatura.assinador import listar_tokens
 
         modulo = self._modulo() or None
 
@@ -494,7 +494,7 @@ class JanelaTransmissor(QMainWindow):
 
     def _com_assinador(self, continuar: Any) -> None:
         """Monta o assinador escolhido (pede a senha do A1 antes) e chama ``continuar(fabrica)``."""
-        from siops.transmissor.assinador import AssinadorA1, AssinadorPKCS11
+        from siops.assinatura.assinador import AssinadorA1, AssinadorPKCS11
 
         if self.radio_a1.isChecked():
             arquivo = self.a1_edit.text().strip()

@@ -33,7 +33,7 @@ from cryptography.hazmat.primitives.asymmetric import padding as _padding
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 
-from siops.transmissor.certificados import (
+from siops.assinatura.certificados import (
     CertificadoInvalido,
     FatosCertificado,
     fatos,

@@ -42,8 +42,8 @@ from signxml.exceptions import (
 )
 from signxml.verifier import SignatureConfiguration
 
-from siops.transmissor.assinador import Assinador, ErroAssinador
-from siops.transmissor.certificados import (
+from siops.assinatura.assinador import Assinador, ErroAssinador
+from siops.assinatura.certificados import (
     CertificadoInvalido,
     FatosCertificado,
     fatos,
