@@ -27,11 +27,12 @@ from signxml.verifier import SignatureConfiguration
 
 from bench.medir import linha, mediana
 from siops.assinatura import assinador as mod_assinador
+from siops.assinatura import xmldsig
 from siops.assinatura.assinador import AssinadorA1, AssinadorPKCS11
 from siops.forms.entes import ente
 from siops.forms.gerador import declaracao_cheia
 from siops.ops_format import para_bytes
-from siops.transmissor import icp_teste, token_teste, xmldsig
+from siops.transmissor import icp_teste, token_teste
 
 PIN = "123456"
 

@@ -130,11 +130,12 @@ def cmd_importar_anterior(args: argparse.Namespace) -> int:
 
 
 def cmd_gravar_transmissao(args: argparse.Namespace) -> int:
+    from siops.criticas import verificar
     from siops.ops_format import ErroGravacao, TransmissaoRecusada, gravar_transmissao
 
     d = abrir(args.arquivo)
     try:
-        destino = gravar_transmissao(d, args.arquivo)
+        destino = gravar_transmissao(d, args.arquivo, verificar(d))
     except TransmissaoRecusada as exc:
         for a in exc.impeditivas:
             print(f"  crítica {a.codigo} (impeditiva): {a.mensagem}", file=sys.stderr)

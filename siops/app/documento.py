@@ -15,8 +15,8 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from siops.app import integracoes
 from siops.app.diario import Diario
+from siops.criticas import Verificador
 from siops.forms.declaracao import Comando, Declaracao, DefinirCelula, DefinirTexto, Lote
 from siops.forms.formulas import Chave
 
@@ -101,7 +101,7 @@ class Documento(QObject):
         if self._verificador is not None:
             return
         self._criticas_pendentes = False
-        self._verificador = integracoes.novo_verificador(self.declaracao)
+        self._verificador = Verificador(self.declaracao)
         if self._verificador is not None:
             self.achados = list(self._verificador.achados)
             self.achadosMudaram.emit()
@@ -167,11 +167,9 @@ class Documento(QObject):
 
     def verificar_tudo(self) -> list[Any]:
         """Re-run every rule from scratch (Ferramentas → Verificar críticas)."""
-        self._verificador = integracoes.novo_verificador(self.declaracao)
+        self._verificador = Verificador(self.declaracao)
         self._criticas_pendentes = False
-        if self._verificador is None:
-            raise integracoes.Indisponivel("As críticas não estão disponíveis nesta instalação.")
-        self.achados = list(self._verificador.achados) if self._verificador else []
+        self.achados = list(self._verificador.achados)
         self.achadosMudaram.emit()
         return self.achados
 

@@ -17,16 +17,28 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from siops.app import integracoes
+from siops import relatorios
 from siops.app.dialogos import Resposta
 from siops.app.diario import DiarioPendente, pendentes
 from siops.app.documento import Documento
 from siops.app.preferencias import lembrar, pasta_dados
+from siops.contabil import importar as previa_contabil
+from siops.criticas import verificar
+from siops.ops_format import (
+    ArquivoInvalido,
+    TransmissaoRecusada,
+    gravar_transmissao,
+    importar_anterior,
+    ler,
+    salvar,
+)
+from siops.ops_format.caminhos import caminho_padrao, raiz
 
 if TYPE_CHECKING:
     from siops.app.dialogos import Dialogos
     from siops.app.janela_criticas import DockCriticas
     from siops.app.tarefas import Tarefas
+    from siops.criticas.achado import Achado
     from siops.forms.declaracao import Declaracao
 
 FILTRO_OPS = "Declarações do SIOPS (*.OPS *.ops);;Todos os arquivos (*)"
@@ -84,11 +96,7 @@ class AcoesArquivo:
         """Create an empty declaration, save it in the standard place and open it."""
         from siops.forms.declaracao import Declaracao
 
-        try:
-            caminho = integracoes.caminho_padrao(ente, exercicio, bimestre)
-        except integracoes.Indisponivel as exc:
-            self.dialogos.informar("Nova declaração", str(exc), icone="erro")
-            return
+        caminho = caminho_padrao(ente, exercicio, bimestre)
         if caminho.exists():
             self.dialogos.perguntar(
                 "Nova declaração",
@@ -107,7 +115,7 @@ class AcoesArquivo:
 
         self.tarefas.executar(
             "criação da declaração",
-            lambda: integracoes.salvar(copia, caminho),
+            lambda: salvar(copia, caminho),
             pronto,
             lambda exc: self.dialogos.informar(
                 "Nova declaração",
@@ -124,7 +132,7 @@ class AcoesArquivo:
         pasta = self.documento.caminho.parent if self.documento and self.documento.caminho else None
         self.dialogos.escolher_abrir(
             "Abrir declaração",
-            pasta or integracoes.raiz(),
+            pasta or raiz(),
             FILTRO_OPS,
             lambda p: self.abrir_arquivo(p),
         )
@@ -150,8 +158,8 @@ class AcoesArquivo:
                 return True
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            d = integracoes.ler(caminho)
-        except (*integracoes.erro_de_arquivo(), integracoes.Indisponivel) as exc:
+            d = ler(caminho)
+        except (OSError, ArquivoInvalido) as exc:
             QApplication.restoreOverrideCursor()
             if recuperar is not None and not caminho.exists():
                 return self._recuperar_sem_arquivo(recuperar)
@@ -271,7 +279,7 @@ class AcoesArquivo:
         if doc is None:
             return
         d = doc.declaracao
-        sugerido = doc.caminho or integracoes.caminho_padrao(d.ente, d.exercicio, d.bimestre)
+        sugerido = doc.caminho or caminho_padrao(d.ente, d.exercicio, d.bimestre)
         self.dialogos.escolher_salvar(
             "Salvar declaração como",
             sugerido,
@@ -304,7 +312,7 @@ class AcoesArquivo:
             if ao_concluir is not None:
                 ao_concluir(False)
 
-        self.tarefas.executar("gravação", lambda: integracoes.salvar(copia, caminho), ok, falhou)
+        self.tarefas.executar("gravação", lambda: salvar(copia, caminho), ok, falhou)
 
     # -- imports -------------------------------------------------------------------------------
 
@@ -313,7 +321,7 @@ class AcoesArquivo:
         doc = self.documento
         if doc is None:
             return
-        pasta = doc.caminho.parent.parent if doc.caminho else integracoes.raiz()
+        pasta = doc.caminho.parent.parent if doc.caminho else raiz()
         self.dialogos.escolher_abrir(
             "Importar bimestre anterior", pasta, FILTRO_IMPORTAR, self.preparar_importacao
         )
@@ -326,7 +334,7 @@ class AcoesArquivo:
         copia = doc.declaracao.copia()
         self.tarefas.executar(
             "importação",
-            lambda: integracoes.preparar_importacao(anterior, copia),
+            lambda: importar_anterior(ler(anterior), copia),
             lambda imp: self._mostrar_previa(doc, anterior, imp),
             lambda exc: self.dialogos.informar(
                 "Importar bimestre anterior",
@@ -341,7 +349,7 @@ class AcoesArquivo:
 
         dlg = DialogoImportacao(
             anterior,
-            integracoes.contagens_da_importacao(imp),
+            [(p.titulo, p.campos + p.celulas) for p in imp.pastas],
             imp.resumo(),
             self,  # type: ignore[arg-type]
         )
@@ -427,7 +435,7 @@ class AcoesArquivo:
         copia = doc.declaracao.copia()
         self.tarefas.executar(
             "importação da contabilidade",
-            lambda: integracoes.previa_contabil(copia, arquivos),
+            lambda: previa_contabil(copia, arquivos),
             lambda previa: self._mostrar_previa_contabil(doc, previa),
             lambda exc: self.dialogos.informar(
                 "Importar da contabilidade",
@@ -440,11 +448,9 @@ class AcoesArquivo:
     def _mostrar_previa_contabil(self, doc: Documento, previa: Any) -> None:
         if self.documento is not doc:
             return
-        try:
-            dlg = integracoes.dialogo_contabil(doc.declaracao, previa, self)
-        except integracoes.Indisponivel as exc:
-            self.dialogos.informar("Importar da contabilidade", str(exc), icone="aviso")
-            return
+        from siops.app.contabil_dialogo import DialogoImportacaoContabil  # its own window
+
+        dlg = DialogoImportacaoContabil(doc.declaracao, previa, self)  # type: ignore[arg-type]
 
         def aplicar() -> None:
             lote = dlg.lote_escolhido()
@@ -476,11 +482,7 @@ class AcoesArquivo:
         if doc is None:
             return
         self.confirmar_edicao()
-        try:
-            achados = doc.verificar_tudo()
-        except integracoes.Indisponivel as exc:
-            self.dialogos.informar("Verificar críticas", str(exc), icone="aviso")
-            return
+        achados = doc.verificar_tudo()
         imp = sum(1 for a in achados if a.severidade == "impeditiva")
         av = len(achados) - imp
         self.dock.show()
@@ -527,7 +529,7 @@ class AcoesArquivo:
             )
 
         def falhou(exc: BaseException) -> None:
-            imped = integracoes.impeditivas_da_recusa(exc)
+            imped = exc.impeditivas if isinstance(exc, TransmissaoRecusada) else []
             if imped:
                 self._mostrar_impeditivas(imped)
             else:
@@ -540,7 +542,7 @@ class AcoesArquivo:
 
         self.tarefas.executar(
             "gravação para transmissão",
-            lambda: integracoes.gravar_transmissao(copia, caminho),
+            lambda: gravar_transmissao(copia, caminho, verificar(copia)),
             ok,
             falhou,
         )
@@ -592,7 +594,7 @@ class AcoesArquivo:
 
     def visualizar_rreo(self) -> None:
         """Ferramentas → Visualizar RREO: the Anexo 12 preview PDF in the system viewer."""
-        self._pdf("RREO-Anexo12", integracoes.gerar_rreo, "Visualizar RREO")
+        self._pdf("RREO-Anexo12", _gerar_rreo, "Visualizar RREO")
 
     def relatorio_criticas(self) -> None:
         """Relatórios → Relatório de críticas (PDF)."""
@@ -602,7 +604,7 @@ class AcoesArquivo:
         achados = list(doc.achados)
         self._pdf(
             "Criticas",
-            lambda d, p: integracoes.gerar_relatorio_criticas(d, achados, p),
+            lambda d, p: _gerar_relatorio_criticas(d, achados, p),
             "Relatório de críticas",
         )
 
@@ -612,16 +614,35 @@ class AcoesArquivo:
         rotulo = dict(RELATORIOS).get(tipo, tipo).replace("&", "")
         self._pdf(
             f"Relatorio-{tipo}",
-            lambda d, p: integracoes.gerar_relatorio(d, tipo, p),
+            lambda d, p: _gerar_relatorio(d, tipo, p),
             rotulo,
         )
 
     def abrir_transmissor(self, arquivo: Path | None = None) -> None:
         """Ferramentas → Transmissor: the transmitter's own window."""
-        try:
-            janela = integracoes.abrir_transmissor(self, arquivo)
-        except integracoes.Indisponivel as exc:
-            self.dialogos.informar("Transmissor", str(exc), icone="aviso")
-            return
+        from siops.transmissor.gui import abrir  # its own window, loaded when first asked for
+
+        janela = abrir(self, arquivo)
         if janela is not None:
             self._janelas_extras.append(janela)  # type: ignore[attr-defined]
+
+
+# -- the reports, rendered off the GUI thread (``relatorios`` loads reportlab on first use) ----
+
+
+def _gerar_rreo(d: Declaracao, destino: Path) -> Path:
+    """The RREO Anexo 12 preview (marked PRÉVIA) as a PDF file."""
+    relatorios.renderizar_rreo(d, destino)
+    return destino
+
+
+def _gerar_relatorio_criticas(d: Declaracao, achados: list[Achado], destino: Path) -> Path:
+    """The críticas report as a PDF file."""
+    relatorios.renderizar_criticas(d, achados, destino)
+    return destino
+
+
+def _gerar_relatorio(d: Declaracao, tipo: str, destino: Path) -> Path:
+    """One of the other SIOPS reports (``relatorios.TIPOS``) as a PDF file."""
+    relatorios.renderizar_relatorio(d, tipo, destino)
+    return destino

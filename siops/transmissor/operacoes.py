@@ -23,6 +23,7 @@ from typing import Any
 
 from cryptography import x509
 
+from siops.assinatura import xmldsig
 from siops.assinatura.assinador import Assinador
 from siops.assinatura.certificados import (
     FatosCertificado,
@@ -32,7 +33,7 @@ from siops.assinatura.certificados import (
     validar_vigencia,
 )
 from siops.transmissor import config as cfg
-from siops.transmissor import documentos, xmldsig
+from siops.transmissor import documentos
 from siops.transmissor.cliente import (
     ClienteSIOPS,
     ErroCliente,

@@ -67,12 +67,12 @@ def test_cada_relatorio_abre_em_pdf_na_declaracao_demo(demo_aberta, balcao):
 
 
 def test_relatorio_que_falha_mostra_mensagem_sem_traceback(demo_aberta, balcao, monkeypatch):
-    from siops.app import integracoes
+    from siops.app import janela_arquivo
 
     def quebrar(d, tipo, destino):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(integracoes, "gerar_relatorio", quebrar)
+    monkeypatch.setattr(janela_arquivo, "_gerar_relatorio", quebrar)
     j = demo_aberta
     j.a_relatorios["indicadores"].trigger()
     balcao.esperar_tarefas()

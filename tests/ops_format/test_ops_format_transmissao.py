@@ -38,21 +38,21 @@ def test_grava_a_copia_em_transm_com_o_nome_padrao(sem_impeditivas, siops_home):
     d = sem_impeditivas
     ops = caminhos.caminho_padrao(d.ente, 2025, 2)
     salvar(d, ops)
-    copia = gravar_transmissao(d, ops)
+    copia = gravar_transmissao(d, ops, verificar(d))
     assert (
         copia
         == siops_home / "MUNICIPAL/2025/SegundoBimestre/transm/M355480_2025_SegundoBimestre.OPS"
     )
     assert copia.read_bytes() == ops.read_bytes()
     assert ler(copia) == d
-    gravar_transmissao(d, ops)  # again: replaced, no backup litter in transm/
+    gravar_transmissao(d, ops, verificar(d))  # again: replaced, no backup litter in transm/
     assert [p.name for p in copia.parent.iterdir()] == [copia.name]
 
 
 def test_recusa_com_impeditivas_e_nada_e_gravado(com_impeditiva, tmp_path):
     ops = tmp_path / "x.OPS"
     with pytest.raises(TransmissaoRecusada) as exc:
-        gravar_transmissao(com_impeditiva, ops)
+        gravar_transmissao(com_impeditiva, ops, verificar(com_impeditiva))
     assert "impeditiva" in str(exc.value)
     assert exc.value.impeditivas and all(a.impeditiva for a in exc.value.impeditivas)
     assert not (tmp_path / "transm").exists()

@@ -211,13 +211,14 @@ def declaracao_limpa(bimestre: int, valor_base: str = "1000000.00"):
 @pytest.fixture
 def copia_transmissao(tmp_path: Path):
     """``copia_transmissao(bimestre, valor_base)``: grava a cópia em ``…/transm/`` e devolve o caminho."""
+    from siops.criticas import verificar
     from siops.ops_format import caminhos, gravar_transmissao
 
     def fazer(bimestre: int, valor_base: str = "1000000.00") -> Path:
         d = declaracao_limpa(bimestre, valor_base)
         pasta = tmp_path / "MS-SIOPS" / "MUNICIPAL" / str(EXERCICIO) / f"B{bimestre}"
         ops = pasta / caminhos.nome_arquivo(d.ente, d.exercicio, d.bimestre)
-        return gravar_transmissao(d, ops)
+        return gravar_transmissao(d, ops, verificar(d))
 
     return fazer
 
@@ -339,7 +340,8 @@ def documento_cadastro(assinador, papel: str, nome: str, cpf: str, email: str) -
     """O ``Cadastro`` assinado (docs/api.md §3)."""
     from lxml import etree
 
-    from siops.transmissor import documentos, xmldsig
+    from siops.assinatura import xmldsig
+    from siops.transmissor import documentos
 
     ns = documentos.NS
     el = etree.Element(f"{{{ns}}}Cadastro", nsmap={None: ns})

@@ -6,8 +6,9 @@ import io
 
 import pytest
 
+from siops.assinatura import xmldsig
 from siops.assinatura.assinador import AssinadorA1, AssinadorPKCS11
-from siops.transmissor import documentos, operacoes, pades, xmldsig
+from siops.transmissor import documentos, operacoes, pades
 from siops.transmissor.cliente import ClienteSIOPS, ConfigRede, RecusadoPeloServidor
 from siops.transmissor.fila import FilaOffline
 from siops.transmissor.recibos import Arquivos

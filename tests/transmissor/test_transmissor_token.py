@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 
 from siops.assinatura import assinador as mod
+from siops.assinatura import xmldsig
 from siops.assinatura.assinador import (
     MSG_PIN_BLOQUEADO,
     AssinadorPKCS11,
@@ -30,7 +31,7 @@ from siops.assinatura.assinador import (
     TokenAusente,
 )
 from siops.assinatura.certificados import CertificadoInvalido, validar_cadeia
-from siops.transmissor import token_teste, xmldsig
+from siops.transmissor import token_teste
 
 DOC = b'<declaracao xmlns="urn:siops:teste:1"><celula>42.00</celula></declaracao>'
 

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from siops.assinatura import xmldsig
 from siops.assinatura.assinador import AssinadorA1, AssinadorChave, SenhaIncorreta
 from siops.assinatura.certificados import CertificadoInvalido
-from siops.transmissor import icp_teste, xmldsig
+from siops.transmissor import icp_teste
 
 NS = "urn:siops:teste:1"
 DOC = (
