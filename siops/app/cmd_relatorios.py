@@ -167,7 +167,7 @@ def cmd_rreo(args: argparse.Namespace) -> int:
 def _verificar(d: Declaracao) -> tuple[list, dict[int, str] | None]:
     """The findings of a declaration and the group names, from ``criticas``."""
     try:
-        from siops.criticas import verificar  # type: ignore[attr-defined]
+        from siops.criticas import verificar
     except ImportError:
         from siops.criticas.motor import verificar
     try:

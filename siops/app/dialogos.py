@@ -177,35 +177,35 @@ class DialogosFalsos(Dialogos):
         self.externos: list[Path] = []
         self.mostrados: list[Any] = []
 
-    def perguntar(self, titulo, texto, ao_responder, *, cancelar=False, detalhes="", icone=""):  # type: ignore[override]
+    def perguntar(self, titulo, texto, ao_responder, *, cancelar=False, detalhes="", icone=""):
         self.perguntas.append((titulo, texto))
         r = self.respostas.pop(0) if self.respostas else Resposta.CANCELAR
         QTimer.singleShot(0, lambda: ao_responder(r))
 
-    def informar(self, titulo, texto, *, icone="info", detalhes="", ao_fechar=None):  # type: ignore[override]
+    def informar(self, titulo, texto, *, icone="info", detalhes="", ao_fechar=None):
         self.mensagens.append((titulo, texto, detalhes))
         if ao_fechar is not None:
             QTimer.singleShot(0, ao_fechar)
 
-    def escolher_abrir(self, titulo, pasta, filtro, ao_escolher):  # type: ignore[override]
+    def escolher_abrir(self, titulo, pasta, filtro, ao_escolher):
         if self.arquivos:
             p = self.arquivos.pop(0)
             QTimer.singleShot(0, lambda: ao_escolher(p))
 
-    escolher_salvar = escolher_abrir  # type: ignore[assignment]
+    escolher_salvar = escolher_abrir
 
-    def escolher_varios(self, titulo, pasta, filtro, ao_escolher):  # type: ignore[override]
+    def escolher_varios(self, titulo, pasta, filtro, ao_escolher):
         if self.arquivos:
             p = self.arquivos.pop(0)
             lista = [Path(x) for x in p] if isinstance(p, list | tuple) else [Path(p)]
             QTimer.singleShot(0, lambda: ao_escolher(lista))
 
-    def mostrar(self, dialogo):  # type: ignore[override]
+    def mostrar(self, dialogo):
         self.mostrados.append(dialogo)
         responder = self.ao_mostrar
         if responder is not None:
             QTimer.singleShot(0, lambda: responder(dialogo))
 
-    def abrir_externo(self, caminho):  # type: ignore[override]
+    def abrir_externo(self, caminho):
         self.externos.append(Path(caminho))
         return True

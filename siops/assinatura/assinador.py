@@ -561,7 +561,7 @@ class ChavePKCS11(rsa.RSAPrivateKey):
         self._objeto = objeto
         self._publica = publica
 
-    def sign(  # type: ignore[override]
+    def sign(
         self,
         data: bytes,
         padding: _padding.AsymmetricPadding,

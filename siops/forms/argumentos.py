@@ -36,7 +36,7 @@ class ParserPt(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
         self.add_argument("-h", "--help", action="help", help="mostra esta ajuda e sai")
 
-    def add_subparsers(self, **kwargs):  # type: ignore[override]
+    def add_subparsers(self, **kwargs):
         kwargs.setdefault("parser_class", ParserPt)
         return super().add_subparsers(**kwargs)
 

@@ -403,10 +403,7 @@ class RepositorioSQLite(Repositorio):
     def listar_transmissoes(self) -> list[m.Transmissao]:
         """Todas as transmissões aceitas, em ordem de chegada."""
         return [
-            _transmissao(r)
-            for r in self.banco.consultar(  # type: ignore[misc]
-                "SELECT * FROM transmissoes ORDER BY id"
-            )
+            _transmissao(r) for r in self.banco.consultar("SELECT * FROM transmissoes ORDER BY id")
         ]
 
     def vigentes_do_periodo(
