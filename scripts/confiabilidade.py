@@ -43,6 +43,12 @@ ITENS = {
     "test_confiabilidade_carga.py": "4. Carga",
     "test_confiabilidade_seguranca.py": "5. Matriz de segurança",
     "test_confiabilidade_defeitos.py": "Defeitos encontrados",
+    # issue 17: the outside adversarial pass, one regression test per numbered case
+    "test_confiabilidade_i17_identidade.py": "17.1, 17.5 Identidade, bloqueio e CPFs públicos",
+    "test_confiabilidade_i17_assinados.py": "17.2, 17.3, 17.9 Documentos assinados e períodos",
+    "test_confiabilidade_i17_http.py": "17.4, 17.7 HTTP lento e respostas 5xx",
+    "test_confiabilidade_i17_diario.py": "17.6 Diário de recuperação",
+    "test_confiabilidade_i17_cliente.py": "17.8, 17.9 Planilhas, fila e transmissor",
     "defeitos": "Defeitos encontrados",
 }
 RESULTADO = {
@@ -141,7 +147,7 @@ def escrever(doc: dict[str, Any], destino: Path, comando: str, segundos: float |
         "# Confiabilidade e segurança — resultados medidos",
         "",
         "Gerado por `scripts/confiabilidade.py` a partir de uma execução de `tests/reliability` "
-        "(issue 11). Não edite à mão: rode o comando abaixo e faça o commit do arquivo gerado.",
+        "(issues 11 e 17). Não edite à mão: rode o comando abaixo e faça o commit do arquivo gerado.",
         "",
         f"- **Data:** {doc['data']}",
         f"- **Máquina:** {_maquina()}",

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from siops.app.cli import ErroUsuario
 from siops.app.cmd_nucleo import abrir
+from siops.forms import argumentos
 
 
 def registrar(sub: argparse._SubParsersAction) -> None:
@@ -29,8 +30,8 @@ def registrar(sub: argparse._SubParsersAction) -> None:
         help="M + 6 dígitos do código IBGE do município (ex.: M355030) ou E + código da UF "
         "(ex.: E35; Distrito Federal: E53)",
     )
-    p.add_argument("--exercicio", type=int, required=True, help="ano, ex.: 2025")
-    p.add_argument("--bimestre", type=int, required=True, help="1 a 6")
+    p.add_argument("--exercicio", type=argumentos.exercicio, required=True, help="ano, ex.: 2025")
+    p.add_argument("--bimestre", type=argumentos.bimestre, required=True, help="1 a 6")
     p.add_argument("-o", "--saida", type=Path, help="outro caminho para o arquivo")
     p.set_defaults(func=cmd_novo)
 

@@ -9,6 +9,7 @@ import json
 import sys
 from pathlib import Path
 
+from siops.forms import argumentos
 from siops.forms.catalogo import ESFERAS, catalogo, versao_layout
 from siops.forms.declaracao import Declaracao
 from siops.forms.dinheiro import apresentar_percentual, formatar, texto_plano
@@ -17,7 +18,7 @@ from siops.forms.dinheiro import apresentar_percentual, formatar, texto_plano
 def registrar(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("catalogo", help="lista tabelas, linhas e colunas com seus códigos")
     p.add_argument("--esfera", choices=ESFERAS, default="municipal")
-    p.add_argument("--exercicio", type=int, default=2025)
+    p.add_argument("--exercicio", type=argumentos.exercicio, default=2025)
     p.add_argument("--csv", action="store_true", help="uma linha por célula, separada por ;")
     p.set_defaults(func=cmd_catalogo)
 

@@ -5,6 +5,9 @@ Undo is a thin adapter (STYLE habit 2): the core's commands are values whose app
 returns their inverse; ``_Desfazivel`` only stores the pair and swaps them. The command is
 applied *before* it is pushed, so a refused edit (``EdicaoInvalida``) never reaches the stack.
 The stack's clean state is the single source of "modified" (STYLE habit 3).
+
+A document with a file owns that file's lock through its journal (``app.diario.Trava``): creating
+one for a file another window has open raises ``DeclaracaoEmUso``; ``fechar`` releases it.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from siops.app.diario import Diario
+from siops.app.diario import Diario, Marca, Trava, chave
 from siops.criticas import Verificador
 from siops.forms.declaracao import Comando, Declaracao, DefinirCelula, DefinirTexto, Lote
 from siops.forms.formulas import Chave
@@ -67,10 +70,22 @@ class Documento(QObject):
         caminho: Path | None,
         parent: QObject | None = None,
         adiar_criticas: bool = False,
+        trava: Trava | None = None,
     ) -> None:
         super().__init__(parent)
         self.declaracao = declaracao
         self.caminho = Path(caminho) if caminho else None
+        self.diario: Diario | None = None
+        if self.caminho is not None:  # first: a file in use elsewhere is refused before anything
+            self.diario = Diario(
+                self.caminho,
+                declaracao.ente.codigo,
+                declaracao.exercicio,
+                declaracao.bimestre,
+                trava=trava,
+            )
+        elif trava is not None:
+            trava.soltar()
         self.pilha = QUndoStack(self)
         self.pilha.setUndoLimit(0)
         self._verificador: Any = None
@@ -84,11 +99,6 @@ class Documento(QObject):
             self.iniciar_criticas()
         self._mudadas: set[Chave] = set()
         declaracao.ouvir(self._ao_mudar)
-        self.diario: Diario | None = None
-        if self.caminho is not None:
-            self.diario = Diario(
-                self.caminho, declaracao.ente.codigo, declaracao.exercicio, declaracao.bimestre
-            )
 
     # -- state ---------------------------------------------------------------------------------
 
@@ -176,31 +186,70 @@ class Documento(QObject):
     # -- saving --------------------------------------------------------------------------------
 
     def instantaneo(self) -> tuple[Declaracao, int]:
-        """A copy to save in the background, and the undo index it corresponds to."""
+        """A copy to save in the background, and the undo index it corresponds to (take
+        ``marca()`` at the same moment)."""
         return self.declaracao.copia(), self.pilha.index()
 
-    def salvo(self, caminho: Path, indice: int) -> None:
-        """Record a successful save of the state at undo index ``indice``."""
-        novo_caminho = self.caminho is None or Path(caminho).resolve() != self.caminho.resolve()
+    def marca(self) -> Marca | None:
+        """The journal's position of the state ``instantaneo`` copies (None: no journal)."""
+        return self.diario.marca() if self.diario is not None else None
+
+    def salvo(
+        self,
+        caminho: Path,
+        indice: int,
+        marca: Marca | None = None,
+        trava: Trava | None = None,
+    ) -> None:
+        """Record a successful save of the state at undo index ``indice`` (journal position
+        ``marca``, when known) into ``caminho``.
+
+        The edits typed while the save ran are in no file: they stay journalled. Same file: the
+        journal is rewritten with only those, over the new content. A new name ("Salvar como",
+        whose lock ``trava`` the caller took before writing): the new name's journal is
+        written with those edits first, and only then the old journal is removed and the old
+        file's lock released — a SIGKILL at any moment leaves a journal that, replayed over its
+        file, gives the current state.
+        """
         em_dia = self.pilha.index() == indice
+        if marca is not None and self.diario is not None:
+            em_dia = em_dia and self.diario.marca() == marca  # nothing typed since the copy
         if em_dia:
             self.pilha.setClean()
             self.declaracao.modificada = False
-        if novo_caminho:
-            self.caminho = Path(caminho)
+        novo_caminho = self.caminho is None or chave(caminho) != chave(self.caminho)
+        if not novo_caminho:
+            if trava is not None:
+                trava.soltar()
             if self.diario is not None:
-                self.diario.descartar()
-            d = self.declaracao
-            self.diario = Diario(self.caminho, d.ente.codigo, d.exercicio, d.bimestre)
-            if not em_dia:
-                self.diario.iniciar()  # edits typed during the save still need a journal
-            self.caminhoMudou.emit()
-        elif em_dia and self.diario is not None:
-            # Edits typed while the save ran stay in the journal (their base is older).
-            self.diario.reiniciar()
+                if em_dia:
+                    self.diario.reiniciar()
+                else:
+                    self.diario.salvo(marca)
+            return
+        antigo = self.diario
+        resto = [] if em_dia or antigo is None else antigo.restantes(marca)
+        d = self.declaracao
+        novo = Diario(caminho, d.ente.codigo, d.exercicio, d.bimestre, trava=trava)
+        guardado = True
+        if resto:
+            try:
+                novo.retomar(resto)
+            except OSError:  # the old journal keeps them (over the old file): leave it there
+                guardado = False
+        self.caminho = Path(caminho)
+        self.diario = novo
+        if antigo is not None:
+            if guardado:
+                antigo.encerrar()
+            else:
+                antigo.fechar()
+                antigo.trava.soltar()
+        self.caminhoMudou.emit()
 
     def fechar(self) -> None:
-        """The document is closed on purpose: its journal is not needed any more."""
+        """The document is closed on purpose: its journal is not needed any more, and the
+        file's lock is released."""
         if self.diario is not None:
-            self.diario.descartar()
+            self.diario.encerrar()
             self.diario = None

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication
 
 from siops import relatorios
 from siops.app.dialogos import Resposta
-from siops.app.diario import DiarioPendente, pendentes
+from siops.app.diario import DeclaracaoEmUso, DiarioPendente, Trava, chave, pendentes
 from siops.app.documento import Documento
 from siops.app.preferencias import lembrar, pasta_dados
 from siops.contabil import importar as previa_contabil
@@ -105,24 +105,28 @@ class AcoesArquivo:
                 lambda r: self.abrir_arquivo(caminho) if r == Resposta.SIM else None,
             )
             return
+        trava = self._travar(caminho, "Nova declaração")
+        if trava is None:
+            return
         d = Declaracao(ente, exercicio, bimestre)
         copia = d.copia()
 
         def pronto(_r: object) -> None:
-            self._mostrar_documento(Documento(d, caminho))
+            self._mostrar_documento(Documento(d, caminho, trava=trava))
             lembrar(caminho)
             self.mostrar_mensagem(f"Declaração criada: {caminho.name} (pasta {caminho.parent})")
 
-        self.tarefas.executar(
-            "criação da declaração",
-            lambda: salvar(copia, caminho),
-            pronto,
-            lambda exc: self.dialogos.informar(
+        def falhou(exc: BaseException) -> None:
+            trava.soltar()
+            self.dialogos.informar(
                 "Nova declaração",
                 "Não foi possível criar o arquivo da declaração.",
                 icone="erro",
                 detalhes=_descrever_erro(exc),
-            ),
+            )
+
+        self.tarefas.executar(
+            "criação da declaração", lambda: salvar(copia, caminho), pronto, falhou
         )
 
     def abrir_dialogo(self, perguntar: bool = True) -> None:
@@ -148,21 +152,35 @@ class AcoesArquivo:
     def abrir_arquivo(self, caminho: Path, recuperar: DiarioPendente | None = None) -> bool:
         """Read a declaration and show it; False (with a message) when it cannot be read.
 
-        When a crashed session left edits of this very file, the user is asked first.
+        When a crashed session left edits of this very file, the user is asked first. A file
+        another window of the program has open is refused (``_travar``).
         """
         caminho = Path(caminho)
+        atual = self.documento
+        if (
+            atual is not None
+            and atual.caminho is not None
+            and chave(atual.caminho) == chave(caminho)
+        ):
+            # This window opens its own file again (its edits were saved or dropped by then):
+            # it lets go of it first, or its own lock would refuse it.
+            self.definir_documento(None)
         if recuperar is None:
             pend = self._pendente_de(caminho)
             if pend is not None:
                 self._perguntar_recuperacao(pend, [])
                 return True
+        trava = self._travar(caminho, "Abrir declaração")
+        if trava is None:
+            return False
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             d = ler(caminho)
         except (OSError, ArquivoInvalido) as exc:
             QApplication.restoreOverrideCursor()
             if recuperar is not None and not caminho.exists():
-                return self._recuperar_sem_arquivo(recuperar)
+                return self._recuperar_sem_arquivo(recuperar, trava)
+            trava.soltar()
             self.dialogos.informar(
                 "Abrir declaração",
                 f"Não foi possível abrir {caminho.name}.",
@@ -171,7 +189,7 @@ class AcoesArquivo:
             )
             return False
         QApplication.restoreOverrideCursor()
-        doc = Documento(d, caminho, adiar_criticas=recuperar is None)
+        doc = Documento(d, caminho, adiar_criticas=recuperar is None, trava=trava)
         self._mostrar_documento(doc)
         lembrar(caminho)
         if recuperar is not None:
@@ -182,6 +200,28 @@ class AcoesArquivo:
 
     def _mostrar_documento(self, doc: Documento) -> None:
         self.definir_documento(doc)
+
+    def _travar(self, caminho: Path, titulo: str) -> Trava | None:
+        """This window's lock of a declaration, or None after telling the user why not: it is
+        open in another window of the program.
+
+        Refused, not offered read-only: a read-only view of a file another window is changing
+        shows numbers that are not the declaration's (its unsaved edits are elsewhere), and a
+        clerk could print or transmit from it; the other window is where the work is."""
+        try:
+            trava = Trava.de(caminho)
+        except OSError as exc:
+            self.dialogos.informar(
+                titulo,
+                f"Não foi possível abrir {Path(caminho).name}: a pasta de dados do programa "
+                "não aceita o diário de recuperação.",
+                icone="erro",
+                detalhes=_descrever_erro(exc),
+            )
+            return None
+        if trava is None:
+            self.dialogos.informar(titulo, str(DeclaracaoEmUso(caminho)), icone="aviso")
+        return trava
 
     # -- crash recovery ------------------------------------------------------------------------
 
@@ -228,12 +268,12 @@ class AcoesArquivo:
             icone="aviso",
         )
 
-    def _recuperar_sem_arquivo(self, pend: DiarioPendente) -> bool:
+    def _recuperar_sem_arquivo(self, pend: DiarioPendente, trava: Trava) -> bool:
         from siops.forms.declaracao import Declaracao
         from siops.forms.entes import ente
 
         d = Declaracao(ente(pend.ente), pend.exercicio, pend.bimestre)
-        doc = Documento(d, pend.arquivo)
+        doc = Documento(d, pend.arquivo, trava=trava)
         self._mostrar_documento(doc)
         self._reaplicar(doc, pend)
         return True
@@ -255,7 +295,14 @@ class AcoesArquivo:
                 except EdicaoInvalida:
                     falhas += 1
             doc.executar(Lote(tuple(bons), "Recuperar alterações"))
-        pend.descartar()
+        if doc.diario is not None and doc.diario.caminho == pend.caminho:
+            # The same journal name: the document's journal has already replaced it with the
+            # recovered edits — deleting it now would lose them again. Nothing applied: the
+            # old one is stale.
+            if not doc.modificado():
+                doc.diario.descartar()
+        else:
+            pend.descartar()
         msg = f"{pend.edicoes - falhas} alteração(ões) recuperada(s). Salve para guardá-las."
         if falhas:
             msg += f" {falhas} não puderam ser aplicadas."
@@ -292,17 +339,49 @@ class AcoesArquivo:
         if doc is None:
             return
         self.confirmar_edicao()
+        trava: Trava | None = None
+        if doc.caminho is None or chave(caminho) != chave(doc.caminho):
+            # "Salvar como": the new name is locked before it is written — never over a file
+            # another window has open; the document takes the lock when the save succeeds.
+            try:
+                trava = Trava.de(caminho)
+            except OSError as exc:
+                self.dialogos.informar(
+                    "Salvar",
+                    "A declaração NÃO foi salva; o arquivo anterior continua como estava.",
+                    icone="erro",
+                    detalhes=_descrever_erro(exc),
+                )
+                if ao_concluir is not None:
+                    ao_concluir(False)
+                return
+            if trava is None:
+                self.dialogos.informar(
+                    "Salvar",
+                    f"A declaração NÃO foi salva em {Path(caminho).name}: essa declaração já "
+                    "está aberta em outra janela do programa. Escolha outro nome, ou feche-a "
+                    "naquela janela primeiro.",
+                    icone="aviso",
+                )
+                if ao_concluir is not None:
+                    ao_concluir(False)
+                return
         copia, indice = doc.instantaneo()
+        marca = doc.marca()
 
         def ok(_r: object) -> None:
             if self.documento is doc:
-                doc.salvo(caminho, indice)
+                doc.salvo(caminho, indice, marca, trava)
+            elif trava is not None:
+                trava.soltar()
             lembrar(caminho)
             self.mostrar_mensagem(f"Declaração salva: {Path(caminho).name}")
             if ao_concluir is not None:
                 ao_concluir(True)
 
         def falhou(exc: BaseException) -> None:
+            if trava is not None:
+                trava.soltar()
             self.dialogos.informar(
                 "Salvar",
                 "A declaração NÃO foi salva; o arquivo anterior continua como estava.",

@@ -14,12 +14,22 @@ A verificação (``verificar``) é a mesma no transmissor e no servidor:
 4. valida a cadeia desse certificado até as raízes configuradas (``certificados``);
 5. devolve o elemento que o signxml diz ter sido assinado (``signed_xml``): o chamador usa
    esse, nunca o documento recebido.
+
+Dentro do elemento raiz não pode haver comentários nem instruções de processamento
+(``ConteudoNaoAssinado``): a C14N exclusiva descarta os comentários, de modo que
+``1563<!-- -->564.72`` conserva a assinatura válida enquanto quem lê os bytes guardados vê outro
+valor (``1563``). Recusando-os, os bytes recebidos e o conteúdo assinado dizem a mesma coisa, e
+quem guarda os bytes verificados pode lê-los de novo sem surpresa. O que a assinatura cobre é
+``Verificado.conteudo``; o seu SHA-256 (``Verificado.digest``) identifica o documento assinado
+independentemente dos bytes que ela não cobre (declaração XML, quebras de linha e comentários
+fora da raiz, espaços no base64 da assinatura) — é com ele que se decide "vale uma só vez".
 """
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -72,6 +82,11 @@ class AssinaturaInvalida(Exception):
     """
 
 
+class ConteudoNaoAssinado(AssinaturaInvalida):
+    """Há dentro do elemento raiz algo que a assinatura não cobre como conteúdo (comentário)
+    ou que parte os valores (instrução de processamento)."""
+
+
 @dataclass(frozen=True)
 class Verificado:
     """O resultado de uma verificação bem-sucedida.
@@ -87,6 +102,11 @@ class Verificado:
     raiz: etree._Element
     cadeia: tuple[x509.Certificate, ...] = ()
     conteudo: bytes = b""
+
+    @property
+    def digest(self) -> str:
+        """O SHA-256 (hexadecimal) do conteúdo canônico assinado: a identidade do documento."""
+        return hashlib.sha256(self.conteudo).hexdigest()
 
     @property
     def ac_raiz(self) -> x509.Certificate | None:
@@ -138,14 +158,17 @@ def _signer() -> XMLSigner:
 def assinar(xml: bytes, assinador: Assinador) -> bytes:
     """Assina ``xml`` (envelopada, RSA-SHA256) com o certificado e a cadeia no KeyInfo.
 
-    O documento não pode já ter uma assinatura. A chave é usada só por ``.sign()`` (no A3 a
-    assinatura acontece no token); ``cert=`` é passado para o signxml não precisar da chave
-    pública pela chave privada.
+    O documento não pode já ter uma assinatura, nem comentários ou instruções de processamento
+    dentro da raiz (``ConteudoNaoAssinado``: o verificador os recusa, então assiná-los só
+    adiaria a recusa para o servidor). A chave é usada só por ``.sign()`` (no A3 a assinatura
+    acontece no token); ``cert=`` é passado para o signxml não precisar da chave pública pela
+    chave privada.
     """
     arvore = analisar(xml)
     raiz = arvore.getroot()
     if raiz.find(f".//{{{DS}}}Signature") is not None:
         raise AssinaturaInvalida("O documento já está assinado; assine o original, sem assinatura.")
+    _recusar_nao_assinado(raiz)
     certs = [assinador.certificado, *assinador.cadeia]
     try:
         assinado = _signer().sign(raiz, key=assinador.chave_privada(), cert=certs)
@@ -154,6 +177,23 @@ def assinar(xml: bytes, assinador: Assinador) -> bytes:
     except (SignXMLException, ValueError) as erro:
         raise AssinaturaInvalida(f"Não foi possível assinar o documento: {erro}") from None
     return etree.tostring(assinado, xml_declaration=True, encoding="UTF-8")
+
+
+def _recusar_nao_assinado(raiz: etree._Element) -> None:
+    """``ConteudoNaoAssinado`` se há comentário ou instrução de processamento dentro da raiz."""
+    for no in raiz.iter(etree.Comment, etree.ProcessingInstruction):
+        linha = f" (linha {no.sourceline})" if no.sourceline else ""
+        if isinstance(no, etree._Comment):
+            achado = "um comentário (<!-- … -->)"
+        else:
+            achado = "uma instrução de processamento (<? … ?>)"
+        raise ConteudoNaoAssinado(
+            f"O documento traz {achado} dentro do conteúdo assinado{linha}. Comentários e "
+            "instruções de processamento não são aceitos dentro do elemento raiz: a assinatura "
+            "não cobre os comentários e ambos podem partir um valor, de modo que o que foi "
+            "assinado e o que se lê no arquivo seriam diferentes. Gere o documento de novo e "
+            "assine-o outra vez."
+        )
 
 
 def _certs_do_keyinfo(assinatura: etree._Element) -> list[x509.Certificate]:
@@ -224,13 +264,19 @@ def verificar(
     intermediarios: Iterable[x509.Certificate] = (),
     quando: dt.datetime | None = None,
     raiz_esperada: str | None = None,
+    cadeia: bool = True,
 ) -> Verificado:
     """Verifica a assinatura, o assinante e a cadeia; devolve o elemento assinado.
 
     ``raizes``: as ACs raiz confiáveis; ``intermediarios``: ACs extras (somam-se às do
     KeyInfo); ``quando``: o instante da validação (padrão: agora); ``raiz_esperada``: o nome
     (``{ns}local`` ou ``local``) que o elemento raiz deve ter. Levanta ``AssinaturaInvalida``
-    (conteúdo/assinatura) ou ``CertificadoInvalido`` (certificado vencido, não confiável…).
+    (conteúdo/assinatura; ``ConteudoNaoAssinado`` para comentários e instruções de
+    processamento dentro da raiz) ou ``CertificadoInvalido`` (certificado vencido, não
+    confiável…). ``cadeia=False`` confere só a assinatura com o certificado do KeyInfo, sem a
+    cadeia nem a vigência: serve apenas para reconferir um arquivo que já foi aceito com a
+    verificação completa (``siops-servidor admin verificar`` sem raízes configuradas), nunca
+    para aceitar um documento novo.
     """
     arvore = analisar(xml)
     raiz = arvore.getroot()
@@ -241,11 +287,14 @@ def verificar(
                 f"O documento assinado não é o esperado (elemento raiz {nome.localname})."
             )
     assinatura = _conferir_estrutura(arvore)
+    _recusar_nao_assinado(raiz)
     certs = _certs_do_keyinfo(assinatura)
     if not certs:
         raise AssinaturaInvalida("A assinatura não traz o certificado do assinante no KeyInfo.")
     titular = _titular(certs)
     agora = quando or dt.datetime.now(dt.UTC)
+    if not cadeia:  # só a assinatura: um instante dentro da vigência do próprio certificado
+        agora = min(max(agora, titular.not_valid_before_utc), titular.not_valid_after_utc)
     config = SignatureConfiguration(
         require_x509=True,
         location="./",
@@ -264,7 +313,8 @@ def verificar(
         )
     except InvalidCertificate:
         # vigência do titular: deixa a mensagem a cargo de certificados
-        validar_cadeia(titular, [*certs, *intermediarios], raizes, agora)
+        if cadeia:
+            validar_cadeia(titular, [*certs, *intermediarios], raizes, agora)
         raise AssinaturaInvalida("O certificado do assinante não é aceito.") from None
     except InvalidDigest:
         raise AssinaturaInvalida(
@@ -283,12 +333,12 @@ def verificar(
     if assinado.find(f".//{{{DS}}}Signature") is not None:
         raise AssinaturaInvalida("O conteúdo assinado contém outra assinatura.")
     outros = [c for c in certs if c != titular]
-    cadeia = validar_cadeia(titular, [*outros, *intermediarios], raizes, agora)
+    caminho = validar_cadeia(titular, [*outros, *intermediarios], raizes, agora) if cadeia else []
     try:
         f = fatos(titular)
     except CertificadoInvalido:
         raise
-    return Verificado(titular, f, assinado, tuple(cadeia), resultado.signed_data)
+    return Verificado(titular, f, assinado, tuple(caminho), resultado.signed_data)
 
 
 def conteudo_sem_assinatura(xml: bytes) -> bytes:

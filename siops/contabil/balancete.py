@@ -139,6 +139,8 @@ NAO_ACUMULADA = re.compile(
     r"\b(no mes|do mes|mes atual|no bimestre|do bimestre|no periodo|mensal)\b"
 )
 LINHAS_PROCURA_CABECALHO = 30
+#: Columns of a spreadsheet that are read (A…ZZ); see ``_linhas_reais``.
+COLUNAS_MAXIMAS = 702
 
 
 def normalizar(texto: object) -> str:
@@ -245,18 +247,48 @@ def _abrir_xlsx(caminho: Path, data_only: bool):
             ) from exc
 
 
+def _linhas_reais(ws) -> Iterator[tuple[int, list[object]]]:
+    """The rows of a read-only sheet that hold a value, as the file stores them.
+
+    The sheet's ``<dimension>`` is only a claim: ``A1:XFD1048576`` in a 5 kB file made
+    ``iter_rows`` pad every row to 16,384 columns and yield every missing row up to the last
+    real one (minutes of work for four rows of data). Here the cost follows the cells that are
+    really in the file: missing rows and cells cost nothing, a row's list ends at its last value,
+    and values right of ``COLUNAS_MAXIMAS`` are ignored (no balancete has that many columns, and
+    one stray cell at column XFD must not cost 16,384 per row). Row numbers are the file's own.
+    """
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    wb = ws.parent
+    with ws._get_source() as fonte:
+        parser = WorkSheetParser(
+            fonte,
+            ws._shared_strings,
+            data_only=wb.data_only,
+            epoch=wb.epoch,
+            date_formats=wb._date_formats,
+            timedelta_formats=wb._timedelta_formats,
+        )
+        for num, celulas in parser.parse():
+            presentes = {}
+            for c in celulas:
+                j, v = c["column"], c["value"]
+                if j <= COLUNAS_MAXIMAS and v is not None and str(v).strip() != "":
+                    presentes[j] = v
+            if presentes:
+                valores: list[object] = [None] * max(presentes)
+                for j, v in presentes.items():
+                    valores[j - 1] = v
+                yield num, valores
+
+
 def _ler_xlsx(caminho: Path) -> _Planilha:
     wb = _abrir_xlsx(caminho, True)
     try:
         for ws in wb.worksheets:
-            linhas = []
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                for i, valores in enumerate(
-                    ws.iter_rows(min_row=1, min_col=1, values_only=True), 1
-                ):
-                    if any(v is not None and str(v).strip() != "" for v in valores):
-                        linhas.append((i, list(valores)))
+                linhas = list(_linhas_reais(ws))
             if linhas:
                 return _Planilha(linhas, _mescladas(ws), caminho, ws.title)
     finally:
@@ -275,7 +307,7 @@ def _formulas(caminho: Path, folha: str, celulas: list[tuple[int, int]]) -> str 
         ws = wb[folha]
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            for i, valores in enumerate(ws.iter_rows(min_row=1, min_col=1, values_only=True), 1):
+            for i, valores in _linhas_reais(ws):
                 if i > ultima:
                     break
                 for j, v in enumerate(valores):

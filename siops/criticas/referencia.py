@@ -40,6 +40,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 
+from siops.forms import inteiros
 from siops.forms.dinheiro import ValorInvalido, parse_valor, texto_plano
 
 FORMATO = "siops-referencia-fns"
@@ -175,13 +176,18 @@ class ReferenciaFNS:
     def _ler_item(self, item: dict, onde: str) -> None:
         try:
             ente = str(item["ente"]).strip().upper()
-            exercicio = int(str(item["exercicio"]).strip())
-            bimestre = int(str(item["bimestre"]).strip())
+            # só algarismos ASCII e limitados (``٢٠٢٥``, ``1_000`` ou 20 dígitos não entram)
+            exercicio = inteiros.exercicio(str(item["exercicio"]).strip())
+            bimestre = inteiros.inteiro_ascii(
+                str(item["bimestre"]).strip(), "O bimestre", maximo=99
+            )
+        except inteiros.InteiroInvalido as exc:
+            raise ReferenciaInvalida(f"{onde}: {exc}") from None
         except (KeyError, ValueError, TypeError):
             raise ReferenciaInvalida(
                 f"{onde}: ente, exercicio e bimestre são obrigatórios (ex.: M355030;2025;6)."
             ) from None
-        if not ente or ente[0] not in "ME" or not ente[1:].isdigit():
+        if not ente or ente[0] not in "ME" or not (ente[1:].isascii() and ente[1:].isdigit()):
             raise ReferenciaInvalida(f"{onde}: código de ente inválido '{ente}' (ex.: M355030).")
         if not 1 <= bimestre <= 6:
             raise ReferenciaInvalida(f"{onde}: bimestre {bimestre} inválido; use 1 a 6.")

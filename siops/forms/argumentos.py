@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
+
+from siops.forms import inteiros
 
 TRADUCOES = {
     "the following arguments are required": "faltam os argumentos",
@@ -23,6 +26,45 @@ TRADUCOES = {
     "invalid float value": "número inválido",
     "choose from": "escolha entre",
 }
+
+
+def inteiro(
+    nome: str, minimo: int = 0, maximo: int = inteiros.ID_MAXIMO, invalido: str = ""
+) -> Callable[[str], int]:
+    """An argparse ``type=`` for an integer typed on a command line (``forms.inteiros`` rules).
+
+    ``int`` would take ``٢٠٢٥``, ``1_000``, blanks and signs; this takes ASCII digits within
+    ``[minimo, maximo]`` only and otherwise raises ``argparse.ArgumentTypeError`` with the
+    Portuguese reason (after ``invalido``, e.g. "Exercício inválido", if given), which the
+    parser prints before exiting with status 2.
+    """
+
+    def converter(texto: str) -> int:
+        try:
+            return inteiros.inteiro_ascii(texto, nome, minimo=minimo, maximo=maximo)
+        except inteiros.InteiroInvalido as exc:
+            motivo = f"{invalido}: {exc}" if invalido else str(exc)
+            raise argparse.ArgumentTypeError(motivo) from None
+
+    converter.__name__ = "inteiro"  # argparse names the type in some messages
+    return converter
+
+
+def exercicio(texto: str) -> int:
+    """``type=`` for an exercício (2000–2099)."""
+    return inteiro(
+        "o exercício", inteiros.EXERCICIO_MINIMO, inteiros.EXERCICIO_MAXIMO, "Exercício inválido"
+    )(texto)
+
+
+def bimestre(texto: str) -> int:
+    """``type=`` for a bimestre (1–6)."""
+    return inteiro("o bimestre", 1, 6, "Bimestre inválido")(texto)
+
+
+def porta(texto: str) -> int:
+    """``type=`` for a TCP port (1–65535)."""
+    return inteiro("a porta", 1, 65535)(texto)
 
 
 class ParserPt(argparse.ArgumentParser):

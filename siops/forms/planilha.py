@@ -4,6 +4,16 @@ Accounting systems and accounting firms feed us with it (ARCHITECTURE). Values a
 decimal text with a dot (as exported) or Brazilian text with a comma. Text fields travel as
 ``campo;<id>;;<texto>``. Importing is all or nothing: every line is checked first, and the
 first bad line stops the import with its number and the reason in Portuguese.
+
+Formula injection. The exported CSV is opened in spreadsheet programs, which run a cell that
+begins with ``=``, ``+``, ``-``, ``@`` (or a tab or carriage return before one) as a formula — and
+text fields carry whatever was typed or imported (``=HYPERLINK(…)``, ``+cmd|…``). So a text
+field that would start like that is written with a leading apostrophe (OWASP's advice; the
+spreadsheet shows the text, not a formula), and import removes that one apostrophe again, so our
+own export round-trips. To keep that exact, the rule looks past apostrophes already there: a text
+whose first character after any leading ``'`` is a trigger gets one more ``'`` on export and
+loses one on import (``=x`` ↔ ``'=x``, ``'=x`` ↔ ``''=x``); any other text is untouched.
+Numbers are never text here: value cells are plain decimal text (``-5.00`` keeps its meaning).
 """
 
 from __future__ import annotations
@@ -25,6 +35,24 @@ from siops.forms.formulas import Chave
 
 CABECALHO = ("tabela", "linha", "coluna", "valor")
 TABELA_CAMPOS = "campo"
+#: First characters a spreadsheet program takes as the start of a formula.
+GATILHOS_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _parece_formula(texto: str) -> bool:
+    return texto.lstrip("'").startswith(GATILHOS_FORMULA)
+
+
+def neutralizar(texto: str) -> str:
+    """A text field as written to CSV: one apostrophe before a would-be formula (see above)."""
+    return "'" + texto if _parece_formula(texto) else texto
+
+
+def restaurar(texto: str) -> str:
+    """The inverse of :func:`neutralizar`, applied to text fields read from CSV."""
+    if texto.startswith("'") and _parece_formula(texto[1:]):
+        return texto[1:]
+    return texto
 
 
 class ErroPlanilha(ValueError):
@@ -49,7 +77,7 @@ def exportar_csv(d: Declaracao, calculadas: bool = False) -> str:
     for campo in d.catalogo.campos:
         texto = d.texto(campo)
         if texto:
-            w.writerow((TABELA_CAMPOS, campo, "", texto))
+            w.writerow((TABELA_CAMPOS, campo, "", neutralizar(texto)))
     return buf.getvalue()
 
 
@@ -139,7 +167,7 @@ def _ler_linhas(d: Declaracao, leitor) -> Lote:
             if linha not in cat.campos:
                 raise ErroPlanilha(n, f"campo desconhecido '{linha}'.")
             try:
-                valor = d.validar_texto(linha, valor)
+                valor = d.validar_texto(linha, restaurar(valor))
             except EdicaoInvalida as exc:
                 raise ErroPlanilha(n, str(exc)) from None
             comandos.append(DefinirTexto(linha, valor, "Importar planilha"))

@@ -18,22 +18,28 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.middleware import Middleware
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from siops import relatorios
+from siops.forms import inteiros
 from siops.forms.declaracao import periodo
 from siops.servidor import autenticacao, cadastro, consultas, homologacao, paginas, recepcao
 from siops.servidor.banco import Sobrecarregado
 from siops.servidor.config import Config
 from siops.servidor.contexto import Contexto
 from siops.servidor.erros import ErroAPI
+from siops.servidor.limites import LimiteRequisicoes
 from siops.servidor.tempo import agora, legivel
 
 _log = logging.getLogger("siops.servidor.app")
 
 LIMITE_JSON = 64 * 1024
+#: Nenhum pedido JSON da API passa de um objeto com valores simples; 16 níveis sobram, e um
+#: JSON aninhado a milhares de níveis não chega a estourar a pilha de quem o percorre.
+PROFUNDIDADE_JSON = 16
 #: Quanto de um corpo grande demais ainda é lido (e descartado) antes de responder 413, para o
 #: cliente receber a resposta em vez de uma conexão cortada no meio do envio.
 DESCARTE_MAXIMO = 64 * 1024 * 1024
@@ -73,8 +79,8 @@ async def ler_corpo(request: Request, limite: int) -> bytes:
     declarado = request.headers.get("content-length")
     if declarado is not None:
         try:
-            tamanho = int(declarado)
-        except ValueError:
+            tamanho = inteiros.inteiro_ascii(declarado, "O Content-Length")
+        except inteiros.InteiroInvalido:
             raise ErroAPI(400, "requisicao_invalida", "Content-Length inválido.") from None
         if tamanho > limite:
             await _descartar(request, 0)
@@ -90,17 +96,45 @@ async def ler_corpo(request: Request, limite: int) -> bytes:
     return b"".join(partes)
 
 
+def _sem_constantes(nome: str) -> Any:
+    raise ValueError(f"{nome} não é um número JSON")
+
+
+def _profundidade(doc: Any) -> int:
+    """Quantos níveis de listas e objetos ``doc`` tem (sem recursão)."""
+    maior, pilha = 0, [(doc, 1)]
+    while pilha:
+        atual, nivel = pilha.pop()
+        if isinstance(atual, dict):
+            atual = list(atual.values())
+        if isinstance(atual, list):
+            maior = max(maior, nivel)
+            pilha.extend((filho, nivel + 1) for filho in atual)
+    return maior
+
+
 async def ler_json(request: Request) -> dict:
-    """O corpo JSON (objeto); 400 se não for."""
+    """O corpo JSON (objeto de até ``PROFUNDIDADE_JSON`` níveis); 400 se não for.
+
+    Aninhamento que estoura a pilha do decodificador (``RecursionError``), números com mais
+    algarismos do que o Python converte e ``NaN``/``Infinity`` são JSON inválido, não erro
+    interno.
+    """
     corpo = await ler_corpo(request, LIMITE_JSON)
+    invalido = ErroAPI(400, "requisicao_invalida", "O corpo da requisição não é JSON válido.")
     try:
-        doc = json.loads(corpo or b"{}")
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise ErroAPI(
-            400, "requisicao_invalida", "O corpo da requisição não é JSON válido."
-        ) from None
+        doc = json.loads(corpo or b"{}", parse_constant=_sem_constantes)
+    except (ValueError, RecursionError):  # JSONDecodeError e UnicodeDecodeError são ValueError
+        raise invalido from None
     if not isinstance(doc, dict):
         raise ErroAPI(400, "requisicao_invalida", "O corpo da requisição deve ser um objeto JSON.")
+    if _profundidade(doc) > PROFUNDIDADE_JSON:
+        raise ErroAPI(
+            400,
+            "requisicao_invalida",
+            "O corpo da requisição não é JSON válido.",
+            [f"O JSON tem mais de {PROFUNDIDADE_JSON} níveis de listas e objetos."],
+        )
     return doc
 
 
@@ -203,9 +237,28 @@ async def transmissao(request: Request) -> Response:
 
 
 async def transmissao_recibo(request: Request) -> Response:
-    """``GET /transmissoes/{protocolo}/recibo``: o recibo XML."""
-    recibo = await _em_thread(consultas.recibo, _ctx(request), request.path_params["protocolo"])
+    """``GET /transmissoes/{protocolo}/recibo``: o recibo XML (traz o CPF do signatário: só
+    para quem tem papel no ente, ou o administrador)."""
+    ctx = _ctx(request)
+    quem = await _quem(request)
+    recibo = await _em_thread(consultas.recibo, ctx, quem, request.path_params["protocolo"])
     return Response(recibo.encode("utf-8"), media_type="application/xml")
+
+
+async def demonstrativo_do_gestor(request: Request) -> Response:
+    """``GET /homologacoes/{protocolo}/demonstrativo``: o PDF PAdES do gestor (traz o CPF no
+    certificado: só para quem tem papel no ente, ou o administrador)."""
+    ctx = _ctx(request)
+    quem = await _quem(request)
+    protocolo = request.path_params["protocolo"]
+    pdf = await _em_thread(consultas.demonstrativo_assinado, ctx, quem, protocolo)
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="RREO-Anexo12-{protocolo}-assinado.pdf"'
+        },
+    )
 
 
 async def transmissao_arquivo(request: Request) -> Response:
@@ -319,14 +372,27 @@ async def saude(request: Request) -> Response:
     return JSONUTF8({"ok": True})
 
 
+#: Como cada parâmetro inteiro da URL é lido: só algarismos ASCII, dentro dos limites do que ele
+#: é (um exercício grande demais para o SQLite, ``٢٠٢٥`` ou ``1_000`` são 400, não 500).
+_INTEIROS: dict[str, Callable[[str], int]] = {
+    "exercicio": lambda t: inteiros.exercicio(t, "O exercício"),
+    "bimestre": lambda t: inteiros.bimestre(t, "O bimestre"),
+    "id": lambda t: inteiros.inteiro_ascii(t, "O número da solicitação", minimo=1),
+}
+
+
 def _inteiro(texto: Any, padrao: int, nome: str) -> int:
+    """O parâmetro ``nome`` (``exercicio``, ``bimestre``, ``id``); 400 com a razão."""
     if texto is None or texto == "":
         return padrao
     try:
-        return int(str(texto))
-    except ValueError:
+        return _INTEIROS[nome](str(texto))
+    except inteiros.InteiroInvalido as exc:
+        razao = str(exc)
         raise ErroAPI(
-            400, "requisicao_invalida", f"O parâmetro {nome} deve ser um número."
+            400,
+            "requisicao_invalida",
+            f"Parâmetro inválido na requisição: {razao[:1].lower()}{razao[1:]}",
         ) from None
 
 
@@ -444,6 +510,12 @@ async def _erro_http(request: Request, exc: Exception) -> Response:
     return JSONUTF8({"erro": texto, "codigo": codigo, "motivos": []}, exc.status_code)
 
 
+async def _desconectado(request: Request, exc: Exception) -> Response:
+    """O cliente foi embora (ou o servidor cortou um corpo que não chegava a tempo): não há a
+    quem responder, e não é erro interno."""
+    return Response(status_code=400)
+
+
 async def _erro_interno(request: Request, exc: Exception) -> Response:
     _log.exception("erro interno em %s %s", request.method, request.url.path, exc_info=exc)
     texto = "Erro interno do servidor. Tente novamente mais tarde."
@@ -473,6 +545,11 @@ def rotas() -> list[Route]:
             f"{v1}/homologacoes/{{protocolo}}/demonstrativo",
             demonstrativo_assinado,
             methods=["PUT"],
+        ),
+        Route(
+            f"{v1}/homologacoes/{{protocolo}}/demonstrativo",
+            demonstrativo_do_gestor,
+            methods=["GET"],
         ),
         Route(f"{v1}/retransmissoes", retransmissoes, methods=["POST"]),
         Route(f"{v1}/retransmissoes/{{id}}", retransmissao, methods=["GET"]),
@@ -506,10 +583,13 @@ def criar_app(cfg: Config, ctx: Contexto | None = None) -> Starlette:
     return Starlette(
         routes=rotas(),
         lifespan=ciclo,
+        # o que protege a aplicação conta requisições em andamento, não sockets
+        middleware=[Middleware(LimiteRequisicoes, maximo=cfg.requisicoes_simultaneas)],
         exception_handlers={
             ErroAPI: _erro_api,
             Sobrecarregado: _sobrecarga,
             HTTPException: _erro_http,
+            ClientDisconnect: _desconectado,
             Exception: _erro_interno,
         },
     )

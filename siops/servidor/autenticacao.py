@@ -4,6 +4,12 @@ Regras (docs/api.md §2): só o técnico e o administrador entram por senha; ap�
 ``tentativas_senha`` (5) falhas seguidas a conta fica bloqueada por ``bloqueio_segundos``
 (15 min), e durante o bloqueio nem a senha certa entra; a mensagem diz até quando. Gestores
 abrem sessão com um ``PedidoSessao`` assinado.
+
+A contagem e o bloqueio são decididos na mesma escrita que registra a tentativa, ANTES da
+conferência (lenta, argon2) da senha (``Repositorio.reservar_tentativa``): pedidos simultâneos
+não passam do limite, e um acerto desfaz a reserva. "Esqueceu a senha" é anônimo: a senha nova
+fica pendente e não derruba nada — a atual e as sessões vivas seguem valendo até a pessoa entrar
+com a nova (aí a anterior deixa de valer e as outras sessões são encerradas).
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from siops.servidor import senhas
 from siops.servidor.contexto import Contexto, documento_reutilizado
 from siops.servidor.correio import FalhaEmail
 from siops.servidor.erros import ErroAPI
-from siops.servidor.repositorio import ConflitoEstado
+from siops.servidor.repositorio import ConflitoEstado, Tentativa
 from siops.servidor.tempo import BRASILIA, de_iso, iso
 
 _log = logging.getLogger("siops.servidor.autenticacao")
@@ -86,33 +92,50 @@ def _bloqueio(ctx: Contexto, ate_iso: str) -> ErroAPI:
     )
 
 
+def _senha_incorreta(ctx: Contexto) -> ErroAPI:
+    return ErroAPI(
+        401,
+        "senha_incorreta",
+        "CPF ou senha incorretos.",
+        [
+            f"Após {ctx.cfg.tentativas_senha} tentativas erradas seguidas, o acesso fica "
+            f"bloqueado por {ctx.cfg.bloqueio_segundos // 60} minutos."
+        ],
+    )
+
+
+def _reservar(ctx: Contexto, cpf: str) -> Tentativa:
+    """Reserva a tentativa de senha (ver a docstring do módulo); 423 se a conta está bloqueada."""
+    agora = ctx.agora()
+    ate = iso(agora + dt.timedelta(seconds=ctx.cfg.bloqueio_segundos))
+    t = ctx.repo.reservar_tentativa(cpf, ctx.cfg.tentativas_senha, iso(agora), ate)
+    if t.usuario is not None and not t.reservada:
+        assert t.bloqueado_ate is not None
+        raise _bloqueio(ctx, t.bloqueado_ate)
+    return t
+
+
 def login(ctx: Contexto, pedido: dict) -> dict:
     """``POST /sessoes``: CPF + senha → token (401, 403 ou 423 com a razão)."""
     cpf = _cpf_do_pedido(pedido.get("cpf"))
     senha = pedido.get("senha")
     if not isinstance(senha, str) or not senha:
         raise ErroAPI(400, "requisicao_invalida", "Informe a senha.")
-    usuario = ctx.repo.usuario(cpf)
-    agora = ctx.agora()
-    if usuario is not None and usuario.bloqueado_ate and de_iso(usuario.bloqueado_ate) > agora:
-        raise _bloqueio(ctx, usuario.bloqueado_ate)
-    if not senhas.confere(senha, usuario.senha_hash if usuario else None):
-        bloqueou = None
-        if usuario is not None:
-            ate = iso(agora + dt.timedelta(seconds=ctx.cfg.bloqueio_segundos))
-            bloqueou = ctx.repo.registrar_falha(cpf, ctx.cfg.tentativas_senha, ate)
-        if bloqueou:
-            raise _bloqueio(ctx, bloqueou)
-        raise ErroAPI(
-            401,
-            "senha_incorreta",
-            "CPF ou senha incorretos.",
-            [
-                f"Após {ctx.cfg.tentativas_senha} tentativas erradas seguidas, o acesso fica "
-                f"bloqueado por {ctx.cfg.bloqueio_segundos // 60} minutos."
-            ],
-        )
+    t = _reservar(ctx, cpf)
+    usuario = t.usuario
+    certa = senhas.confere(senha, usuario.senha_hash if usuario else None)
+    promovida = False
+    if not certa and usuario is not None and usuario.senha_pendente_hash:
+        # a senha de "esqueceu a senha": usá-la a torna a senha (e derruba as outras sessões)
+        if senhas.confere(senha, usuario.senha_pendente_hash):
+            certa = promovida = ctx.repo.promover_senha_pendente(cpf, usuario.senha_pendente_hash)
+    if not certa:
+        if t.bloqueado_ate:  # era a última tentativa antes do limite
+            raise _bloqueio(ctx, t.bloqueado_ate)
+        raise _senha_incorreta(ctx)
     assert usuario is not None
+    if not promovida:
+        ctx.repo.zerar_falhas(cpf)
     papeis = [p for p in ctx.repo.papeis_ativos(cpf) if p.papel in (m.TECNICO, m.ADMIN)]
     if not papeis:
         raise ErroAPI(
@@ -124,8 +147,6 @@ def login(ctx: Contexto, pedido: dict) -> dict:
                 "o técnico precisa ser cadastrado de novo pelo secretário."
             ],
         )
-    if usuario.falhas:
-        ctx.repo.zerar_falhas(cpf)
     return _abrir_sessao(ctx, usuario, ctx.repo.papeis_ativos(cpf))
 
 
@@ -192,7 +213,10 @@ def logout(ctx: Contexto, quem: Autenticado) -> None:
 
 def esqueci(ctx: Contexto, pedido: dict) -> dict:
     """ "Esqueceu a senha": senha nova por e-mail se o CPF for de técnico ativo (resposta igual
-    em todos os casos, para não revelar quem está cadastrado)."""
+    em todos os casos, para não revelar quem está cadastrado).
+
+    O pedido é anônimo, então não derruba nada: a senha nova fica pendente (substitui outra
+    pendente), e a atual e as sessões vivas seguem valendo até a pessoa entrar com a nova."""
     resposta = {
         "mensagem": "Se o CPF estiver cadastrado como técnico, uma nova senha foi enviada para "
         "o e-mail cadastrado."
@@ -212,7 +236,7 @@ def esqueci(ctx: Contexto, pedido: dict) -> dict:
     ):
         return resposta
     senha = senhas.gerar_senha()
-    ctx.repo.definir_senha(cpf, senhas.hash_senha(senha), iso(agora))
+    ctx.repo.definir_senha_pendente(cpf, senhas.hash_senha(senha), iso(agora))
     try:
         ctx.correio.enviar_senha(
             usuario.email,
@@ -220,7 +244,10 @@ def esqueci(ctx: Contexto, pedido: dict) -> dict:
             cpf,
             ", ".join(p.ente for p in tecnico),
             senha,
-            'Foi pedida uma nova senha de acesso ao SIOPS ("Esqueceu a senha").',
+            'Foi pedida uma nova senha de acesso ao SIOPS ("Esqueceu a senha"). A senha atual '
+            "continua valendo até você entrar com esta; quando entrar com esta, a anterior "
+            "deixa de valer e as outras sessões abertas são encerradas. Se não foi você quem "
+            "pediu, ignore esta mensagem: nada muda.",
         )
     except FalhaEmail:
         _log.exception("falha ao enviar a nova senha de %s", cpf)
@@ -233,15 +260,16 @@ def esqueci(ctx: Contexto, pedido: dict) -> dict:
 
 
 def trocar_senha(ctx: Contexto, quem: Autenticado, pedido: dict) -> None:
-    """Troca a senha (a atual confere; a nova tem 10+ caracteres); revoga as outras sessões."""
+    """Troca a senha (a atual confere; a nova tem 10+ caracteres); revoga as sessões."""
     atual, nova = pedido.get("senha_atual"), pedido.get("senha_nova")
     if not isinstance(atual, str) or not isinstance(nova, str):
         raise ErroAPI(400, "requisicao_invalida", "Informe senha_atual e senha_nova.")
-    if not senhas.confere(atual, quem.usuario.senha_hash):
-        ate = iso(ctx.agora() + dt.timedelta(seconds=ctx.cfg.bloqueio_segundos))
-        if ctx.repo.registrar_falha(quem.usuario.cpf, ctx.cfg.tentativas_senha, ate):
-            raise _bloqueio(ctx, ate)
+    t = _reservar(ctx, quem.usuario.cpf)
+    if t.usuario is None or not senhas.confere(atual, t.usuario.senha_hash):
+        if t.bloqueado_ate:
+            raise _bloqueio(ctx, t.bloqueado_ate)
         raise ErroAPI(401, "senha_incorreta", "A senha atual não confere.")
+    ctx.repo.zerar_falhas(quem.usuario.cpf)
     if len(nova) < 10:
         raise ErroAPI(422, "requisicao_invalida", "A nova senha deve ter ao menos 10 caracteres.")
     ctx.repo.definir_senha(quem.usuario.cpf, senhas.hash_senha(nova), iso(ctx.agora()))

@@ -5,6 +5,13 @@ secretário de saúde e o substituto do secretário; o secretário (ou seu subst
 técnico, que recebe uma senha gerada por e-mail. Um novo chefe anula toda a cadeia; um novo
 secretário anula o técnico; o chefe não pode ser também o secretário; o secretário pode ser
 também o técnico.
+
+A identidade de uma pessoa (CPF, nome, e-mail, senha) é dela: muda só por ela mesma ou pela
+cadeia dona dos papéis que ela tem — nunca como efeito de um papel em outro ente. Quem já tem
+outro papel ativo ganha o papel novo e fica como está: o nome assinado tem de conferir com o
+registrado (senão 409), o e-mail digitado por quem cadastra é ignorado, nenhuma senha nova é
+gerada para quem já tem uma (a que falta vai para o e-mail registrado), e o e-mail registrado
+recebe um aviso. Um administrador nunca tem papel de ente (nem técnico).
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ from siops.servidor import senhas
 from siops.servidor.contexto import Contexto, documento_reutilizado
 from siops.servidor.correio import FalhaEmail
 from siops.servidor.erros import ErroAPI
-from siops.servidor.repositorio import ConflitoEstado
+from siops.servidor.repositorio import ConflitoEstado, ResultadoCadastro
 from siops.servidor.tempo import iso
 
 _log = logging.getLogger("siops.servidor.cadastro")
@@ -94,6 +101,74 @@ def _chefe_nao_secretario(ctx: Contexto, codigo: str, papel: str, cpf: str) -> N
             )
 
 
+def _conflito(exc: ConflitoEstado, cpf: str, nome: str) -> ErroAPI:
+    """A recusa em português de um ``ConflitoEstado`` de ``Repositorio.cadastrar``."""
+    if exc.codigo == "documento_reutilizado":
+        return documento_reutilizado()
+    if exc.codigo == "cpf_de_administrador":
+        return ErroAPI(
+            422,
+            "administrador_nao_pode_ter_papel",
+            f"O CPF {cpfs.formatar(cpf)} é de um administrador do servidor SIOPS, que não pode "
+            "ter papel num ente.",
+            [
+                "Um administrador não é técnico, secretário nem chefe de um ente: cadastre outra "
+                "pessoa neste papel."
+            ],
+        )
+    if exc.codigo == "identidade_divergente":
+        return ErroAPI(
+            409,
+            "identidade_divergente",
+            f"O nome informado ({nome}) não confere com o já registrado para o CPF "
+            f"{cpfs.formatar(cpf)}.",
+            [
+                "Essa pessoa já tem cadastro ativo em outro papel; nome, e-mail e senha dela só "
+                "mudam por ela mesma ou por quem cadastrou seus outros papéis. Confira o CPF e "
+                "escreva o nome como no cadastro existente."
+            ],
+        )
+    if exc.codigo == "sem_email_cadastrado":
+        return ErroAPI(
+            409,
+            "sem_email_cadastrado",
+            f"{exc.detalhe} já tem cadastro ativo em outro papel, sem e-mail registrado, e a "
+            "senha de técnico só pode ser enviada ao e-mail registrado da própria pessoa.",
+            [
+                "Peça a quem cadastrou o outro papel dessa pessoa (ou ao administrador do SIOPS) "
+                "que registre o e-mail dela, e cadastre de novo."
+            ],
+        )
+    return ErroAPI(409, exc.codigo, "O cadastro mudou enquanto este pedido era processado.")
+
+
+def _aviso_por_email(
+    ctx: Contexto, res: ResultadoCadastro, codigo: str, papel: str, por_cpf: str | None
+) -> bool:
+    """O aviso ao e-mail registrado de quem ganhou um papel sem mudar de identidade (o melhor
+    possível: uma falha do SMTP não desfaz o cadastro)."""
+    if not res.email:
+        return False
+    por = ctx.repo.usuario(por_cpf) if por_cpf else None
+    quem = f" por {por.nome}" if por is not None else ""
+    corpo = (
+        f"Prezado(a) {res.nome},\n\n"
+        f"Você foi cadastrado(a){quem} como {m.NOME_PAPEL[papel]} de "
+        f"{descricao_ente(codigo)} no SIOPS.\n\n"
+        "Sua senha e seus dados não mudaram: continue entrando como antes. Os seus outros "
+        "papéis continuam ativos.\n\n"
+        f"Se você não reconhece este cadastro, procure a Secretaria de Saúde de "
+        f"{descricao_ente(codigo)} ou a equipe do SIOPS (Disque Saúde 136).\n\n"
+        "Esta mensagem foi gerada automaticamente pelo servidor do SIOPS; não a responda.\n"
+    )
+    try:
+        ctx.correio.enviar(res.email, "SIOPS — você recebeu um novo papel", corpo)
+    except FalhaEmail:
+        _log.exception("falha ao enviar o aviso de cadastro a %s", res.email)
+        return False
+    return True
+
+
 def registrar(
     ctx: Contexto,
     codigo: str,
@@ -105,13 +180,14 @@ def registrar(
     por_cpf: str | None,
     documento_digest: str | None,
 ) -> dict:
-    """Faz o cadastro (já autorizado) e, para o técnico, gera e envia a senha."""
+    """Faz o cadastro (já autorizado) e, para o técnico sem senha, gera e envia a senha (ver a
+    docstring do módulo: a identidade de quem já tem outro papel não muda)."""
     _validar_pessoa(cpf, nome, email, exige_email=papel == m.TECNICO)
     _chefe_nao_secretario(ctx, codigo, papel, cpf)
     senha = senhas.gerar_senha() if papel == m.TECNICO else None
     momento = iso(ctx.agora())
     try:
-        anulados = ctx.repo.cadastrar(
+        res = ctx.repo.cadastrar(
             codigo,
             papel,
             cpf,
@@ -125,28 +201,42 @@ def registrar(
             momento,
         )
     except ConflitoEstado as exc:
-        if exc.codigo == "documento_reutilizado":
-            raise documento_reutilizado() from None
-        raise
-    resposta = {
+        raise _conflito(exc, cpf, nome.strip()) from None
+    resposta: dict = {
         "ente": codigo,
         "papel": papel,
         "cpf": cpf,
-        "nome": nome.strip(),
+        "nome": res.nome,
         "situacao": "ativo",
         "senha_enviada": False,
-        "anulados": [{"papel": p.papel, "cpf": p.cpf} for p in anulados],
+        "anulados": [{"papel": p.papel, "cpf": p.cpf} for p in res.anulados],
     }
-    if senha is not None:
+    if res.identidade_preservada:
+        avisos = [
+            f"{res.nome} já tem cadastro ativo em outro papel: recebeu o papel de "
+            f"{m.NOME_PAPEL[papel]}, mas nome, e-mail e senha dessa pessoa só mudam por ela "
+            "mesma ou por quem cadastrou seus outros papéis."
+        ]
+        if email.strip() and email.strip().casefold() != res.email.casefold():
+            avisos.append(
+                f"O e-mail informado ({email.strip()}) foi ignorado: as mensagens vão para o "
+                "e-mail já registrado da pessoa."
+            )
+        if papel == m.TECNICO and not res.senha_definida:
+            avisos.append("Nenhuma senha nova foi gerada: a pessoa entra com a senha que já tem.")
+        resposta["avisos"] = avisos
+        if not res.senha_definida:
+            resposta["aviso_enviado"] = _aviso_por_email(ctx, res, codigo, papel, por_cpf)
+    if senha is not None and res.senha_definida:
         try:
             ctx.correio.enviar_senha(
-                email,
-                nome.strip(),
+                res.email,
+                res.nome,
                 cpf,
                 descricao_ente(codigo),
                 senha,
                 f"Você foi cadastrado(a) como técnico responsável pelo envio dos dados do SIOPS "
-                f"de {descricao_ente(codigo)}.",
+                f"de {descricao_ente(codigo)}. A senha anterior, se havia, deixou de valer.",
             )
         except FalhaEmail:
             _log.exception("falha ao enviar a senha do técnico %s", cpf)

@@ -25,6 +25,7 @@ import os
 import sys
 from pathlib import Path
 
+from siops.forms import argumentos
 from siops.forms.argumentos import ParserPt
 from siops.servidor import config as configuracao
 from siops.servidor.config import MIB, Config
@@ -43,7 +44,7 @@ def _parser_servidor() -> argparse.ArgumentParser:
     p.add_argument(
         "--dados", type=Path, required=True, help="pasta de dados (banco, arquivos, chaves)"
     )
-    p.add_argument("--porta", type=int, help="porta TCP (padrão 8470)")
+    p.add_argument("--porta", type=argumentos.porta, help="porta TCP (padrão 8470)")
     p.add_argument("--host", help="endereço de escuta (padrão 127.0.0.1)")
     p.add_argument("--certificado", type=Path, help="certificado TLS (PEM) para HTTPS")
     p.add_argument("--chave", type=Path, help="chave TLS (PEM) para HTTPS")
@@ -52,11 +53,11 @@ def _parser_servidor() -> argparse.ArgumentParser:
     p.add_argument("--limite-mb", type=float, help="tamanho máximo de uma transmissão (MB)")
     p.add_argument(
         "--primeiro-exercicio",
-        type=int,
+        type=argumentos.exercicio,
         help="primeiro exercício recebido (sem exigir o 6º bimestre anterior)",
     )
     p.add_argument("--smtp-host")
-    p.add_argument("--smtp-porta", type=int)
+    p.add_argument("--smtp-porta", type=argumentos.porta)
     p.add_argument("--smtp-remetente")
     p.add_argument("--log", default="warning", help="nível de log (debug, info, warning)")
     return p
@@ -84,6 +85,7 @@ def servir(argv: list[str]) -> int:
     import uvicorn
 
     from siops.servidor.app import criar_app
+    from siops.servidor.limites import protocolo_http
 
     a = _parser_servidor().parse_args(argv)
     logging.basicConfig(
@@ -134,6 +136,10 @@ def servir(argv: list[str]) -> int:
         file=sys.stderr,
         flush=True,
     )
+    # Os limites contra clientes lentos (servidor/limites.py): o protocolo HTTP com tempos de
+    # leitura e limite por endereço; as requisições simultâneas são contadas pela aplicação
+    # (criar_app), não pelo ``limit_concurrency`` do uvicorn, que conta conexões — mil sockets
+    # ociosos bastariam para recusar todo mundo.
     uvicorn.run(
         criar_app(cfg),
         host=cfg.host,
@@ -142,10 +148,10 @@ def servir(argv: list[str]) -> int:
         ssl_keyfile=str(cfg.chave) if cfg.chave else None,
         log_level=a.log.lower(),
         access_log=False,
-        http="h11",
+        http=protocolo_http(cfg),
         loop="asyncio",
         timeout_graceful_shutdown=10,
-        limit_concurrency=1000,
+        timeout_keep_alive=5,
         backlog=512,
     )
     return 0
@@ -170,7 +176,7 @@ def _parser_admin() -> argparse.ArgumentParser:
     s.add_argument("--email", default="")
 
     s = sub.add_parser("autorizar-retransmissao", help="autoriza uma solicitação")
-    s.add_argument("id", type=int)
+    s.add_argument("id", type=argumentos.inteiro("o número da solicitação", 1))
     s.add_argument("--observacao", default="")
 
     s = sub.add_parser("listar-retransmissoes", help="lista as solicitações")
@@ -183,8 +189,8 @@ def _parser_admin() -> argparse.ArgumentParser:
         "registrar-entrega-externa", help="anota um período entregue fora deste servidor"
     )
     s.add_argument("--ente", required=True)
-    s.add_argument("--exercicio", type=int, required=True)
-    s.add_argument("--bimestre", type=int, required=True, choices=range(1, 7))
+    s.add_argument("--exercicio", type=argumentos.exercicio, required=True)
+    s.add_argument("--bimestre", type=argumentos.bimestre, required=True)
 
     sub.add_parser("verificar", help="confere banco e arquivos (integridade)")
     return p
@@ -208,6 +214,8 @@ def administrar(argv: list[str]) -> int:
     from siops.servidor.contexto import Contexto
     from siops.servidor.erros import ErroAPI
     from siops.servidor.integridade import verificar
+    from siops.servidor.modelos import NOME_PAPEL
+    from siops.servidor.repositorio import ConflitoEstado
     from siops.servidor.tempo import iso
 
     a = _parser_admin().parse_args(argv)
@@ -220,7 +228,16 @@ def administrar(argv: list[str]) -> int:
             senha = _senha_admin()
             if len(senha) < 10:
                 raise ValueError("A senha do administrador deve ter ao menos 10 caracteres.")
-            ctx.repo.criar_admin(cpf, a.nome, senhas.hash_senha(senha), iso(ctx.agora()))
+            try:
+                ctx.repo.criar_admin(cpf, a.nome, senhas.hash_senha(senha), iso(ctx.agora()))
+            except ConflitoEstado as exc:  # papel_de_ente: um administrador nunca é técnico
+                papeis = ", ".join(
+                    f"{NOME_PAPEL[p]} de {cadastro.descricao_ente(e)}" for e, p in exc.detalhe
+                )
+                raise ValueError(
+                    f"O CPF {cpfs.formatar(cpf)} tem papel ativo num ente ({papeis}) e não pode "
+                    "ser também administrador do servidor."
+                ) from None
             print(f"Administrador {a.nome} (CPF {cpfs.formatar(cpf)}) criado.", file=sys.stderr)
         elif a.comando == "cadastrar-chefe":
             r = cadastro.cadastrar_chefe(ctx, a.ente, a.nome, a.cpf, a.email)

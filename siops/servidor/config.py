@@ -44,7 +44,15 @@ class Config:
     janela_futuro_segundos: int = 300
     processos_verificacao: int = 0  # 0 = um por núcleo; 1 = sem pool (na própria thread)
     fila_escrita: int = 2000  # pedidos aguardando o escritor do banco antes de 503
+    # camada HTTP (servidor/limites.py; docs/api.md §10.1)
+    tempo_cabecalho_segundos: float = 10  # o cabeçalho do pedido inteiro, desde o 1º byte
+    tempo_corpo_segundos: float = 20  # o máximo sem chegar nenhum byte do corpo
+    conexoes_por_endereco: int = 64  # conexões abertas de um mesmo IP (IPv6: /64); 0 = sem
+    requisicoes_simultaneas: int = 1000  # requisições em andamento antes de 503; 0 = sem
     nome_servidor: str = "Servidor SIOPS"
+    # Instante (ISO 8601 com fuso) em que o relógio do servidor começa, para testes e
+    # homologação; vazio = o relógio do sistema. Ver ``Contexto.agora``.
+    relogio: str = ""
 
     @property
     def banco(self) -> Path:
@@ -100,7 +108,21 @@ def carregar(dados: Path, **sobrepor: Any) -> Config:
         if valor is None or (chave in _LISTAS and not valor):
             continue
         valores[chave] = _converter(chave, valor)
-    return replace(Config(dados=dados), **valores)
+    cfg = replace(Config(dados=dados), **valores)
+    _validar_limites_http(cfg)
+    return cfg
+
+
+def _validar_limites_http(cfg: Config) -> None:
+    """Os limites da camada HTTP são números: tempos positivos, contagens inteiras ≥ 0."""
+    for nome in ("tempo_cabecalho_segundos", "tempo_corpo_segundos"):
+        v = getattr(cfg, nome)
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 < v <= 3600:
+            raise ValueError(f"{nome} deve ser um número de segundos entre 0 e 3600 ({v!r}).")
+    for nome in ("conexoes_por_endereco", "requisicoes_simultaneas"):
+        v = getattr(cfg, nome)
+        if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+            raise ValueError(f"{nome} deve ser um número inteiro maior ou igual a 0 ({v!r}).")
 
 
 def como_dict(cfg: Config) -> dict[str, Any]:

@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from siops import ops_format, relatorios
-from siops.assinatura.xmldsig import conteudo_sem_assinatura
+from siops import relatorios
 from siops.criticas.referencia import FORMATO, VERSAO
 from siops.forms.entes import EnteDesconhecido, ente, municipios, uf
 from siops.servidor import modelos as m
@@ -18,6 +17,7 @@ from siops.servidor.armazenamento import sha256
 from siops.servidor.autenticacao import Autenticado
 from siops.servidor.cadastro import codigo_ente
 from siops.servidor.contexto import Contexto
+from siops.servidor.documentos import declaracao_guardada
 from siops.servidor.erros import ErroAPI
 from siops.servidor.recepcao import garantir_recibo
 from siops.servidor.tempo import agora, de_iso
@@ -67,14 +67,11 @@ def arquivo(ctx: Contexto, quem: Autenticado, protocolo: str) -> tuple[bytes, st
     return ctx.armazem.ler(t.digest), t.digest
 
 
-def recibo(ctx: Contexto, protocolo: str) -> str:
-    """``GET /transmissoes/{protocolo}/recibo``."""
-    t = ctx.repo.transmissao(protocolo)
-    if t is None:
-        raise ErroAPI(
-            404, "protocolo_desconhecido", f"Não há transmissão com o protocolo {protocolo}."
-        )
-    return garantir_recibo(ctx, t)
+def recibo(ctx: Contexto, quem: Autenticado, protocolo: str) -> str:
+    """``GET /transmissoes/{protocolo}/recibo``: só para quem tem papel no ente (ou o
+    administrador) — o recibo assinado traz o CPF do signatário, e nada público traz CPF (os
+    protocolos são sequenciais: um recibo público entregaria o CPF de cada técnico)."""
+    return garantir_recibo(ctx, _transmissao_visivel(ctx, quem, protocolo))
 
 
 @dataclass(frozen=True)
@@ -197,8 +194,28 @@ def referencia_fns(ctx: Contexto, codigo: str | None, exercicio: int | None) -> 
 
 
 def demonstrativo_pdf(ctx: Contexto, protocolo: str) -> bytes:
-    """O demonstrativo homologado: o PDF PAdES do gestor, se enviado; senão gerado por
-    ``relatorios`` (e guardado em cache)."""
+    """O demonstrativo homologado da página pública: gerado por ``relatorios`` (e guardado em
+    cache), com o nome do gestor que homologou e nenhum CPF.
+
+    O PDF PAdES que o gestor assinou não é público: o certificado ICP-Brasil embutido na
+    assinatura traz o CPF dele (nada público traz CPF); quem tem papel no ente o baixa por
+    ``demonstrativo_assinado``."""
+    t, h = _homologacao_vigente(ctx, protocolo)
+    cache = ctx.cfg.dados / "demonstrativos" / f"{protocolo}-{h.id}.pdf"
+    if cache.exists():
+        return cache.read_bytes()
+    d = declaracao_guardada(ctx.armazem, t.digest, protocolo)
+    pdf = relatorios.renderizar_rreo(
+        d,
+        homologado=True,
+        homologacao=relatorios.Homologacao(gestor=h.nome, quando=de_iso(h.homologado_em)),
+        emitido_em=agora(),
+    )
+    _gravar_cache(cache, pdf)
+    return pdf
+
+
+def _homologacao_vigente(ctx: Contexto, protocolo: str) -> tuple[m.Transmissao, m.Homologacao]:
     t = ctx.repo.transmissao(protocolo)
     h = ctx.repo.homologacao(protocolo) if t is not None else None
     if t is None or h is None or t.situacao != m.HOMOLOGADO:
@@ -208,20 +225,22 @@ def demonstrativo_pdf(ctx: Contexto, protocolo: str) -> bytes:
             f"Não há demonstrativo homologado vigente com o protocolo {protocolo}.",
             ["Só os dados homologados (e não substituídos por retransmissão) são públicos."],
         )
-    if h.demonstrativo_recebido and h.digest_demonstrativo:
-        return ctx.armazem.ler(h.digest_demonstrativo, ".pdf")
-    cache = ctx.cfg.dados / "demonstrativos" / f"{protocolo}-{h.id}.pdf"
-    if cache.exists():
-        return cache.read_bytes()
-    d = ops_format.de_bytes(conteudo_sem_assinatura(ctx.armazem.ler(t.digest)), protocolo)
-    pdf = relatorios.renderizar_rreo(
-        d,
-        homologado=True,
-        homologacao=relatorios.Homologacao(gestor=h.nome, quando=de_iso(h.homologado_em)),
-        emitido_em=agora(),
-    )
-    _gravar_cache(cache, pdf)
-    return pdf
+    return t, h
+
+
+def demonstrativo_assinado(ctx: Contexto, quem: Autenticado, protocolo: str) -> bytes:
+    """``GET /homologacoes/{protocolo}/demonstrativo``: o PDF PAdES que o gestor assinou (só
+    para quem tem papel no ente, ou o administrador); 404 se ele não foi enviado."""
+    _transmissao_visivel(ctx, quem, protocolo)
+    _, h = _homologacao_vigente(ctx, protocolo)
+    if not (h.demonstrativo_recebido and h.digest_demonstrativo):
+        raise ErroAPI(
+            404,
+            "nao_encontrado",
+            f"O gestor não enviou o demonstrativo assinado da homologação {protocolo}.",
+            ["O demonstrativo público (sem assinatura) está em /demonstrativos/{protocolo}.pdf."],
+        )
+    return ctx.armazem.ler(h.digest_demonstrativo, ".pdf")
 
 
 def _homologada(ctx: Contexto, protocolo: str):
@@ -241,7 +260,7 @@ def _homologada(ctx: Contexto, protocolo: str):
 def declaracao_homologada(ctx: Contexto, protocolo: str):
     """The homologated declaration of a protocol (for its public page and reports)."""
     t, h = _homologada(ctx, protocolo)
-    d = ops_format.de_bytes(conteudo_sem_assinatura(ctx.armazem.ler(t.digest)), protocolo)
+    d = declaracao_guardada(ctx.armazem, t.digest, protocolo)
     return t, h, d
 
 

@@ -45,6 +45,7 @@ class Contexto:
     verificador: Verificador
     raizes: list[x509.Certificate] = field(default_factory=list)
     intermediarios: list[x509.Certificate] = field(default_factory=list)
+    desvio_relogio: dt.timedelta = dt.timedelta(0)
 
     @classmethod
     def abrir(cls, cfg: Config, pool: bool = True) -> Contexto:
@@ -57,6 +58,7 @@ class Contexto:
             _log.warning("removidos %d arquivos temporários de uma parada brusca", removidos)
         chaves = carregar_ou_gerar(cfg.pasta_chaves, cfg.nome_servidor)
         raizes, intermediarios = carregar_pems(cfg.raizes), carregar_pems(cfg.intermediarios)
+        desvio = _desvio_relogio(cfg.relogio)
         repo = RepositorioSQLite(cfg.banco, cfg.fila_escrita)
         return cls(
             cfg=cfg,
@@ -70,6 +72,7 @@ class Contexto:
             ),
             raizes=raizes,
             intermediarios=intermediarios,
+            desvio_relogio=desvio,
         )
 
     def fechar(self) -> None:
@@ -78,8 +81,9 @@ class Contexto:
         self.repo.fechar()
 
     def agora(self) -> dt.datetime:
-        """O instante atual (Brasília)."""
-        return tempo.agora()
+        """O instante atual (Brasília): o relógio do sistema, ou o da opção ``relogio`` (que
+        começa no instante configurado e anda com o do sistema)."""
+        return tempo.agora() + self.desvio_relogio
 
     def documento(self, dados: bytes, esperado: str) -> documentos.DocumentoAssinado:
         """Verifica um documento assinado de gestor e recusa os já usados."""
@@ -92,9 +96,23 @@ class Contexto:
             self.cfg.janela_passado_segundos,
             self.cfg.janela_futuro_segundos,
         )
-        if self.repo.documento_usado(doc.digest):
+        if self.repo.documento_usado(doc.digest):  # o digest do conteúdo assinado
             raise documento_reutilizado()
         return doc
+
+
+def _desvio_relogio(relogio: str) -> dt.timedelta:
+    """A diferença entre o instante da opção ``relogio`` e agora (zero sem a opção)."""
+    if not relogio.strip():
+        return dt.timedelta(0)
+    try:
+        inicio = tempo.de_iso(relogio)
+    except ValueError:
+        raise ValueError(
+            f"A opção relogio deve ser uma data-hora ISO 8601 com fuso (recebido: {relogio!r})."
+        ) from None
+    _log.warning("relógio do servidor ajustado para começar em %s", tempo.iso(inicio))
+    return inicio - tempo.agora()
 
 
 def documento_reutilizado() -> ErroAPI:

@@ -53,7 +53,7 @@ class Correio:
             f"Ente: {ente}\n\n"
             "Use estes dados no transmissor (SIOPSNET) para enviar as declarações. Guarde a "
             'senha com cuidado; se a esquecer, use "Esqueceu a senha" e uma nova será enviada '
-            "para este e-mail. A senha anterior, se havia, deixou de valer.\n\n"
+            "para este e-mail.\n\n"
             "Esta mensagem foi gerada automaticamente pelo servidor do SIOPS; não a responda.\n"
         )
         self.enviar(para, "SIOPS — sua senha de acesso para transmissão", corpo)

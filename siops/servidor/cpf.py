@@ -27,3 +27,11 @@ def formatar(cpf: str) -> str:
     if len(cpf) != 11:
         return cpf
     return f"{cpf[:3]}.{cpf[3:6]}.{cpf[6:9]}-{cpf[9:]}"
+
+
+def mascarar(cpf: str) -> str:
+    """``***.456.789-**``: o CPF que um texto anônimo pode mostrar (a máscara da LGPD usada
+    pelo governo federal; os três primeiros e os dois últimos dígitos escondidos)."""
+    if len(cpf) != 11:
+        return "***"
+    return f"***.{cpf[3:6]}.{cpf[6:9]}-**"

@@ -4,21 +4,39 @@ Cada ato de quem tem certificado ICP-Brasil é um XML pequeno em ``NS`` assinado
 envelopada (docs/api.md §1.4). ``ler`` faz todas as conferências comuns e devolve só o que foi
 assinado: os campos vêm do elemento que ``transmissor.xmldsig.verificar`` devolve (o conteúdo
 assinado), nunca do documento recebido.
+
+"Vale uma só vez" é decidido sobre o que a assinatura cobre: ``DocumentoAssinado.digest`` é o
+SHA-256 do conteúdo canônico assinado (que inclui o ``<Nonce>`` aleatório exigido em todo
+documento), não dos bytes recebidos — uma quebra de linha no fim, a declaração XML trocada, um
+comentário fora da raiz ou espaços no base64 da assinatura não fazem de um documento usado um
+documento novo. Os bytes recebidos têm o seu próprio SHA-256 (``digest_arquivo``), que é o
+endereço com que o documento é guardado (``Armazem``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from dataclasses import dataclass
 
 from cryptography import x509
 from lxml import etree
 
+from siops import ops_format
 from siops.assinatura.certificados import CertificadoInvalido, FatosCertificado
-from siops.assinatura.xmldsig import DS, AssinaturaInvalida, analisar, verificar
+from siops.assinatura.xmldsig import (
+    DS,
+    AssinaturaInvalida,
+    ConteudoNaoAssinado,
+    analisar,
+    conteudo_sem_assinatura,
+    verificar,
+)
+from siops.forms.declaracao import Declaracao
+from siops.forms.inteiros import InteiroInvalido, inteiro_ascii
 from siops.servidor import cpf as cpfs
-from siops.servidor.armazenamento import sha256
+from siops.servidor.armazenamento import Armazem, sha256
 from siops.servidor.erros import ErroAPI
 from siops.servidor.recibos import NS as NS_RECIBO
 from siops.servidor.tempo import de_iso, legivel
@@ -36,7 +54,9 @@ NOME_DOCUMENTO = {
 
 @dataclass(frozen=True)
 class DocumentoAssinado:
-    """Um documento verificado: campos assinados, quem assinou e o digest do corpo recebido."""
+    """Um documento verificado: campos assinados, quem assinou, o digest do conteúdo assinado
+    (``digest``: a identidade do documento, usada uma só vez) e o dos bytes recebidos
+    (``digest_arquivo``: onde ele é guardado)."""
 
     tipo: str
     campos: dict[str, str]
@@ -45,6 +65,7 @@ class DocumentoAssinado:
     digest: str
     momento: dt.datetime
     fatos: FatosCertificado
+    digest_arquivo: str = ""
 
     def campo(self, nome: str, obrigatorio: bool = True) -> str:
         """O texto de um campo; 422 ``requisicao_invalida`` se obrigatório e ausente."""
@@ -57,14 +78,15 @@ class DocumentoAssinado:
             )
         return valor
 
-    def inteiro(self, nome: str) -> int:
-        """Um campo numérico."""
-        texto = self.campo(nome)
-        if not texto.isdigit():
-            raise ErroAPI(
-                422, "requisicao_invalida", f"O campo <{nome}> do documento deve ser um número."
+    def inteiro(self, nome: str, minimo: int = 0, maximo: int = 2**63 - 1) -> int:
+        """Um campo numérico: só algarismos ASCII, dentro de ``[minimo, maximo]`` (``²``,
+        ``٢٠٢٥`` e 5.000 dígitos são recusados com 422, não viram 500 adiante)."""
+        try:
+            return inteiro_ascii(
+                self.campo(nome), f"O campo <{nome}> do documento", minimo=minimo, maximo=maximo
             )
-        return int(texto)
+        except InteiroInvalido as exc:
+            raise ErroAPI(422, "requisicao_invalida", str(exc)) from None
 
 
 def analisar_xml(dados: bytes, o_que: str = "O documento") -> etree._Element:
@@ -90,6 +112,14 @@ def erro_assinatura(exc: Exception) -> ErroAPI:
             [str(exc)],
         )
     texto = str(exc)
+    if isinstance(exc, ConteudoNaoAssinado):
+        return ErroAPI(
+            422,
+            "conteudo_nao_assinado",
+            "O documento traz comentários ou instruções de processamento dentro do conteúdo "
+            "assinado, que não são aceitos.",
+            [texto],
+        )
     if "não está assinado" in texto:
         return ErroAPI(
             422, "sem_assinatura", "O documento não está assinado digitalmente.", [texto]
@@ -197,7 +227,33 @@ def ler(
         campos=campos,
         cpf=cpfs.normalizar(v.fatos.cpf or ""),
         nome=v.fatos.nome,
-        digest=sha256(dados),
+        digest=v.digest,
         momento=momento,
         fatos=v.fatos,
+        digest_arquivo=sha256(dados),
     )
+
+
+def declaracao_guardada(armazem: Armazem, digest: str, protocolo: str) -> Declaracao:
+    """A declaração do arquivo guardado de uma transmissão, para as páginas e relatórios.
+
+    O arquivo foi verificado na recepção; se mesmo assim faltar ou não puder ser lido (guardado
+    por uma versão que aceitava comentários dentro do conteúdo assinado, ou alterado no disco),
+    a resposta é uma recusa com a razão (409), nunca um erro interno, e o log avisa o
+    administrador de rodar ``siops-servidor admin verificar``.
+    """
+    try:
+        return ops_format.de_bytes(conteudo_sem_assinatura(armazem.ler(digest)), protocolo)
+    except (ops_format.ArquivoInvalido, AssinaturaInvalida, FileNotFoundError) as exc:
+        logging.getLogger("siops.servidor").error(
+            "o arquivo guardado do protocolo %s não pôde ser lido: %s", protocolo, exc
+        )
+        raise ErroAPI(
+            409,
+            "arquivo_guardado_invalido",
+            f"A declaração guardada com o protocolo {protocolo} não pôde ser lida.",
+            [
+                "O arquivo guardado no servidor não confere com o que foi assinado. O "
+                "administrador do servidor deve conferi-lo com «siops-servidor admin verificar»."
+            ],
+        ) from None

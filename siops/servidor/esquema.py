@@ -7,6 +7,8 @@ homologação válida por protocolo, cada digest aceito uma só vez, cada docume
 uma só vez.
 """
 
+import sqlite3
+
 ESQUEMA = """
 CREATE TABLE IF NOT EXISTS meta (chave TEXT PRIMARY KEY, valor TEXT NOT NULL);
 INSERT OR IGNORE INTO meta VALUES ('versao_esquema', '1');
@@ -19,7 +21,8 @@ CREATE TABLE IF NOT EXISTS usuarios (
     senha_hash TEXT,
     falhas INTEGER NOT NULL DEFAULT 0,
     bloqueado_ate TEXT,
-    senha_enviada_em TEXT
+    senha_enviada_em TEXT,
+    senha_pendente_hash TEXT
 );
 
 CREATE TABLE IF NOT EXISTS papeis (
@@ -46,6 +49,9 @@ CREATE TABLE IF NOT EXISTS sessoes (
 );
 CREATE INDEX IF NOT EXISTS sessoes_cpf ON sessoes(cpf);
 
+-- digest: SHA-256 do conteúdo canônico ASSINADO (com o Nonce), não dos bytes recebidos; os bytes
+-- fora da assinatura (declaração XML, quebras de linha, comentários fora da raiz) não fazem de
+-- um documento usado um documento novo (servidor.documentos).
 CREATE TABLE IF NOT EXISTS documentos_usados (
     digest TEXT PRIMARY KEY,
     tipo TEXT NOT NULL,
@@ -134,3 +140,19 @@ CREATE TABLE IF NOT EXISTS recusas (
     em TEXT NOT NULL
 );
 """
+
+#: Colunas acrescentadas depois da primeira versão: ``(tabela, coluna, definição)``. Um banco
+#: criado antes as recebe na partida (``colunas_novas``); o ``CREATE TABLE`` acima já as traz
+#: para um banco novo.
+COLUNAS_NOVAS: tuple[tuple[str, str, str], ...] = (
+    # a senha do "esqueceu a senha" fica pendente até ser usada (a atual segue valendo)
+    ("usuarios", "senha_pendente_hash", "TEXT"),
+)
+
+
+def colunas_novas(con: sqlite3.Connection) -> None:
+    """Acrescenta as ``COLUNAS_NOVAS`` que faltam num banco criado por uma versão anterior."""
+    for tabela, coluna, definicao in COLUNAS_NOVAS:
+        existentes = {r[1] for r in con.execute(f"PRAGMA table_info({tabela})")}
+        if coluna not in existentes:
+            con.execute(f"ALTER TABLE {tabela} ADD COLUMN {coluna} {definicao}")

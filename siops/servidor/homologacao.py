@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from siops.forms.inteiros import EXERCICIO_MAXIMO, EXERCICIO_MINIMO
 from siops.servidor import cpf as cpfs
 from siops.servidor import modelos as m
 from siops.servidor import pades
@@ -19,7 +20,9 @@ from siops.servidor.armazenamento import sha256
 from siops.servidor.autenticacao import Autenticado
 from siops.servidor.cadastro import codigo_ente, descricao_ente
 from siops.servidor.contexto import Contexto, documento_reutilizado
+from siops.servidor.documentos import DocumentoAssinado
 from siops.servidor.erros import ErroAPI
+from siops.servidor.recepcao import conferir_periodo_iniciado
 from siops.servidor.repositorio import ConflitoEstado
 from siops.servidor.tempo import iso, legivel
 
@@ -51,6 +54,14 @@ def _digest_opcional(texto: str, campo: str) -> str | None:
     return texto
 
 
+def _periodo(doc: DocumentoAssinado) -> tuple[int, int]:
+    """``(exercício, bimestre)`` do documento: algarismos ASCII, dentro dos limites (422)."""
+    return (
+        doc.inteiro("Exercicio", EXERCICIO_MINIMO, EXERCICIO_MAXIMO),
+        doc.inteiro("Bimestre", 1, 6),
+    )
+
+
 def resposta_homologacao(ctx: Contexto, t: m.Transmissao, h: m.Homologacao) -> dict[str, Any]:
     """O JSON de uma homologação (com o recibo, gerado se preciso)."""
     recibo = h.recibo
@@ -80,7 +91,7 @@ def homologar(ctx: Contexto, corpo: bytes) -> dict[str, Any]:
         diferencas.append("o resumo (Digest) não é o do arquivo transmitido com este protocolo")
     if codigo_ente(doc.campo("Ente")) != t.ente:
         diferencas.append(f"o ente não é {t.ente}")
-    if doc.inteiro("Exercicio") != t.exercicio or doc.inteiro("Bimestre") != t.bimestre:
+    if _periodo(doc) != (t.exercicio, t.bimestre):
         diferencas.append(f"o período não é o {t.bimestre}º bimestre de {t.exercicio}")
     if diferencas:
         raise ErroAPI(
@@ -90,15 +101,23 @@ def homologar(ctx: Contexto, corpo: bytes) -> dict[str, Any]:
             [f"Na homologação assinada, {d}." for d in diferencas]
             + ["Assine a homologação a partir do recibo desta transmissão."],
         )
+    conferir_periodo_iniciado(ctx, t.exercicio, t.bimestre, "homologar")
     _exigir_gestor(ctx, doc.cpf, doc.nome, t.ente, "homologar os dados")
     digest_pdf = _digest_opcional(
         doc.campo("DigestDemonstrativo", obrigatorio=False), "DigestDemonstrativo"
     )
-    # O documento assinado vai para o disco antes do COMMIT que o reconhece.
+    # O documento assinado (os bytes verificados) vai para o disco antes do COMMIT que o
+    # reconhece; o banco anota o endereço do arquivo e usa o digest do conteúdo assinado.
     ctx.armazem.guardar(corpo)
     try:
         h = ctx.repo.homologar(
-            protocolo, doc.cpf, doc.nome, iso(ctx.agora()), doc.digest, digest_pdf
+            protocolo,
+            doc.cpf,
+            doc.nome,
+            iso(ctx.agora()),
+            doc.digest,
+            digest_pdf,
+            arquivo_digest=doc.digest_arquivo,
         )
     except ConflitoEstado as exc:
         if exc.codigo == "documento_reutilizado":
@@ -166,7 +185,8 @@ def solicitar_retransmissao(ctx: Contexto, corpo: bytes) -> dict[str, Any]:
     """``POST /retransmissoes``: pedido assinado do gestor, com justificativa."""
     doc = ctx.documento(corpo, "SolicitacaoRetransmissao")
     codigo = codigo_ente(doc.campo("Ente"))
-    exercicio, bimestre = doc.inteiro("Exercicio"), doc.inteiro("Bimestre")
+    exercicio, bimestre = _periodo(doc)
+    conferir_periodo_iniciado(ctx, exercicio, bimestre, "pedir retransmissão de")
     justificativa = " ".join(doc.campo("Justificativa").split())
     if not 20 <= len(justificativa) <= 2000:
         raise ErroAPI(

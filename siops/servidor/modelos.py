@@ -49,6 +49,9 @@ class Usuario:
     falhas: int
     bloqueado_ate: str | None
     senha_enviada_em: str | None
+    #: A senha enviada por "esqueceu a senha", ainda não usada: a atual segue valendo (e as
+    #: sessões vivas também) até a pessoa entrar com esta.
+    senha_pendente_hash: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -78,6 +78,7 @@ def verificar(
         raise _recusa(str(exc)) from None
     if cpf != cpf_gestor:
         raise _recusa(
-            f"O PDF foi assinado por CPF {cpfs.formatar(cpf) or '(sem CPF)'}, não pelo gestor "
-            f"que homologou (CPF {cpfs.formatar(cpf_gestor)})."
+            # the upload is anonymous: masked CPFs only (nothing anonymous shows a CPF)
+            f"O PDF foi assinado por CPF {cpfs.mascarar(cpf) if cpf else '(sem CPF)'}, não pelo "
+            f"gestor que homologou (CPF {cpfs.mascarar(cpf_gestor)})."
         )

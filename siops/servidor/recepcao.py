@@ -4,16 +4,22 @@ Ordem das verificações (a primeira que falha decide): sessão; papel de transm
 Idempotency-Key; repetição idempotente (200); XML endurecido; raiz é uma declaração (um recibo
 reenviado é recusado aqui); assinatura, cadeia e vigência; leitura do conteúdo **assinado** por
 ``ops_format``; críticas de novo (estes passos pesados rodam no pool de processos de
-``verificacao``); ente do usuário; signatário cadastrado no ente; período aberto; críticas
-impeditivas. Só então o arquivo é gravado (atômico, fsync) e, depois, o banco o
+``verificacao``); ente do usuário; signatário cadastrado no ente; período já começado pelo
+relógio de Brasília (``conferir_periodo_iniciado``) e aberto; críticas impeditivas. Só então o arquivo é gravado (atômico, fsync) e, depois, o banco o
 reconhece num COMMIT síncrono; o recibo é gerado a partir do registro.
 
 Recusas são anotadas na tabela ``recusas`` (auditoria), nunca como transmissão aceita, e o
 arquivo recusado não é guardado.
+
+Um arquivo já aceito é respondido de novo com 200 só enquanto a sua transmissão é a vigente do
+período; se outra a substituiu (nova transmissão, ou retransmissão depois da homologação), o
+reenvio é recusado com 409 ``transmissao_substituida`` nomeando a transmissão vigente — "já
+tinha chegado" esconderia que aqueles dados não valem mais.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 from typing import Any
@@ -57,7 +63,69 @@ def resposta(ctx: Contexto, t: m.Transmissao) -> dict[str, Any]:
     }
 
 
+def inicio_do_bimestre(exercicio: int, bimestre: int) -> dt.date:
+    """O primeiro dia do bimestre (1º: janeiro, …, 6º: novembro)."""
+    return dt.date(exercicio, 2 * bimestre - 1, 1)
+
+
+def conferir_periodo_iniciado(ctx: Contexto, exercicio: int, bimestre: int, ato: str) -> None:
+    """422 ``periodo_futuro`` se o bimestre ainda não começou pelo relógio de Brasília.
+
+    Um bimestre pode ser declarado a partir do seu primeiro dia (o 5º e o 6º do ano corrente,
+    em dezembro); um período futuro (2027–2029 com o relógio em 2026) não recebe protocolo,
+    homologação nem pedido de retransmissão. ``ato`` diz o que foi recusado ("transmitir"…).
+    """
+    hoje = ctx.agora().date()
+    if not 1 <= bimestre <= 6 or exercicio < 1:
+        return  # o XSD e os campos validados já recusam; aqui só o calendário
+    inicio = inicio_do_bimestre(exercicio, bimestre)
+    if inicio > hoje:
+        raise ErroAPI(
+            422,
+            "periodo_futuro",
+            f"O {bimestre}º bimestre de {exercicio} ainda não começou: não é possível {ato} "
+            "dados de um período futuro.",
+            [
+                f"O {bimestre}º bimestre de {exercicio} começa em {inicio:%d/%m/%Y}; hoje é "
+                f"{hoje:%d/%m/%Y} (horário de Brasília). Confira o exercício e o bimestre da "
+                "declaração."
+            ],
+        )
+
+
+def erro_transmissao_substituida(ctx: Contexto, t: m.Transmissao) -> ErroAPI:
+    """409: o arquivo foi aceito com ``t.protocolo``, mas outra transmissão o substituiu."""
+    vig = ctx.repo.vigente(t.ente, t.exercicio, t.bimestre)
+    desc = descricao_ente(t.ente)
+    periodo = f"{t.bimestre}º bimestre de {t.exercicio} de {desc}"
+    if vig is not None:
+        erro = (
+            f"Este arquivo já foi recebido com o protocolo {t.protocolo}, mas essa transmissão "
+            f"foi substituída pela transmissão {vig.protocolo}, que é a vigente do {periodo}."
+        )
+    else:
+        erro = (
+            f"Este arquivo já foi recebido com o protocolo {t.protocolo}, mas essa transmissão "
+            f"foi substituída e não vale mais para o {periodo}."
+        )
+    return ErroAPI(
+        409,
+        "transmissao_substituida",
+        erro,
+        [
+            "Reenviar um arquivo substituído não o faz voltar a valer. Se os dados dele devem "
+            "valer, grave de novo o arquivo para transmissão a partir da declaração e transmita "
+            "(com o período homologado, depois de autorizada a retransmissão)."
+        ],
+        extra={
+            "protocolo": t.protocolo,
+            "substituida_por": vig.protocolo if vig is not None else None,
+        },
+    )
+
+
 def _conferir_periodo(ctx: Contexto, d: Verificada, codigo: str, desc: str) -> None:
+    conferir_periodo_iniciado(ctx, d.exercicio, d.bimestre, "transmitir")
     atual = ctx.repo.vigente(codigo, d.exercicio, d.bimestre)
     if atual is not None and atual.situacao == m.HOMOLOGADO:
         autorizadas = ctx.repo.retransmissoes(m.AUTORIZADA, codigo)
@@ -143,6 +211,8 @@ def receber(
                 "Você não está cadastrado para transmitir as declarações de "
                 f"{descricao_ente(existente.ente)}.",
             )
+        if existente.situacao not in m.VIGENTES:
+            raise erro_transmissao_substituida(ctx, existente)
         return 200, resposta(ctx, existente)
     try:
         return _receber_novo(ctx, quem, corpo, digest)
@@ -205,4 +275,6 @@ def _receber_novo(
         if exc.codigo == "periodo_homologado":
             raise erro_periodo_homologado(ctx, exc.detalhe, desc) from None
         raise
+    if not criada and t.situacao not in m.VIGENTES:
+        raise erro_transmissao_substituida(ctx, t)
     return (201 if criada else 200), resposta(ctx, t)

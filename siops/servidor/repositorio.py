@@ -3,8 +3,9 @@
 ``Repositorio`` diz o que o resto do servidor pode pedir; ``RepositorioSQLite`` o implementa
 sobre ``banco.Banco`` (WAL, um escritor). Uma implementação em PostgreSQL só precisaria
 respeitar as mesmas operações — em especial, as que são atômicas aqui (``aceitar``,
-``homologar``, ``cadastrar``, ``solicitar_retransmissao``) precisam reconferir o estado dentro da
-própria transação, porque o serviço confere antes, fora dela, e pedidos simultâneos existem.
+``homologar``, ``cadastrar``, ``solicitar_retransmissao``, ``reservar_tentativa``,
+``promover_senha_pendente``) precisam reconferir o estado dentro da própria transação, porque o
+serviço confere antes, fora dela, e pedidos simultâneos existem.
 
 Conflitos de estado descobertos dentro da transação voltam como ``ConflitoEstado(codigo)``; o
 serviço os traduz em mensagens para o usuário.
@@ -45,6 +46,38 @@ class NovaTransmissao:
     avisos: str  # JSON
 
 
+@dataclass(frozen=True, slots=True)
+class ResultadoCadastro:
+    """O que ``Repositorio.cadastrar`` fez.
+
+    ``identidade_preservada``: a pessoa já tinha outro papel ativo (em outro ente, ou no mesmo
+    ente fora do que este cadastro substitui), então nome, e-mail, senha e sessões dela ficaram
+    como estavam — só o papel foi concedido. ``senha_definida``: a senha dada foi gravada (então
+    deve ser enviada para ``email``, o e-mail registrado da pessoa).
+    """
+
+    anulados: list[m.Papel]
+    identidade_preservada: bool
+    senha_definida: bool
+    nome: str
+    email: str
+
+
+@dataclass(frozen=True, slots=True)
+class Tentativa:
+    """Uma tentativa de senha reservada por ``Repositorio.reservar_tentativa``.
+
+    ``usuario`` é ``None`` se o CPF não existe. ``reservada``: a tentativa foi contada e a senha
+    pode ser conferida; se não (conta bloqueada), ``bloqueado_ate`` diz até quando. Quando a
+    tentativa reservada é a última antes do limite, ``bloqueado_ate`` já vem preenchido: se a
+    senha não conferir, a resposta é o bloqueio.
+    """
+
+    usuario: m.Usuario | None
+    reservada: bool
+    bloqueado_ate: str | None
+
+
 class Repositorio(abc.ABC):
     """As operações de armazenamento do servidor (ver a docstring do módulo)."""
 
@@ -67,11 +100,17 @@ class Repositorio(abc.ABC):
         documento_digest: str | None,
         senha_hash: str | None,
         momento: str,
-    ) -> list[m.Papel]: ...
+    ) -> ResultadoCadastro: ...
     @abc.abstractmethod
     def definir_senha(self, cpf: str, senha_hash: str, momento: str) -> None: ...
     @abc.abstractmethod
-    def registrar_falha(self, cpf: str, limite: int, bloquear_ate: str) -> str | None: ...
+    def definir_senha_pendente(self, cpf: str, senha_hash: str, momento: str) -> None: ...
+    @abc.abstractmethod
+    def promover_senha_pendente(self, cpf: str, senha_hash: str) -> bool: ...
+    @abc.abstractmethod
+    def reservar_tentativa(
+        self, cpf: str, limite: int, agora: str, bloquear_ate: str
+    ) -> Tentativa: ...
     @abc.abstractmethod
     def zerar_falhas(self, cpf: str) -> None: ...
     @abc.abstractmethod
@@ -121,6 +160,7 @@ class Repositorio(abc.ABC):
         momento: str,
         documento_digest: str,
         digest_demonstrativo: str | None,
+        arquivo_digest: str | None = None,
     ) -> m.Homologacao: ...
     @abc.abstractmethod
     def definir_recibo_homologacao(self, homologacao_id: int, recibo: str) -> None: ...
@@ -167,6 +207,8 @@ class Repositorio(abc.ABC):
     def verificar_integridade(self) -> str: ...
     @abc.abstractmethod
     def documentos_de_homologacao(self) -> list[str]: ...
+    @abc.abstractmethod
+    def homologacoes_registradas(self) -> list[m.Homologacao]: ...
     @abc.abstractmethod
     def vigentes_duplicados(self) -> list[tuple]: ...
     @abc.abstractmethod

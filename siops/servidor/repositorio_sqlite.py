@@ -10,13 +10,21 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from siops.servidor import modelos as m
 from siops.servidor.banco import Banco
-from siops.servidor.esquema import ESQUEMA
-from siops.servidor.repositorio import ConflitoEstado, NovaTransmissao, Repositorio
+from siops.servidor.esquema import ESQUEMA, colunas_novas
+from siops.servidor.repositorio import (
+    ConflitoEstado,
+    NovaTransmissao,
+    Repositorio,
+    ResultadoCadastro,
+    Tentativa,
+)
+from siops.servidor.tempo import de_iso
 
 # --- SQLite -----------------------------------------------------------------------------------
 
@@ -33,6 +41,7 @@ def _usuario(r: sqlite3.Row | None) -> m.Usuario | None:
         r["falhas"],
         r["bloqueado_ate"],
         r["senha_enviada_em"],
+        r["senha_pendente_hash"],
     )
 
 
@@ -108,11 +117,24 @@ def _usar_documento(
         raise ConflitoEstado("documento_reutilizado") from None
 
 
+def mesmo_nome(a: str, b: str) -> bool:
+    """Se dois nomes são o mesmo, sem contar maiúsculas, acentos e espaços repetidos."""
+
+    def chave(nome: str) -> str:
+        sem_acento = "".join(
+            c for c in unicodedata.normalize("NFKD", nome) if not unicodedata.combining(c)
+        )
+        return " ".join(sem_acento.casefold().split())
+
+    return chave(a) == chave(b)
+
+
 class RepositorioSQLite(Repositorio):
     """``Repositorio`` sobre SQLite (WAL, um escritor com *group commit*)."""
 
     def __init__(self, caminho: Path, fila_maxima: int = 2000) -> None:
         self.banco = Banco(caminho, ESQUEMA, fila_maxima)
+        self.banco.escrever(colunas_novas)
 
     def fechar(self) -> None:
         """Fecha o banco (esvazia a fila do escritor antes)."""
@@ -148,33 +170,77 @@ class RepositorioSQLite(Repositorio):
         documento_digest: str | None,
         senha_hash: str | None,
         momento: str,
-    ) -> list[m.Papel]:
+    ) -> ResultadoCadastro:
         """Cadastra ``cpf`` no ``papel`` do ``ente``, anulando antes os papéis ``anular`` do
         ente (e o ocupante anterior do mesmo papel) e as sessões de quem perdeu papel.
 
-        Devolve os papéis anulados. ``ConflitoEstado("documento_reutilizado")`` se o documento
-        assinado já foi usado.
+        A identidade (nome, e-mail, telefone, senha, sessões) é da pessoa: só é regravada
+        quando todo papel ativo dela é um dos que este cadastro substitui — o cadastro é feito
+        pela cadeia dona desses papéis — ou quando quem assina é a própria pessoa. Se a pessoa tem outro papel ativo (em outro ente, ou no
+        mesmo ente fora dos substituídos), ganha o papel e fica como está: o nome assinado
+        precisa conferir com o registrado, o e-mail informado é ignorado e ``senha_hash`` só é
+        gravado se ela ainda não tem senha (e vai para o e-mail registrado).
+
+        ``ConflitoEstado`` com ``documento_reutilizado``, ``cpf_de_administrador`` (um
+        administrador nunca tem papel de ente), ``identidade_divergente`` (detalhe: o nome
+        registrado) ou ``sem_email_cadastrado``. Tudo reconferido dentro da transação.
         """
 
-        def fn(con: sqlite3.Connection) -> list[m.Papel]:
+        def fn(con: sqlite3.Connection) -> ResultadoCadastro:
             if documento_digest:
                 _usar_documento(con, documento_digest, "cadastro", por_cpf or "", momento)
-            con.execute(
-                "INSERT INTO usuarios(cpf, nome, email, telefone) VALUES (?,?,?,?) "
-                "ON CONFLICT(cpf) DO UPDATE SET nome=excluded.nome, "
-                "email=CASE WHEN excluded.email <> '' THEN excluded.email ELSE usuarios.email END, "
-                "telefone=CASE WHEN excluded.telefone <> '' THEN excluded.telefone "
-                "ELSE usuarios.telefone END",
-                (cpf, nome, email, telefone),
-            )
-            if senha_hash is not None:
-                con.execute(
-                    "UPDATE usuarios SET senha_hash=?, falhas=0, bloqueado_ate=NULL, "
-                    "senha_enviada_em=? WHERE cpf=?",
-                    (senha_hash, momento, cpf),
-                )
+            admin = con.execute(
+                "SELECT 1 FROM papeis WHERE cpf=? AND papel='admin' AND anulado_em IS NULL",
+                (cpf,),
+            ).fetchone()
+            if admin is not None:
+                raise ConflitoEstado("cpf_de_administrador")
             alvos = sorted({papel, *anular})
             marcas = ",".join("?" * len(alvos))
+            existente = _usuario(
+                con.execute("SELECT * FROM usuarios WHERE cpf=?", (cpf,)).fetchone()
+            )
+            outros = con.execute(
+                "SELECT 1 FROM papeis WHERE cpf=? AND anulado_em IS NULL "
+                f"AND NOT (ente=? AND papel IN ({marcas})) LIMIT 1",
+                (cpf, ente, *alvos),
+            ).fetchone()
+            # a própria pessoa (cadastrando a si mesma) é dona da sua identidade
+            preservar = existente is not None and outros is not None and por_cpf != cpf
+            senha_definida = False
+            if preservar:
+                assert existente is not None
+                if not mesmo_nome(existente.nome, nome):
+                    raise ConflitoEstado("identidade_divergente", existente.nome)
+                if senha_hash is not None and existente.senha_hash is None:
+                    if not existente.email:
+                        raise ConflitoEstado("sem_email_cadastrado", existente.nome)
+                    con.execute(
+                        "UPDATE usuarios SET senha_hash=?, falhas=0, bloqueado_ate=NULL, "
+                        "senha_enviada_em=?, senha_pendente_hash=NULL WHERE cpf=?",
+                        (senha_hash, momento, cpf),
+                    )
+                    senha_definida = True
+                nome_final, email_final = existente.nome, existente.email
+            else:
+                con.execute(
+                    "INSERT INTO usuarios(cpf, nome, email, telefone) VALUES (?,?,?,?) "
+                    "ON CONFLICT(cpf) DO UPDATE SET nome=excluded.nome, "
+                    "email=CASE WHEN excluded.email <> '' THEN excluded.email "
+                    "ELSE usuarios.email END, "
+                    "telefone=CASE WHEN excluded.telefone <> '' THEN excluded.telefone "
+                    "ELSE usuarios.telefone END",
+                    (cpf, nome, email, telefone),
+                )
+                if senha_hash is not None:
+                    con.execute(
+                        "UPDATE usuarios SET senha_hash=?, falhas=0, bloqueado_ate=NULL, "
+                        "senha_enviada_em=?, senha_pendente_hash=NULL WHERE cpf=?",
+                        (senha_hash, momento, cpf),
+                    )
+                    senha_definida = True
+                r = con.execute("SELECT nome, email FROM usuarios WHERE cpf=?", (cpf,)).fetchone()
+                nome_final, email_final = r["nome"], r["email"]
             anulados = [
                 _papel(r)
                 for r in con.execute(
@@ -187,52 +253,94 @@ class RepositorioSQLite(Repositorio):
                     "UPDATE papeis SET anulado_em=?, motivo_anulacao=? WHERE id=?",
                     (momento, motivo, p.id),
                 )
-            for c in {p.cpf for p in anulados} | ({cpf} if senha_hash is not None else set()):
+            # quem perdeu papel perde as sessões; a pessoa cadastrada só se a senha mudou (com a
+            # identidade preservada, ela recupera o papel no mesmo ato e segue como estava)
+            revogar = {p.cpf for p in anulados} - ({cpf} if preservar else set())
+            if senha_definida and not preservar:
+                revogar.add(cpf)
+            for c in revogar:
                 con.execute("UPDATE sessoes SET revogada=1 WHERE cpf=?", (c,))
             con.execute(
                 "INSERT INTO papeis(ente, papel, cpf, cadastrado_por, cadastrado_em, "
                 "documento_digest) VALUES (?,?,?,?,?,?)",
                 (ente, papel, cpf, por_cpf, momento, documento_digest),
             )
-            return anulados
+            return ResultadoCadastro(anulados, preservar, senha_definida, nome_final, email_final)
 
         return self.banco.escrever(fn)
 
     def definir_senha(self, cpf: str, senha_hash: str, momento: str) -> None:
-        """Troca a senha, zera o bloqueio e revoga as sessões da pessoa."""
+        """Troca a senha (descarta a pendente), zera o bloqueio e revoga as sessões da pessoa."""
 
         def fn(con: sqlite3.Connection) -> None:
             con.execute(
                 "UPDATE usuarios SET senha_hash=?, falhas=0, bloqueado_ate=NULL, "
-                "senha_enviada_em=? WHERE cpf=?",
+                "senha_enviada_em=?, senha_pendente_hash=NULL WHERE cpf=?",
                 (senha_hash, momento, cpf),
             )
             con.execute("UPDATE sessoes SET revogada=1 WHERE cpf=?", (cpf,))
 
         self.banco.escrever(fn)
 
-    def registrar_falha(self, cpf: str, limite: int, bloquear_ate: str) -> str | None:
-        """Conta uma senha errada; na ``limite``-ésima seguida, bloqueia até ``bloquear_ate``
-        (e zera a contagem). Devolve o fim do bloqueio quando bloqueou."""
+    def definir_senha_pendente(self, cpf: str, senha_hash: str, momento: str) -> None:
+        """Guarda a senha de "esqueceu a senha" como pendente (substitui outra pendente); a
+        atual, o bloqueio e as sessões ficam como estão."""
+        self.banco.escrever(
+            lambda con: con.execute(
+                "UPDATE usuarios SET senha_pendente_hash=?, senha_enviada_em=? WHERE cpf=?",
+                (senha_hash, momento, cpf),
+            )
+        )
 
-        def fn(con: sqlite3.Connection) -> str | None:
-            r = con.execute("SELECT falhas FROM usuarios WHERE cpf=?", (cpf,)).fetchone()
-            if r is None:
-                return None
-            falhas = r["falhas"] + 1
-            if falhas >= limite:
-                con.execute(
-                    "UPDATE usuarios SET falhas=0, bloqueado_ate=? WHERE cpf=?",
-                    (bloquear_ate, cpf),
-                )
-                return bloquear_ate
-            con.execute("UPDATE usuarios SET falhas=? WHERE cpf=?", (falhas, cpf))
-            return None
+    def promover_senha_pendente(self, cpf: str, senha_hash: str) -> bool:
+        """A pessoa entrou com a senha pendente ``senha_hash``: ela passa a ser a senha, a
+        anterior deixa de valer, a contagem de falhas zera e as sessões abertas são revogadas.
+        ``False`` (nada muda) se a pendente já não é essa (outro pedido a substituiu)."""
+
+        def fn(con: sqlite3.Connection) -> bool:
+            cur = con.execute(
+                "UPDATE usuarios SET senha_hash=senha_pendente_hash, senha_pendente_hash=NULL, "
+                "falhas=0, bloqueado_ate=NULL WHERE cpf=? AND senha_pendente_hash=?",
+                (cpf, senha_hash),
+            )
+            if cur.rowcount != 1:
+                return False
+            con.execute("UPDATE sessoes SET revogada=1 WHERE cpf=?", (cpf,))
+            return True
+
+        return self.banco.escrever(fn)
+
+    def reservar_tentativa(self, cpf: str, limite: int, agora: str, bloquear_ate: str) -> Tentativa:
+        """Reserva (e já conta como falha) uma tentativa de senha, ANTES da conferência.
+
+        Na mesma escrita: se a conta está bloqueada (``bloqueado_ate`` depois de ``agora``), não
+        reserva; um bloqueio vencido recomeça a contagem; a ``limite``-ésima tentativa seguida
+        grava o bloqueio até ``bloquear_ate``. Assim, com qualquer número de pedidos
+        simultâneos, no máximo ``limite`` senhas são conferidas por bloqueio. Um acerto desfaz
+        a contagem (``zerar_falhas``).
+        """
+        momento = de_iso(agora)
+
+        def fn(con: sqlite3.Connection) -> Tentativa:
+            u = _usuario(con.execute("SELECT * FROM usuarios WHERE cpf=?", (cpf,)).fetchone())
+            if u is None:
+                return Tentativa(None, False, None)
+            falhas = u.falhas
+            if u.bloqueado_ate:
+                if de_iso(u.bloqueado_ate) > momento:
+                    return Tentativa(u, False, u.bloqueado_ate)
+                falhas = 0  # o bloqueio venceu: a contagem recomeça
+            falhas += 1
+            ate = bloquear_ate if falhas >= limite else None
+            con.execute(
+                "UPDATE usuarios SET falhas=?, bloqueado_ate=? WHERE cpf=?", (falhas, ate, cpf)
+            )
+            return Tentativa(u, True, ate)
 
         return self.banco.escrever(fn)
 
     def zerar_falhas(self, cpf: str) -> None:
-        """Um login certo zera a contagem de falhas."""
+        """Um login certo desfaz a tentativa reservada: zera a contagem e o bloqueio."""
         self.banco.escrever(
             lambda con: con.execute(
                 "UPDATE usuarios SET falhas=0, bloqueado_ate=NULL WHERE cpf=?", (cpf,)
@@ -447,9 +555,14 @@ class RepositorioSQLite(Repositorio):
         momento: str,
         documento_digest: str,
         digest_demonstrativo: str | None,
+        arquivo_digest: str | None = None,
     ) -> m.Homologacao:
         """Homologa a transmissão vigente ``protocolo``; ``ConflitoEstado`` com
-        ``ja_homologado``, ``transmissao_substituida`` ou ``documento_reutilizado``."""
+        ``ja_homologado``, ``transmissao_substituida`` ou ``documento_reutilizado``.
+
+        ``documento_digest`` (o do conteúdo assinado) é marcado como usado;
+        ``homologacoes.documento_digest`` guarda o endereço do arquivo guardado
+        (``arquivo_digest``, o SHA-256 dos bytes recebidos; o mesmo, se omitido)."""
 
         def fn(con: sqlite3.Connection) -> m.Homologacao:
             t = con.execute(
@@ -465,7 +578,14 @@ class RepositorioSQLite(Repositorio):
             cur = con.execute(
                 "INSERT INTO homologacoes(protocolo, cpf, nome, homologado_em, documento_digest, "
                 "digest_demonstrativo) VALUES (?,?,?,?,?,?)",
-                (protocolo, cpf, nome, momento, documento_digest, digest_demonstrativo),
+                (
+                    protocolo,
+                    cpf,
+                    nome,
+                    momento,
+                    arquivo_digest or documento_digest,
+                    digest_demonstrativo,
+                ),
             )
             con.execute(
                 "UPDATE transmissoes SET situacao='homologado' WHERE protocolo=?", (protocolo,)
@@ -617,13 +737,22 @@ class RepositorioSQLite(Repositorio):
         )
 
     def criar_admin(self, cpf: str, nome: str, senha_hash: str, momento: str) -> None:
-        """Cria (ou recria, com senha nova) um administrador do servidor."""
+        """Cria (ou recria, com senha nova) um administrador do servidor;
+        ``ConflitoEstado("papel_de_ente", [(ente, papel), …])`` se o CPF tem papel ativo num
+        ente."""
 
         def fn(con: sqlite3.Connection) -> None:
+            de_ente = con.execute(
+                "SELECT ente, papel FROM papeis WHERE cpf=? AND papel<>'admin' "
+                "AND anulado_em IS NULL ORDER BY id",
+                (cpf,),
+            ).fetchall()
+            if de_ente:  # um administrador nunca é técnico (nem outro papel de ente)
+                raise ConflitoEstado("papel_de_ente", [(r["ente"], r["papel"]) for r in de_ente])
             con.execute(
                 "INSERT INTO usuarios(cpf, nome, senha_hash) VALUES (?,?,?) ON CONFLICT(cpf) "
                 "DO UPDATE SET nome=excluded.nome, senha_hash=excluded.senha_hash, falhas=0, "
-                "bloqueado_ate=NULL",
+                "bloqueado_ate=NULL, senha_pendente_hash=NULL",
                 (cpf, nome, senha_hash),
             )
             existe = con.execute(
@@ -646,6 +775,13 @@ class RepositorioSQLite(Repositorio):
     def documentos_de_homologacao(self) -> list[str]:
         """Os digests dos documentos de homologação (guardados como arquivos)."""
         return [r[0] for r in self.banco.consultar("SELECT documento_digest FROM homologacoes")]
+
+    def homologacoes_registradas(self) -> list[m.Homologacao]:
+        """Todas as homologações (também as anuladas), em ordem: os documentos guardados."""
+        return [
+            _homologacao(r)  # type: ignore[misc]
+            for r in self.banco.consultar("SELECT * FROM homologacoes ORDER BY id")
+        ]
 
     def vigentes_duplicados(self) -> list[tuple]:
         """Períodos com mais de uma transmissão vigente (deve ser sempre vazio)."""

@@ -11,7 +11,14 @@ Senhas e PINs vêm de um prompt ou das variáveis de ambiente SIOPS_SENHA (senha
 servidor), SIOPS_SENHA_PFX (senha do arquivo A1) e SIOPS_PIN (PIN do token) — nunca de um
 argumento. Mensagens em português na saída de erro; ``--json`` imprime o resultado na saída
 padrão. Saída: 0 sucesso; 1 recusado pelo servidor (ou recibo que não confere); 2 entrada
-inválida (arquivo, certificado, PIN, token); 3 rede (a transmissão ficou na fila).
+inválida (arquivo, certificado, PIN, token); 3 sem rede — em ``transmitir``, a cópia assinada
+ficou na fila (sempre: se nem o login chega ao servidor, o arquivo é assinado assim mesmo e vai
+para a fila, que entra e envia depois).
+
+Cada operação com o servidor (um pedido com todas as tentativas) tem um prazo total
+(``--prazo``, 120 s por padrão): um servidor que não responde não prende o usuário além dele.
+Inteiros (``--exercicio``, ``--bimestre``, ``--tentativas``, ``--prazo``) só com algarismos de 0
+a 9, dentro do intervalo (``forms.argumentos``).
 """
 
 from __future__ import annotations
@@ -26,7 +33,12 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from siops.forms import argumentos
 from siops.forms.argumentos import ParserPt
+
+#: The default time budget of one operation (``transmissor.cliente.PRAZO_PADRAO``; not imported
+#: from there so that ``--help`` does not load ``requests``).
+PRAZO_PADRAO = 120.0
 
 ENV_SENHA = "SIOPS_SENHA"
 ENV_SENHA_PFX = "SIOPS_SENHA_PFX"
@@ -56,7 +68,18 @@ def _comuns_servidor(p: argparse.ArgumentParser) -> None:
     p.add_argument("--sem-proxy", action="store_true", help="não usar proxy algum")
     p.add_argument("--ca", help="arquivo PEM das ACs em que confiar no HTTPS")
     p.add_argument(
-        "--tentativas", type=int, default=5, help="tentativas em falha de rede (padrão 5)"
+        "--tentativas",
+        type=argumentos.inteiro("o número de tentativas", 1, 20),
+        default=5,
+        help="tentativas em falha de rede (padrão 5)",
+    )
+    p.add_argument(
+        "--prazo",
+        metavar="SEGUNDOS",
+        type=argumentos.inteiro("o prazo", 1, 3600),
+        default=None,
+        help="tempo máximo de cada operação com o servidor, somadas as tentativas (padrão "
+        f"{PRAZO_PADRAO:.0f})",
     )
     p.add_argument("--json", action="store_true", help="resultado em JSON na saída padrão")
 
@@ -94,7 +117,8 @@ def construir_parser() -> argparse.ArgumentParser:
         "envia a declaração, guarda e confere o recibo, homologa. Sem comando, abre a janela.",
         epilog=f"Variáveis de ambiente: {ENV_SENHA} (senha do técnico no servidor), "
         f"{ENV_SENHA_PFX} (senha do arquivo A1), {ENV_PIN} (PIN do token). "
-        "Saída: 0 sucesso; 1 recusado pelo servidor; 2 entrada inválida; 3 sem rede (na fila).",
+        "Saída: 0 sucesso; 1 recusado pelo servidor; 2 entrada inválida; 3 sem rede (em "
+        "transmitir, a cópia assinada fica na fila).",
     )
     sub = p.add_subparsers(dest="comando", metavar="COMANDO", title="comandos")
 
@@ -114,7 +138,7 @@ def construir_parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--ente", help="código do ente (ex.: M355030), para a situação dos seis bimestres"
     )
-    s.add_argument("--exercicio", type=int)
+    s.add_argument("--exercicio", type=argumentos.exercicio)
     s.add_argument("--cpf", help=f"CPF do técnico (senha: prompt ou {ENV_SENHA})")
     _comuns_servidor(s)
 
@@ -148,8 +172,8 @@ def construir_parser() -> argparse.ArgumentParser:
         "arquivo", nargs="?", metavar="ARQ", help="cópia do período (para ente/exercício/bimestre)"
     )
     s.add_argument("--ente")
-    s.add_argument("--exercicio", type=int)
-    s.add_argument("--bimestre", type=int, choices=range(1, 7))
+    s.add_argument("--exercicio", type=argumentos.exercicio)
+    s.add_argument("--bimestre", type=argumentos.bimestre)
     s.add_argument("--justificativa", required=True, help="de 20 a 2000 caracteres")
     _comuns_servidor(s)
     _comuns_certificado(s)
@@ -205,19 +229,27 @@ def _cliente(a: argparse.Namespace) -> Any:
         proxy=proxy,
         ca_bundle=a.ca or conf.ca_bundle or None,
         tentativas=max(1, a.tentativas),
+        prazo_total=float(a.prazo or PRAZO_PADRAO),
     )
     return ClienteSIOPS(rede)
 
 
-def _entrar(cliente: Any, cpf: str | None) -> None:
-    conf = _configuracoes()
-    cpf = cpf or conf.cpf
+def _cpf(cpf: str | None) -> str:
+    """O CPF do técnico (``--cpf`` ou o das configurações), conferido."""
+    cpf = cpf or _configuracoes().cpf
     if not cpf:
         raise Saida("Informe o CPF do técnico com --cpf.", ENTRADA)
-    from siops.assinatura.certificados import cpf_valido, formatar_cpf
+    from siops.assinatura.certificados import cpf_valido, so_digitos
 
     if not cpf_valido(cpf):
         raise Saida(f"O CPF {cpf} não é válido (confira os dígitos).", ENTRADA)
+    return so_digitos(cpf)
+
+
+def _entrar(cliente: Any, cpf: str | None) -> None:
+    cpf = _cpf(cpf)
+    from siops.assinatura.certificados import formatar_cpf
+
     senha = _segredo(ENV_SENHA, f"Senha do SIOPS para o CPF {formatar_cpf(cpf)}: ")
     cliente.entrar(cpf, senha)
 
@@ -277,21 +309,38 @@ def _protocolo_de(arquivo: str | None, protocolo: str | None) -> tuple[str, Path
 
 
 def cmd_transmitir(a: argparse.Namespace) -> int:
-    """Assina e envia cada arquivo; o pior resultado decide a saída."""
+    """Assina e envia cada arquivo; o pior resultado decide a saída.
+
+    A saída 3 promete que a cópia assinada está na fila. Por isso, se o servidor não responde
+    já no login, os arquivos são assinados assim mesmo (o certificado é conferido contra o CPF
+    informado) e postos na fila, que entra e envia depois (``siopsnet fila --enviar``, ou a
+    janela). Depois da primeira falha de rede, os arquivos seguintes vão direto para a fila, sem
+    gastar de novo o prazo de cada um.
+    """
     from siops.transmissor import config, operacoes
+    from siops.transmissor.cliente import FalhaDeRede
     from siops.transmissor.fila import FilaOffline
 
     cliente = _cliente(a)
     for arq in a.arquivos:  # confere os arquivos antes de pedir senha e PIN
         operacoes.ler_copia(arq)
     raizes = _raizes(a)
-    _entrar(cliente, a.cpf)
+    cpf = _cpf(a.cpf)
+    sem_rede: FalhaDeRede | None = None
+    try:
+        _entrar(cliente, cpf)
+    except FalhaDeRede as erro:
+        sem_rede = erro
     fila = FilaOffline(config.pasta_dados() / "fila")
     assinador = _assinador(a)
     codigo, resultados = OK, []
     with assinador:
         for arq in a.arquivos:
-            r = operacoes.transmitir_arquivo(arq, assinador, cliente, fila, raizes=raizes)
+            r = operacoes.transmitir_arquivo(
+                arq, assinador, cliente, fila, cpf=cpf, raizes=raizes, sem_rede=sem_rede
+            )
+            if r.estado == "na_fila" and sem_rede is None:
+                sem_rede = r.falha
             _erro(f"{Path(arq).name}: {r.mensagem}")
             if r.aviso_recibo:
                 _erro(r.aviso_recibo)

@@ -4,7 +4,11 @@ O que ele garante, porque é onde os usuários perdem dias (issue 7):
 
 * **tempo limite** em toda chamada (conexão e leitura separados);
 * **novas tentativas** com recuo exponencial (e ``Retry-After``) em falha de conexão, tempo
-  esgotado, conexão cortada e respostas 5xx — limitadas; 4xx nunca se repete;
+  esgotado, conexão cortada e respostas 5xx — limitadas em número *e* num prazo total por
+  operação (``ConfigRede.prazo_total``, 2 minutos por padrão): um servidor que aceita a conexão e
+  nunca responde prendia o usuário por tentativas × tempo de leitura (10 minutos com 5); agora o
+  tempo de conexão e de leitura de cada tentativa é cortado ao que resta do prazo, e não se
+  começa uma tentativa (nem se espera o recuo) que passaria dele. 4xx nunca se repete;
 * **idempotência** do envio: o corpo assinado vai com ``Idempotency-Key`` = SHA-256 dele;
   repetir o mesmo corpo devolve o mesmo protocolo, então repetir é sempre seguro;
 * **proxy**: o do sistema/ambiente (padrão do requests), nenhum, ou um explícito;
@@ -28,12 +32,15 @@ from urllib.parse import urlsplit
 import requests
 
 from siops.assinatura.certificados import so_digitos
+from siops.forms.inteiros import InteiroInvalido, inteiro_ascii
 
 Progresso = Callable[[int, int], None]
 """``progresso(enviados, total)`` chamado durante o envio do corpo."""
 
 USER_AGENT = "SIOPSNET/siops-desktop"
-STATUS_REPETIVEIS = frozenset({500, 502, 503, 504})
+PRAZO_PADRAO = 120.0
+#: 408 is the server's read timeout on a slow link (docs/api.md §1.2): a connection failure.
+STATUS_REPETIVEIS = frozenset({408, 500, 502, 503, 504})
 
 
 class ErroCliente(Exception):
@@ -106,6 +113,10 @@ class ConfigRede:
     tentativas: int = 5
     recuo_inicial: float = 1.0
     recuo_maximo: float = 30.0
+    #: Tempo máximo de uma operação (um pedido com todas as suas tentativas e recuos), em
+    #: segundos. Limita a espera em quem não responde; um servidor que manda um byte de cada vez
+    #: dentro do tempo de leitura ainda pode passar um pouco dele.
+    prazo_total: float = PRAZO_PADRAO
 
 
 def _e_loopback(host: str) -> bool:
@@ -228,9 +239,11 @@ class ClienteSIOPS:
 
     def _recuo(self, tentativa: int, resposta: requests.Response | None) -> float:
         if resposta is not None:
-            ra = resposta.headers.get("Retry-After", "")
-            if ra.isdigit():
-                return min(float(ra), self.config.recuo_maximo)
+            ra = resposta.headers.get("Retry-After", "").strip()
+            try:  # ASCII digits only: "²".isdigit() is true and float("²") fails
+                return min(float(inteiro_ascii(ra, maximo=86_400)), self.config.recuo_maximo)
+            except InteiroInvalido:
+                pass
         base = self.config.recuo_inicial * (2**tentativa)
         return min(base, self.config.recuo_maximo) * (0.75 + random.random() / 2)
 
@@ -259,10 +272,18 @@ class ClienteSIOPS:
                 )
             h["Authorization"] = f"Bearer {self.sessao.token}"
         maximo = max(1, tentativas or self.config.tentativas)
+        prazo = max(0.1, float(self.config.prazo_total))
+        inicio = time.monotonic()
         ultimo_erro = ""
+        feitas = 0
         resposta: requests.Response | None = None
         for n in range(maximo):
             resposta = None
+            resta = prazo - (time.monotonic() - inicio)
+            if n and resta <= 0:
+                break
+            resta = max(resta, 0.1)
+            feitas += 1
             try:
                 dados = _CorpoComProgresso(corpo, progresso) if corpo is not None else None
                 resposta = self.http.request(
@@ -271,7 +292,10 @@ class ClienteSIOPS:
                     data=dados,
                     json=json,
                     headers=h,
-                    timeout=(self.config.timeout_conexao, self.config.timeout_leitura),
+                    timeout=(
+                        min(self.config.timeout_conexao, resta),
+                        min(self.config.timeout_leitura, resta),
+                    ),
                     verify=self._verify(),
                     allow_redirects=False,
                 )
@@ -297,8 +321,16 @@ class ClienteSIOPS:
                     raise self._recusa(resposta, token)
                 ultimo_erro = self._texto_5xx(resposta)
             if n + 1 < maximo:
-                self._dormir(self._recuo(n, resposta))
-        raise FalhaDeRede(f"{ultimo_erro} (tentativas: {maximo})", self.host)
+                espera = self._recuo(n, resposta)
+                if time.monotonic() - inicio + espera >= prazo:
+                    break  # the next try would start after the deadline
+                self._dormir(espera)
+        decorrido = time.monotonic() - inicio
+        raise FalhaDeRede(
+            f"{ultimo_erro} (tentativas: {feitas} em {_duracao(decorrido)}; o limite de cada "
+            f"operação é {_duracao(prazo)})",
+            self.host,
+        )
 
     def _msg_ssl(self, erro: Exception) -> str:
         return (
@@ -401,8 +433,8 @@ class ClienteSIOPS:
         return _json(self.pedir("GET", f"/transmissoes/{protocolo}", token=True))
 
     def recibo(self, protocolo: str) -> bytes:
-        """O recibo XML assinado de uma transmissão."""
-        return self.pedir("GET", f"/transmissoes/{protocolo}/recibo").content
+        """O recibo XML assinado de uma transmissão (traz CPF: só com sessão do ente)."""
+        return self.pedir("GET", f"/transmissoes/{protocolo}/recibo", token=True).content
 
     def arquivo(self, protocolo: str) -> bytes:
         """Os bytes assinados exatamente como o servidor os recebeu."""
@@ -449,6 +481,15 @@ class ClienteSIOPS:
             cabecalhos={"Content-Type": "application/xml"},
         )
         return _json(r)
+
+
+def _duracao(segundos: float) -> str:
+    """'3 s', '45 s', '2 min' — for the messages."""
+    if segundos >= 120 and round(segundos) % 60 == 0:
+        return f"{round(segundos) // 60} min"
+    if segundos < 1:
+        return f"{segundos:.1f} s".replace(".", ",")
+    return f"{round(segundos)} s"
 
 
 def _json(r: requests.Response) -> dict[str, Any]:

@@ -1,8 +1,10 @@
 """As operações do transmissor, iguais na janela e na linha de comando.
 
 * ``transmitir_arquivo``: lê a cópia de ``transm/``, confere o certificado (vigência, CPF do
-  usuário, cadeia se houver raízes configuradas), assina, envia; sem rede, põe na fila;
-  aceito, guarda e confere o recibo.
+  usuário, cadeia se houver raízes configuradas), assina, envia; sem rede (também quando nem o
+  login chegou ao servidor), põe a cópia assinada na fila; aceito, guarda e confere o recibo;
+  recusado, guarda o motivo (uma cópia já substituída por outra transmissão do período é
+  recusada com o protocolo que a substituiu).
 * ``processar_fila``: reenvia o que ficou na fila (os mesmos bytes: mesmo protocolo).
 * ``estado_arquivo`` / ``listar_transm``: pendente, na fila, transmitido, homologado, recusado.
 * ``preparar_homologacao`` / ``concluir_homologacao``: o gestor vê o resumo do que o servidor
@@ -71,6 +73,7 @@ class Resultado:
     aviso_recibo: str = ""
     avisos: list[dict[str, Any]] = field(default_factory=list)
     recusa: RecusadoPeloServidor | None = None
+    falha: FalhaDeRede | None = None  # "na_fila": a falha de rede que a pôs lá
 
 
 # ---------------------------------------------------------------------------- cópia e certificado
@@ -134,12 +137,15 @@ def transmitir_arquivo(
     cpf: str | None = None,
     progresso: Progresso | None = None,
     raizes: Sequence[x509.Certificate] = (),
+    sem_rede: FalhaDeRede | None = None,
 ) -> Resultado:
     """Assina e envia a cópia ``caminho``; sem rede, deixa-a na fila.
 
-    ``cpf``: de quem deve ser o certificado (padrão: o usuário da sessão). Levanta
-    ``ArquivoRecusado``, ``CertificadoInvalido``, ``ErroAssinador`` (PIN, token) antes de
-    qualquer envio, e ``SessaoExpirada`` se o servidor pedir novo login.
+    ``cpf``: de quem deve ser o certificado (padrão: o usuário da sessão). ``sem_rede``: o
+    servidor já se mostrou inalcançável (o login não chegou a ele): assina e põe na fila sem
+    tentar o envio — o "na fila" do resultado é sempre verdade. Levanta ``ArquivoRecusado``,
+    ``CertificadoInvalido``, ``ErroAssinador`` (PIN, token) antes de qualquer envio, e
+    ``SessaoExpirada`` se o servidor pedir novo login.
     """
     p = Path(caminho).resolve()
     dados, _d = ler_copia(p)
@@ -148,7 +154,30 @@ def transmitir_arquivo(
         conferir_certificado(assinador, dono, raizes)
         assinado = xmldsig.assinar(dados, assinador)
     gravar_atomico(Arquivos(p).assinado, assinado)
-    return enviar_assinado(p, assinado, cliente, fila, hashlib.sha256(dados).hexdigest(), progresso)
+    arquivo_sha256 = hashlib.sha256(dados).hexdigest()
+    if sem_rede is not None:
+        return _na_fila(p, assinado, cliente, fila, dono, sem_rede, arquivo_sha256)
+    return enviar_assinado(p, assinado, cliente, fila, arquivo_sha256, progresso)
+
+
+def _na_fila(
+    caminho: Path,
+    assinado: bytes,
+    cliente: ClienteSIOPS,
+    fila: FilaOffline,
+    cpf: str,
+    erro: FalhaDeRede,
+    arquivo_sha256: str,
+) -> Resultado:
+    """Põe a cópia assinada na fila e diz como ela será enviada."""
+    fila.adicionar(assinado, caminho, cliente.base, cpf, str(erro), arquivo_sha256)
+    return Resultado(
+        "na_fila",
+        f"{erro}\nA transmissão (já assinada) ficou na fila e será enviada quando o servidor "
+        "responder (ao abrir o transmissor e entrar, ou com «siopsnet fila --enviar»).",
+        caminho,
+        falha=erro,
+    )
 
 
 def enviar_assinado(
@@ -166,31 +195,14 @@ def enviar_assinado(
     try:
         resp = cliente.transmitir(assinado, progresso)
     except FalhaDeRede as erro:
-        fila.adicionar(assinado, caminho, cliente.base, cpf, str(erro), arquivo_sha256)
-        return Resultado(
-            "na_fila",
-            f"{erro}\nA transmissão ficou na fila e será enviada quando o servidor responder "
-            "(ao abrir o transmissor, ou com «siopsnet fila --enviar»).",
-            caminho,
-        )
+        return _na_fila(caminho, assinado, cliente, fila, cpf, erro, arquivo_sha256)
     except SessaoExpirada:
         raise
     except RecusadoPeloServidor as erro:
         fila.remover(digest)
-        registro = {
-            "quando": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "arquivo_sha256": arquivo_sha256,
-            "status": erro.status,
-            "codigo": erro.codigo,
-            "erro": str(erro),
-            "motivos": erro.motivos,
-            "criticas": erro.criticas,
-        }
-        import json
-
-        gravar_atomico(
-            arqs.recusa_json, json.dumps(registro, ensure_ascii=False, indent=2).encode("utf-8")
-        )
+        _gravar_recusa(arqs, erro, arquivo_sha256)
+        if erro.codigo == SUBSTITUIDA:
+            return _substituida(arqs, erro, arquivo_sha256, caminho)
         return Resultado("recusado", erro.texto_completo, caminho, recusa=erro)
     fila.remover(digest)
     arqs.recusa_json.unlink(missing_ok=True)
@@ -231,6 +243,51 @@ def enviar_assinado(
         recibo=recibo,
         aviso_recibo=aviso,
         avisos=registro_t.avisos,
+    )
+
+
+#: The server's ``codigo`` for a file sent again after another transmission of the same period
+#: replaced it (409).
+SUBSTITUIDA = "transmissao_substituida"
+
+
+def _substituida(
+    arqs: Arquivos, erro: RecusadoPeloServidor, arquivo_sha256: str, caminho: Path
+) -> Resultado:
+    """A cópia já foi recebida e depois substituída: nada foi recebido agora (saída 1).
+
+    The server's message names the protocol that replaced it; the local record of this copy (if
+    it is this very file) is marked "substituída", so the list shows it as such, not as
+    transmitted.
+    """
+    reg = RegistroTransmissao.ler(arqs.recibo_json)
+    if reg is not None and reg.arquivo_sha256 == arquivo_sha256:
+        reg.situacao = "substituida"
+        reg.gravar(arqs.recibo_json)
+    texto = erro.texto_completo
+    if not erro.motivos:
+        texto += (
+            "\nEsta cópia não foi recebida de novo. Para que estes dados voltem a valer, altere-os, "
+            "grave de novo o arquivo para transmissão e transmita."
+        )
+    return Resultado("recusado", texto, caminho, recusa=erro)
+
+
+def _gravar_recusa(arqs: Arquivos, erro: RecusadoPeloServidor, arquivo_sha256: str) -> None:
+    """The refusal beside the copy (``estado_arquivo`` shows it while the copy is unchanged)."""
+    import json
+
+    registro = {
+        "quando": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "arquivo_sha256": arquivo_sha256,
+        "status": erro.status,
+        "codigo": erro.codigo,
+        "erro": str(erro),
+        "motivos": erro.motivos,
+        "criticas": erro.criticas,
+    }
+    gravar_atomico(
+        arqs.recusa_json, json.dumps(registro, ensure_ascii=False, indent=2).encode("utf-8")
     )
 
 

@@ -37,11 +37,14 @@ def test_diario_pendente_linha_cortada_e_processo_vivo(ambiente, tmp_path):
     d.registrar(DefinirCelula(("receitas_base", "iptu", "realizada"), Decimal("1.00")))
     d.registrar(DefinirTexto("fundo_lei", "Lei 1"))
     d.fechar()
-    assert pendentes() == []  # our own process is alive: not pending
-    # Pretend it was written by a dead process, and the crash cut the last line.
+    assert pendentes() == []  # its lock is held (an open window): not pending
+    # A header naming a dead PID changes nothing: the lock decides (issue 17, item 6).
     linhas = d.caminho.read_text(encoding="utf-8").splitlines()
     linhas[0] = linhas[0].replace(f'"pid": {os.getpid()}', '"pid": 999999999')
     d.caminho.write_text("\n".join(linhas) + '\n{"celula": ["recei', encoding="utf-8")
+    assert pendentes() == []
+    # The process dies (the kernel drops its lock), and the crash cut the last line.
+    d.trava.soltar()
     (p,) = pendentes()
     assert p.edicoes == 2 and p.arquivo == arq.resolve()
     assert not p.arquivo_mudou()
@@ -140,8 +143,7 @@ def test_recusar_recuperacao_descarta(janela, qtbot, ambiente):
     d.iniciar()
     d.registrar(DefinirTexto("fundo_lei", "Lei 1"))
     d.fechar()
-    texto = d.caminho.read_text(encoding="utf-8")
-    d.caminho.write_text(texto.replace(f'"pid": {os.getpid()}', '"pid": 999999999'), "utf-8")
+    d.trava.soltar()  # as if its program had died
     j = janela
     j.dialogos.respostas.append(Resposta.NAO)
     j.oferecer_recuperacao()

@@ -64,6 +64,7 @@ class Caixa:
     def __init__(self) -> None:
         self.total = 0
         self._senhas: dict[str, list[str]] = {}
+        self._destinos: dict[str, list[str]] = {}  # address → message bodies
         self._cond = threading.Condition()
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
@@ -72,10 +73,17 @@ class Caixa:
         cpf, senha = self._CPF.search(corpo), self._SENHA.search(corpo)
         with self._cond:
             self.total += 1
+            for destino in envelope.rcpt_tos:
+                self._destinos.setdefault(destino.lower(), []).append(corpo)
             if cpf and senha:
                 self._senhas.setdefault(cpf.group(1), []).append(senha.group(1))
             self._cond.notify_all()
         return "250 OK"
+
+    def para(self, endereco: str) -> list[str]:
+        """The bodies of every message delivered to ``endereco``, oldest first."""
+        with self._cond:
+            return list(self._destinos.get(endereco.lower(), []))
 
     def contagem(self, cpf: str) -> int:
         with self._cond:

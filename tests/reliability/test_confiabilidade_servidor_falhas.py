@@ -72,7 +72,12 @@ def test_sigkill_do_servidor_durante_envios(
 ):
     from siops.transmissor.cliente import ClienteSIOPS, ConfigRede
     from siops.transmissor.fila import FilaOffline
-    from siops.transmissor.operacoes import ancoras_recibo, enviar_assinado, processar_fila
+    from siops.transmissor.operacoes import (
+        Resultado,
+        ancoras_recibo,
+        enviar_assinado,
+        processar_fila,
+    )
 
     monkeypatch.setenv("SIOPS_TRANSMISSOR_DADOS", str(tmp_path / "transmissor"))
     s = fabrica_servidor()
@@ -106,6 +111,13 @@ def test_sigkill_do_servidor_durante_envios(
     desfechos: collections.Counter[str] = collections.Counter()
     erros: list[str] = []
     trava = threading.Lock()
+    sem_recibo: set[str] = set()  # acknowledged by a 409 transmissao_substituida: no receipt
+
+    def substituida(r: Resultado) -> bool:
+        """Issue 17: a copy accepted (its answer lost to a kill) and replaced meanwhile by
+        another of the same period is refused with 409 transmissao_substituida, which names
+        the protocol it had."""
+        return r.estado == "recusado" and r.recusa.codigo == "transmissao_substituida"
 
     def enviar(cliente: ClienteSIOPS, i: int) -> None:
         corpo = corpos[i]
@@ -127,6 +139,10 @@ def test_sigkill_do_servidor_durante_envios(
                 desfechos["repetição idempotente (200)" if r.repeticao else "aceito (201)"] += 1
             elif r.estado == "na_fila":
                 desfechos["para a fila offline"] += 1
+            elif substituida(r):  # accepted before a kill, answer lost, then replaced
+                reconhecidos[hashlib.sha256(corpo).hexdigest()] = (r.recusa.corpo["protocolo"], i)
+                sem_recibo.add(hashlib.sha256(corpo).hexdigest())
+                desfechos["já recebido e substituído (409)"] += 1
             else:
                 erros.append(f"{i}: {r.estado}: {r.mensagem}")
 
@@ -171,6 +187,12 @@ def test_sigkill_do_servidor_durante_envios(
                 i = int(corpo.stem.rsplit("_", 1)[1])
                 reconhecidos[hashlib.sha256(corpos[i]).hexdigest()] = (r.protocolo, i)
                 desfechos["enviado da fila"] += 1
+            elif substituida(r):
+                i = int(Path(r.arquivo).stem.rsplit("_", 1)[1])
+                protocolo = r.recusa.corpo["protocolo"]
+                reconhecidos[hashlib.sha256(corpos[i]).hexdigest()] = (protocolo, i)
+                sem_recibo.add(hashlib.sha256(corpos[i]).hexdigest())
+                desfechos["da fila: já recebido e substituído (409)"] += 1
     duracao = time.monotonic() - t0
     assert not erros, erros[:5]
     assert not fila.itens(), "ficou transmissão na fila"
@@ -183,9 +205,13 @@ def test_sigkill_do_servidor_durante_envios(
     assert len({p for p, _ in linhas}) == N
     assert set(reconhecidos) <= s.arquivos_guardados()
     rel = s.verificar()
-    # the same receipt, byte for byte, from the restarted server
-    for digest, (protocolo, _) in list(reconhecidos.items())[:: max(1, N // 40)]:
-        recibo = s.http.get(f"{s.url}/api/v1/transmissoes/{protocolo}/recibo", timeout=30)
+    # the same receipt, byte for byte, from the restarted server (to its owner: it has a CPF)
+    dono = {"Authorization": f"Bearer {s.token(tec.cpf, senha)}"}
+    com_recibo = [(d, v) for d, v in reconhecidos.items() if d not in sem_recibo]
+    for digest, (protocolo, _) in com_recibo[:: max(1, N // 40)]:
+        recibo = s.http.get(
+            f"{s.url}/api/v1/transmissoes/{protocolo}/recibo", headers=dono, timeout=30
+        )
         guardado = (transm / f"{ENTE}_2025_{reconhecidos[digest][1]:05d}.recibo.xml").read_bytes()
         assert recibo.content == guardado, protocolo
     relatorio(

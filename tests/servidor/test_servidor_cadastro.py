@@ -95,8 +95,9 @@ def test_esqueceu_a_senha(servidor, rio):
     assert r.status_code == 202
     nova = servidor.caixa.senha_de(tec.cpf, antes)
     assert nova != rio["senha"]
-    assert servidor.login(tec.cpf, rio["senha"]).status_code == 401
+    # o pedido é anônimo: a senha atual vale até a nova ser usada (issue 17, item 5)
     assert servidor.login(tec.cpf, nova).status_code == 201
+    assert servidor.login(tec.cpf, rio["senha"]).status_code == 401
     rio["senha"] = nova
     # mesma resposta para CPF sem cadastro (não revela quem existe)
     r = requests.post(
@@ -195,3 +196,23 @@ def test_sessao_de_gestor_por_certificado(servidor, pki, rio, doc):
         "/api/v1/sessoes/certificado", pki.pessoa("ninguem").assinar(doc("PedidoSessao", {}))
     )
     assert r.status_code == 403 and r.json()["codigo"] == "nao_cadastrado"
+
+
+def test_secretario_sem_email_cadastra_a_si_mesmo_como_tecnico(servidor, pki):
+    """A identidade muda pela própria pessoa: a secretária cadastrada pelo chefe sem e-mail
+    (o e-mail é opcional para gestores) cadastra a si mesma como técnica, informando o seu
+    e-mail — ela é a dona da identidade, então o e-mail é registrado e a senha vai para ele
+    (não é "identidade preservada" nem 409 ``sem_email_cadastrado``)."""
+    ente = "M310620"  # Belo Horizonte/MG
+    chefe = pki.pessoa("chefe-bh", "Prefeito de BH")
+    sec = pki.pessoa("sec-bh", "Secretária de BH")
+    r = servidor.admin("cadastrar-chefe", "--ente", ente, "--nome", chefe.nome, "--cpf", chefe.cpf)
+    assert r.returncode == 0, r.stderr
+    sem_email = type(sec)(sec.nome, sec.cpf, "", sec.emitido)
+    assert servidor.cadastrar(chefe, ente, "secretario", sem_email).status_code == 201
+    antes = len(servidor.caixa.mensagens)
+    r = servidor.cadastrar(sec, ente, "tecnico", sec)
+    assert r.status_code == 201, r.text
+    assert r.json()["senha_enviada"] is True and "avisos" not in r.json()
+    senha = servidor.caixa.senha_de(sec.cpf, antes)
+    assert servidor.login(sec.cpf, senha).status_code == 201

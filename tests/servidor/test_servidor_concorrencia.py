@@ -96,13 +96,25 @@ def test_transmissoes_simultaneas(servidor, fortaleza, corpos_distintos):
         arq = servidor.dados / "arquivos" / digest[:2] / digest[2:4] / f"{digest}.xml"
         assert hashlib.sha256(arq.read_bytes()).hexdigest() == digest, protocolo
 
-    # reenviar: o mesmo protocolo (200), sem criar outro
-    amostra = corpos[:: max(1, N // 20)]
+    # reenviar: o mesmo protocolo (200) se ainda vigente, sem criar outro; um arquivo já
+    # substituído é recusado (409 transmissao_substituida) nomeando o vigente (issue 17, item 9)
+    esperado = dict(zip(map(bytes, corpos), protocolos, strict=True))
+    situacao = dict(
+        sqlite3.connect(f"file:{servidor.dados / 'servidor.sqlite3'}?mode=ro", uri=True).execute(
+            "SELECT protocolo, situacao FROM transmissoes WHERE ente=?", (ENTE,)
+        )
+    )
+    vigentes_corpos = [c for c in corpos if situacao[esperado[bytes(c)]] == "transmitido"]
+    amostra = corpos[:: max(1, N // 20)] + vigentes_corpos
     with ThreadPoolExecutor(CLIENTES) as ex:
         de_novo = list(ex.map(enviar, amostra))
-    esperado = dict(zip(map(bytes, corpos), protocolos, strict=True))
     for corpo, (s, r) in zip(amostra, de_novo, strict=True):
-        assert s == 200 and r["protocolo"] == esperado[corpo]
+        if situacao[esperado[bytes(corpo)]] == "transmitido":
+            assert s == 200 and r["protocolo"] == esperado[bytes(corpo)]
+        else:
+            assert s == 409 and r["codigo"] == "transmissao_substituida", r
+            assert r["protocolo"] == esperado[bytes(corpo)] and r["substituida_por"] in r["erro"]
+    assert len(vigentes_corpos) == 5
 
 
 def test_mesmo_corpo_simultaneo_um_so_protocolo(servidor, fortaleza, corpos_distintos):

@@ -321,8 +321,15 @@ def test_demonstrativo_assinado_pelo_gestor(servidor, cadeia, decl, pki):
     assert r.status_code == 422 and r.json()["codigo"] == "demonstrativo_nao_confere"
     r = requests.put(url, data=assinado, headers={"Content-Type": "application/pdf"}, timeout=60)
     assert r.status_code == 201, r.text
+    # o assinado traz o CPF do gestor no certificado: só para quem tem papel no ente
+    r = requests.get(url, timeout=30)
+    assert r.status_code == 401
+    r = requests.get(url, headers={"Authorization": f"Bearer {token}"}, timeout=30)
+    assert r.status_code == 200 and r.content == assinado
+    # o público é o gerado, com o nome do gestor e sem o certificado (nenhum CPF público)
     r = requests.get(f"{servidor.url}/demonstrativos/{t['protocolo']}.pdf", timeout=30)
-    assert r.content == assinado
+    assert r.status_code == 200 and r.content.startswith(b"%PDF") and r.content != assinado
+    assert sec.cpf.encode() not in r.content and b"/ByteRange" not in r.content
     r = requests.get(
         f"{servidor.url}/api/v1/transmissoes/{t['protocolo']}",
         headers={"Authorization": f"Bearer {token}"},
@@ -341,6 +348,8 @@ def test_demonstrativo_assinado_pelo_gestor(servidor, cadeia, decl, pki):
         timeout=60,
     )
     assert r.status_code == 422 and "não pelo gestor" in r.json()["motivos"][0]
+    # the upload is anonymous: no full CPF in the refusal (masked: ***.456.789-**)
+    assert sec.cpf[3:6] in r.text and sec.cpf not in r.text.replace(".", "").replace("-", "")
 
 
 def test_referencia_fns_entra_na_revalidacao(servidor, cadeia, decl, tmp_path):

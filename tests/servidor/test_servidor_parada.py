@@ -85,7 +85,9 @@ def test_sigkill_durante_envios(outro_servidor, pki, corpos_distintos):
         r = requests.get(f"{s.url}/api/v1/transmissoes/{resp['protocolo']}", headers=h, timeout=10)
         assert r.status_code == 200, r.text
         assert r.json()["digest"] == digest
-        r = requests.get(f"{s.url}/api/v1/transmissoes/{resp['protocolo']}/recibo", timeout=10)
+        r = requests.get(
+            f"{s.url}/api/v1/transmissoes/{resp['protocolo']}/recibo", headers=h, timeout=10
+        )
         assert r.text == resp["recibo"]  # o mesmo recibo, byte a byte
 
     adm = s.admin("verificar")
@@ -98,9 +100,13 @@ def test_sigkill_durante_envios(outro_servidor, pki, corpos_distintos):
     )
 
     # reenviar o que ficou sem resposta: cada conteúdo com um só protocolo
+    # (um que chegou antes da parada e já foi substituído por outro do mesmo período é
+    # recusado com 409 transmissao_substituida, nomeando o protocolo que já tinha — issue 17)
     for corpo in sem_resposta + nao_enviados[:10]:
         r = s.transmitir(token, corpo)
-        assert r.status_code in (200, 201), r.text
+        assert r.status_code in (200, 201) or (
+            r.status_code == 409 and r.json()["codigo"] == "transmissao_substituida"
+        ), r.text
     con = sqlite3.connect(f"file:{s.dados / 'servidor.sqlite3'}?mode=ro", uri=True)
     try:
         n, distintos = con.execute(

@@ -191,10 +191,30 @@ def test_raiz_esperada(assinado, hierarquia):
 
 
 def test_comentario_injetado_nao_entra_no_conteudo(assinado, hierarquia):
-    """Comentários não são assinados (C14N sem comentários) e não aparecem no elemento devolvido."""
-    xml = assinado.replace(b"1234.56</celula>", b"1234<!-- x -->.56</celula>")
-    v = xmldsig.verificar(xml, [hierarquia.raiz])
+    """Comentários não são assinados (C14N sem comentários): dentro da raiz eles partiriam o
+    valor lido dos bytes (``1234``) sem mudar o assinado (``1234.56``), então são recusados,
+    como as instruções de processamento (issue 17, item 3); fora da raiz não mudam nada e o
+    conteúdo assinado — e o seu digest — é o mesmo."""
+    for injetado in (b"<!-- x -->", b"<?pi x?>"):
+        xml = assinado.replace(b"1234.56</celula>", b"1234" + injetado + b".56</celula>")
+        with pytest.raises(xmldsig.ConteudoNaoAssinado, match="dentro do conteúdo assinado"):
+            xmldsig.verificar(xml, [hierarquia.raiz])
+    v0 = xmldsig.verificar(assinado, [hierarquia.raiz])
+    v = xmldsig.verificar(assinado + b"<!-- fora -->\n", [hierarquia.raiz])
     assert v.raiz.find(f"{{{NS}}}celula").text == "1234.56"
+    assert v.digest == v0.digest and len(v.digest) == 64
+
+
+def test_assinar_recusa_comentario_dentro_da_raiz(a1_tecnico):
+    """O assinador recusa o que o verificador (e o servidor) recusaria: assinar um arquivo com
+    comentário ou instrução de processamento dentro da raiz só adiaria a recusa."""
+    assinador = AssinadorA1(a1_tecnico.caminho, a1_tecnico.senha)
+    for injetado in (b"<!-- x -->", b"<?pi x?>"):
+        xml = DOC.replace(b"1234.56</celula>", b"1234" + injetado + b".56</celula>")
+        with pytest.raises(xmldsig.ConteudoNaoAssinado, match="dentro do conteúdo assinado"):
+            xmldsig.assinar(xml, assinador)
+    # fora da raiz não muda o que é assinado: assina
+    assert b"SignatureValue" in xmldsig.assinar(DOC + b"\n<!-- fora -->", assinador)
 
 
 def test_dtd_e_entidades_sao_recusados(assinado, hierarquia):
