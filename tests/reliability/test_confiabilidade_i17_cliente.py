@@ -46,6 +46,7 @@ def _copia(pasta: Path, ente: str, bimestre: int, centavos: int = 0) -> Path:
     """A transmission copy (``…/transm/<nome>.OPS``) of the demo declaration of ``ente``."""
     from decimal import Decimal
 
+    from siops.criticas import verificar
     from siops.forms.declaracao import DefinirCelula
     from siops.forms.demo import declaracao_demo
     from siops.ops_format import caminhos, gravar_transmissao
@@ -55,7 +56,7 @@ def _copia(pasta: Path, ente: str, bimestre: int, centavos: int = 0) -> Path:
         chave = next(k for k, _ in d.celulas_digitadas() if k[2] == "previsao_inicial")
         d.aplicar(DefinirCelula(chave, d.valor(chave) + Decimal(centavos) / 100))
     ops = pasta / caminhos.nome_arquivo(d.ente, d.exercicio, d.bimestre)
-    return gravar_transmissao(d, ops)
+    return gravar_transmissao(d, ops, verificar(d))
 
 
 def _pfx(pessoa, pasta: Path) -> Path:

@@ -92,11 +92,19 @@ def test_homologa_com_pdf_assinado_e_pede_retransmissao(
     arqs = Arquivos(copia)
     assert arqs.homologacao_xml.exists() and arqs.demonstrativo_pdf.read_bytes() == res.pdf
     assert operacoes.estado_arquivo(copia, fila).estado == "homologado"
-    # o servidor entrega o PDF do gestor na página pública
+    # o servidor guarda o PDF do gestor e o entrega a quem tem papel no ente (o certificado
+    # embutido traz o CPF do gestor: nada público traz CPF, issue 17); a página pública entrega
+    # o demonstrativo gerado, sem assinatura
     import requests
 
+    assert tecnico.sessao is not None
+    url = f"{ambiente.servidor.url}/api/v1/homologacoes/{r.protocolo}/demonstrativo"
+    autenticado = requests.get(
+        url, headers={"Authorization": f"Bearer {tecnico.sessao.token}"}, timeout=30
+    )
+    assert autenticado.status_code == 200 and autenticado.content == res.pdf
     pub = requests.get(f"{ambiente.servidor.url}/demonstrativos/{r.protocolo}.pdf", timeout=30)
-    assert pub.status_code == 200 and pub.content == res.pdf
+    assert pub.status_code == 200 and pub.content.startswith(b"%PDF") and pub.content != res.pdf
     info = tecnico.situacao(r.protocolo)
     assert info["situacao"] == "homologado"
     assert operacoes.atualizar_situacao(copia, tecnico).estado == "homologado"
