@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -33,6 +32,11 @@ from pathlib import Path
 import requests
 
 from bench.medir import linha
+from siops.servidor.local import (
+    ServidorLocal,
+    esperar_resposta,
+    porta_livre,
+)
 
 RAIZ = Path(__file__).resolve().parent.parent
 ENTE = "M230440"  # Fortaleza/CE
@@ -74,31 +78,21 @@ def app_base(banco: Path):
     return Starlette(routes=[Route("/envio", receber, methods=["POST"])])
 
 
-def _porta_livre() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _esperar(url: str, proc: subprocess.Popen, espera: float = 60) -> None:
-    fim = time.monotonic() + espera
-    while time.monotonic() < fim:
-        if proc.poll() is not None:
-            raise RuntimeError(f"o processo terminou com {proc.returncode}")
-        try:
-            requests.get(url, timeout=1)
-            return
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    raise RuntimeError(f"{url} não respondeu")
-
-
-def _processo(args: list[str]) -> subprocess.Popen:
-    env = dict(os.environ, PYTHONPATH=str(RAIZ))
+def _processo_base(porta: int, banco: Path) -> subprocess.Popen:
+    """A base (``--base``) num processo próprio."""
     return subprocess.Popen(
-        [sys.executable, *args],
+        [
+            sys.executable,
+            "-m",
+            "bench.bench_servidor",
+            "--base",
+            "--porta",
+            str(porta),
+            "--banco",
+            str(banco),
+        ],
         cwd=RAIZ,
-        env=env,
+        env=dict(os.environ, PYTHONPATH=str(RAIZ)),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -196,36 +190,15 @@ def main(rapido: bool = False) -> list[dict]:
     with tempfile.TemporaryDirectory(prefix="bench-servidor-") as tmp:
         pasta = Path(tmp)
         raiz_pem, corpos = _preparar(pasta, n + aquecimento)
-        porta_s, porta_b = _porta_livre(), _porta_livre()
-        servidor = _processo(
-            [
-                "-m",
-                "siops.servidor",
-                "--dados",
-                str(pasta / "dados"),
-                "--porta",
-                str(porta_s),
-                "--raizes",
-                str(raiz_pem),
-                "--primeiro-exercicio",
-                str(EXERCICIO),
-            ]
-        )
-        base = _processo(
-            [
-                "-m",
-                "bench.bench_servidor",
-                "--base",
-                "--porta",
-                str(porta_b),
-                "--banco",
-                str(pasta / "base.sqlite3"),
-            ]
-        )
+        servidor = ServidorLocal(pasta / "dados", raizes=[raiz_pem], primeiro_exercicio=EXERCICIO)
+        porta_b = porta_livre()
+        url_s, url_b = servidor.url, f"http://127.0.0.1:{porta_b}"
+        servidor.partir()
+        base: subprocess.Popen | None = None
         try:
-            url_s, url_b = f"http://127.0.0.1:{porta_s}", f"http://127.0.0.1:{porta_b}"
-            _esperar(f"{url_s}/saude", servidor)
-            _esperar(url_b, base)
+            base = _processo_base(porta_b, pasta / "base.sqlite3")
+            servidor.esperar()
+            esperar_resposta(url_b, base, exigir_ok=False)
             token = requests.post(
                 f"{url_s}/api/v1/sessoes", timeout=30, json={"cpf": CPF_TECNICO, "senha": SENHA}
             ).json()["token"]
@@ -250,12 +223,13 @@ def main(rapido: bool = False) -> list[dict]:
             vazao_b, lat_b, falhas_b = _medir(cru, corpos[aquecimento:])
             vazao_s, lat_s, falhas_s = _medir(completo, corpos[aquecimento:])
         finally:
-            for p in (servidor, base):
-                p.terminate()
+            servidor.parar(20)
+            if base is not None:
+                base.terminate()
                 try:
-                    p.wait(20)
+                    base.wait(20)
                 except subprocess.TimeoutExpired:
-                    p.kill()
+                    base.kill()
     if falhas_s or falhas_b:
         raise RuntimeError(f"envios recusados: completo {falhas_s}, base {falhas_b}")
     p50_s, p99_s = _percentil(lat_s, 0.50) * 1000, _percentil(lat_s, 0.99) * 1000

@@ -13,42 +13,38 @@
   free port, trusting the test root; the registration chain is made as in production: the
   administrator registers the prefeito (``siops-servidor admin cadastrar-chefe``), the
   prefeito's signed document registers the secretária, hers registers the técnica, and the
-  server e-mails the técnica's password to a tiny SMTP sink of this process (``CaixaSMTP``);
+  server "e-mails" the técnica's password into its mail folder (``--correio-pasta``:
+  ``servidor/correio/*.eml``; nobody in a demonstration has a mailbox), where it is read;
+  the process is ``servidor.local.ServidorLocal``, the same the tests and benchmarks start;
 * ``transmissor/`` — the transmitter's settings (server, CPF, A1 file, token, trusted root)
   and the server's receipt anchor, already in place; ``SIOPS_TRANSMISSOR_DADOS`` points here;
 * ``cliente/`` — the client's own state (recent files, journals); ``SIOPS_DADOS``;
 * ``LEIA-ME.txt`` — the credentials and the steps, the same text the client shows.
 
-``AmbienteDemo.parar()`` stops the server and the SMTP sink; the people and their data are
+``AmbienteDemo.parar()`` stops the server; the people and their data are
 fictitious (the declaration's own responsáveis, with valid check digits).
 """
 
 from __future__ import annotations
 
-import email
-import email.policy
 import importlib.util
 import os
 import re
 import secrets
-import socket
-import socketserver
 import subprocess
 import sys
-import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-RAIZ_PROJETO = Path(__file__).resolve().parents[2]
+from siops.servidor.local import CaixaPasta, ErroServidorLocal, ServidorLocal, ambiente_filho
+
 SENHA_PFX = "demo1234"
 """The password of the demo's A1 files (a demonstration: shown to the user on purpose)."""
 PIN_TOKEN = "123456"
 """The PIN of the demo token (tokens ship with 123456 until changed; DOMAIN §8)."""
 ROTULO_TOKEN = "SIOPS Demo Gestora"
 NS = "urn:siops-desktop:servidor:1"
-ESPERA_SERVIDOR_S = 90.0
 
 
 class ErroDemo(RuntimeError):
@@ -84,8 +80,8 @@ class AmbienteDemo:
     tecnico: Pessoa
     senha_tecnico: str
     raiz_pem: Path
-    processo: subprocess.Popen[bytes] | None
-    caixa: CaixaSMTP
+    servidor: ServidorLocal
+    caixa: CaixaPasta
     modulo_token: str | None = None
     aviso_token: str = ""
     avisos: list[str] = field(default_factory=list)
@@ -98,23 +94,20 @@ class AmbienteDemo:
     @property
     def log_servidor(self) -> Path:
         """The server's stderr."""
-        return self.pasta / "servidor" / "servidor.log"
+        return self.servidor.log
+
+    @property
+    def pasta_correio(self) -> Path:
+        """Where the server writes its e-mails (one ``.eml`` file each)."""
+        return self.caixa.pasta
 
     def servidor_ativo(self) -> bool:
         """Whether the server process is still running."""
-        return self.processo is not None and self.processo.poll() is None
+        return self.servidor.ativo()
 
     def parar(self) -> None:
-        """Stop the server (SIGTERM, then SIGKILL after 15 s) and the SMTP sink. Idempotent."""
-        p = self.processo
-        if p is not None and p.poll() is None:
-            p.terminate()
-            try:
-                p.wait(15)
-            except subprocess.TimeoutExpired:
-                p.kill()
-                p.wait()
-        self.caixa.parar()
+        """Stop the server (SIGTERM, then SIGKILL after 15 s). Idempotent."""
+        self.servidor.parar(15)
 
     def __enter__(self) -> AmbienteDemo:
         return self
@@ -129,6 +122,7 @@ class AmbienteDemo:
             "",
             f"Servidor local: {self.url} (é encerrado quando o programa fecha)",
             f"Pasta da demonstração: {self.pasta}",
+            f"E-mails do servidor (cada um é um arquivo .eml): {self.pasta_correio}",
             "",
             "Técnica responsável pelo envio (entra no Transmissor):",
             f"  {self.tecnico.nome} — CPF {self.tecnico.cpf_formatado}",
@@ -162,151 +156,13 @@ class AmbienteDemo:
         return "\n".join(linhas)
 
 
-# --- the SMTP sink ----------------------------------------------------------------------------
-
-
-class _TratadorSMTP(socketserver.StreamRequestHandler):
-    """Just enough SMTP (RFC 5321) for ``smtplib``: HELO/EHLO, MAIL, RCPT, DATA, QUIT."""
-
-    timeout = 30
-
-    def _dizer(self, texto: str) -> None:
-        self.wfile.write(texto.encode("ascii") + b"\r\n")
-
-    def handle(self) -> None:
-        self._dizer("220 localhost SMTP da demonstracao do SIOPS")
-        while True:
-            linha = self.rfile.readline(4096)
-            if not linha:
-                return
-            cmd = linha.decode("ascii", "replace").strip().upper()
-            if cmd.startswith("EHLO"):
-                self._dizer("250-localhost")
-                self._dizer("250 8BITMIME")
-            elif cmd.startswith("HELO"):
-                self._dizer("250 localhost")
-            elif cmd.startswith(("MAIL", "RCPT", "RSET", "NOOP")):
-                self._dizer("250 OK")
-            elif cmd == "DATA":
-                self._dizer("354 termine com <CRLF>.<CRLF>")
-                partes: list[bytes] = []
-                while True:
-                    linha = self.rfile.readline(65536)
-                    if not linha:
-                        return
-                    if linha.rstrip(b"\r\n") == b".":
-                        break
-                    partes.append(linha[1:] if linha.startswith(b"..") else linha)
-                caixa: CaixaSMTP = self.server.caixa  # type: ignore[attr-defined]
-                caixa._receber(b"".join(partes))
-                self._dizer("250 OK")
-            elif cmd == "QUIT":
-                self._dizer("221 ate logo")
-                return
-            else:
-                self._dizer("502 comando nao implementado")
-
-
-class _ServidorSMTP(socketserver.ThreadingTCPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-
-class CaixaSMTP:
-    """A local SMTP sink on 127.0.0.1 that keeps the server's e-mails in memory.
-
-    The real server e-mails the técnico's password (docs/api.md §3); in the demo nobody has a
-    mailbox, so the demo reads the password here and shows it.
-    """
-
-    def __init__(self) -> None:
-        self.mensagens: list[email.message.Message] = []
-        self._cond = threading.Condition()
-        self._servidor = _ServidorSMTP(("127.0.0.1", 0), _TratadorSMTP)
-        self._servidor.caixa = self  # type: ignore[attr-defined]
-        self._thread = threading.Thread(
-            target=self._servidor.serve_forever, name="smtp-demo", daemon=True
-        )
-        self._thread.start()
-        self._parado = False
-
-    @property
-    def porta(self) -> int:
-        """The TCP port it listens on."""
-        return int(self._servidor.server_address[1])
-
-    def _receber(self, dados: bytes) -> None:
-        msg = email.message_from_bytes(dados, policy=email.policy.default)
-        with self._cond:
-            self.mensagens.append(msg)
-            self._cond.notify_all()
-
-    def senha_de(self, cpf: str, depois: int = 0, espera: float = 30.0) -> str:
-        """The password in the newest message for ``cpf`` (11 digits) among those from
-        index ``depois`` on; waits up to ``espera`` seconds."""
-        alvo = f"{cpf[:3]}.{cpf[3:6]}.{cpf[6:9]}-{cpf[9:]}"
-        fim = time.monotonic() + espera
-        with self._cond:
-            while True:
-                for msg in reversed(self.mensagens[depois:]):
-                    corpo = _corpo(msg)
-                    m = re.search(r"Senha: (\S+)", corpo)
-                    if alvo in corpo and m:
-                        return m.group(1)
-                resta = fim - time.monotonic()
-                if resta <= 0:
-                    raise ErroDemo("O servidor não enviou o e-mail com a senha da técnica a tempo.")
-                self._cond.wait(resta)
-
-    def parar(self) -> None:
-        """Stop listening (idempotent)."""
-        if not self._parado:
-            self._parado = True
-            self._servidor.shutdown()
-            self._servidor.server_close()
-
-
-def _corpo(msg: email.message.Message) -> str:
-    parte = msg.get_body(("plain",)) if hasattr(msg, "get_body") else msg
-    if parte is None:
-        return ""
-    dados = parte.get_payload(decode=True) or b""
-    return dados.decode(parte.get_content_charset() or "utf-8", "replace")
-
-
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def porta_livre() -> int:
-    """A free TCP port on the loopback."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def servidor_disponivel() -> bool:
     """Whether the server can run from this installation (the frozen client has no server)."""
     return (
         not getattr(sys, "frozen", False) and importlib.util.find_spec("siops.servidor") is not None
-    )
-
-
-def _ambiente_filho() -> dict[str, str]:
-    env = dict(os.environ)
-    caminho = env.get("PYTHONPATH", "")
-    env["PYTHONPATH"] = str(RAIZ_PROJETO) + (os.pathsep + caminho if caminho else "")
-    return env
-
-
-def _python(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, *args],
-        cwd=RAIZ_PROJETO,
-        env=_ambiente_filho(),
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
     )
 
 
@@ -330,32 +186,6 @@ def _documento_cadastro(ente: str, papel: str, p: Pessoa) -> bytes:
     return etree.tostring(el, xml_declaration=True, encoding="UTF-8")
 
 
-def _esperar_servidor(proc: subprocess.Popen[bytes], url: str, log: Path) -> None:
-    import requests
-
-    fim = time.monotonic() + ESPERA_SERVIDOR_S
-    while time.monotonic() < fim:
-        if proc.poll() is not None:
-            raise ErroDemo(
-                "O servidor local terminou ao iniciar. Últimas linhas do registro "
-                f"({log}):\n{_cauda(log)}"
-            )
-        try:
-            if requests.get(f"{url}/saude", timeout=2).ok:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.1)
-    raise ErroDemo(f"O servidor local não respondeu em {ESPERA_SERVIDOR_S:.0f} s ({log}).")
-
-
-def _cauda(log: Path, n: int = 2000) -> str:
-    try:
-        return log.read_text(encoding="utf-8", errors="replace")[-n:]
-    except OSError:
-        return ""
-
-
 def _iniciar_token(pasta: Path, certificados: Path, gestor: Pessoa) -> subprocess.Popen[str]:
     """Start, in a child process, the SoftHSM token with the gestora's key (see module doc)."""
     from siops.transmissor import token_teste
@@ -373,8 +203,7 @@ def _iniciar_token(pasta: Path, certificados: Path, gestor: Pessoa) -> subproces
             gestor.nome.upper(),
             gestor.cpf,
         ],
-        cwd=RAIZ_PROJETO,
-        env=_ambiente_filho(),
+        env=ambiente_filho(),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -462,41 +291,22 @@ def preparar(
     dizer("Gerando a hierarquia de teste que imita a ICP-Brasil…")
     hier = icp_teste.gerar_hierarquia(certificados)
     assert hier.raiz_pem is not None
-    caixa = CaixaSMTP()
-    porta = porta_livre()
-    url = f"http://127.0.0.1:{porta}"
     dados = pasta / "servidor" / "dados"
-    dados.mkdir(parents=True, exist_ok=True)
-    # One verification process is plenty for a demo (and lighter on a small machine).
-    (dados / "servidor.json").write_text('{"processos_verificacao": 1}\n', encoding="utf-8")
-    log = pasta / "servidor" / "servidor.log"
+    servidor = ServidorLocal(
+        dados,
+        raizes=[hier.raiz_pem],
+        primeiro_exercicio=EXERCICIO,
+        # The demo's mail stays on disk: nobody in a demonstration has a mailbox.
+        correio_pasta=pasta / "servidor" / "correio",
+        smtp_remetente="siops@demonstracao.localhost",
+        # One verification process is plenty for a demo (and lighter on a small machine).
+        config={"processos_verificacao": 1},
+        log=pasta / "servidor" / "servidor.log",
+    )
+    url = servidor.url
+    caixa = CaixaPasta(pasta / "servidor" / "correio")
     dizer(f"Iniciando o servidor local em {url}…")
-    with open(log, "ab") as saida:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "siops.servidor",
-                "--dados",
-                str(dados),
-                "--porta",
-                str(porta),
-                "--raizes",
-                str(hier.raiz_pem),
-                "--primeiro-exercicio",
-                str(EXERCICIO),
-                "--smtp-host",
-                "127.0.0.1",
-                "--smtp-porta",
-                str(caixa.porta),
-                "--smtp-remetente",
-                "siops@demonstracao.localhost",
-            ],
-            cwd=RAIZ_PROJETO,
-            env=_ambiente_filho(),
-            stdout=subprocess.DEVNULL,
-            stderr=saida,
-        )
+    servidor.partir()
     chefe, gestor, tecnico = _pessoas(certificados)
     amb = AmbienteDemo(
         pasta=pasta,
@@ -507,7 +317,7 @@ def preparar(
         tecnico=tecnico,
         senha_tecnico="",
         raiz_pem=hier.raiz_pem,
-        processo=proc,
+        servidor=servidor,
         caixa=caixa,
     )
     filho_token: subprocess.Popen[str] | None = None
@@ -533,31 +343,19 @@ def preparar(
         amb.arquivo = salvar_declaracao(pasta / "MS-SIOPS")
         dizer(f"Declaração de demonstração gravada em {amb.arquivo}")
 
-        _esperar_servidor(proc, url, log)
+        servidor.esperar()
         dizer("Cadastrando prefeito, secretária de saúde e técnica no servidor…")
-        r = _python(
-            "-m",
-            "siops.servidor",
-            "admin",
-            "--dados",
-            str(dados),
-            "cadastrar-chefe",
-            "--ente",
-            ENTE,
-            "--nome",
-            chefe.nome,
-            "--cpf",
-            chefe.cpf,
-            "--email",
-            chefe.email,
-        )
+        r = servidor.admin(
+            "cadastrar-chefe", "--ente", ENTE, "--nome", chefe.nome, "--cpf", chefe.cpf,
+            "--email", chefe.email, timeout=120,
+        )  # fmt: skip
         if r.returncode != 0:
             raise ErroDemo(f"O cadastro do prefeito foi recusado: {r.stderr.strip()}")
         for por, papel, quem in (
             ("chefe", "secretario", gestor),
             ("secretario", "tecnico", tecnico),
         ):
-            antes = len(caixa.mensagens)
+            antes = caixa.total
             corpo = assinar(_documento_cadastro(ENTE, papel, quem), emitidos[por])
             resp = requests.post(
                 f"{url}/api/v1/cadastros",
@@ -600,6 +398,7 @@ def preparar(
             modulo_pkcs11=amb.modulo_token or "",
             rotulo_token=amb.rotulo_token or "",
             raizes_icp=[str(hier.raiz_pem)],
+            intermediarios_icp=[str(hier.intermediaria_pem)],
         ).salvar(transm)
         (pasta / "LEIA-ME.txt").write_text(amb.texto() + "\n", encoding="utf-8")
         return amb
@@ -610,6 +409,8 @@ def preparar(
         amb.parar()
         if isinstance(exc, ErroDemo):
             raise
+        if isinstance(exc, ErroServidorLocal):
+            raise ErroDemo(str(exc)) from exc
         if isinstance(exc, requests.RequestException | OSError):
             raise ErroDemo(f"Não foi possível preparar a demonstração: {exc}") from exc
         raise

@@ -55,6 +55,14 @@ def test_demo_prepara_servidor_cadeia_certificados_e_token(demo):
     )
     assert r.status_code == 201, r.text
     assert r.json()["usuario"]["papeis"] == [{"ente": "M353170", "papel": "tecnico"}]
+    # It came through the server's mail folder (--correio-pasta), not an SMTP server: each
+    # message is a complete .eml file there (issue 18, item 4).
+    from siops.servidor.local import CaixaPasta
+
+    assert demo.pasta_correio == demo.pasta / "servidor" / "correio"
+    emls = list(demo.pasta_correio.iterdir())
+    assert emls and all(p.suffix == ".eml" for p in emls)
+    assert CaixaPasta(demo.pasta_correio).senha_de(demo.tecnico.cpf) == demo.senha_tecnico
     for p in (demo.tecnico, demo.gestor, demo.chefe):
         assert p.pfx.is_file()
     # SoftHSM2 is installed here (scripts/preparar.sh): the gestora's token exists.

@@ -1,8 +1,9 @@
 """Fixtures of the reliability and security suite (issue 11): results, servers, certificates.
 
 The helpers live in ``apoio_comum`` (sizes, time limits, the CLI), ``apoio_servidor`` (the real
-server process, people with test e-CPFs, the SMTP mailbox) and ``apoio_mutacoes`` (the fuzzing
-strategies); this folder is put on ``sys.path`` so test modules import them.
+server process, people with test e-CPFs, the SMTP mailbox: the shared ``tests/apoio`` under the
+name these modules import) and ``apoio_mutacoes`` (the fuzzing strategies); this folder is put
+on ``sys.path`` so test modules import them.
 
 Results. A test reports its case counts and figures with the ``relatorio`` fixture; they go to
 the report's ``user_properties`` and, when ``SIOPS_CONFIABILIDADE_RESULTADOS`` names a file,
@@ -17,7 +18,7 @@ import json
 import os
 import platform
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,6 @@ if str(AQUI) not in sys.path:
     sys.path.insert(0, str(AQUI))
 
 from apoio_comum import MODO  # noqa: E402
-from apoio_servidor import PKI, Caixa, Servidor, ops_demo, porta_livre  # noqa: E402
 
 if MODO not in ("ci", "completo"):
     raise pytest.UsageError("SIOPS_CONFIABILIDADE deve ser 'ci' ou 'completo'.")
@@ -156,63 +156,5 @@ def janela_cliente(qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     j.close()
 
 
-# --- people, certificates, e-mail, servers ----------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def smtp() -> Iterator[tuple[int, Caixa]]:
-    """An aiosmtpd server on loopback; yields (port, mailbox)."""
-    from aiosmtpd.controller import Controller
-
-    caixa = Caixa()
-    porta = porta_livre()
-    ctl = Controller(caixa, hostname="127.0.0.1", port=porta)
-    ctl.start()
-    yield porta, caixa
-    ctl.stop()
-
-
-@pytest.fixture(scope="session")
-def pki(tmp_path_factory: pytest.TempPathFactory) -> PKI:
-    """Root → intermediate test hierarchy; two RSA keys reused by every certificate."""
-    from siops.transmissor import icp_teste
-
-    pasta = tmp_path_factory.mktemp("pki")
-    hier = icp_teste.gerar_hierarquia(pasta)
-    return PKI(pasta, hier, [icp_teste.nova_chave(), icp_teste.nova_chave()])
-
-
-@pytest.fixture
-def fabrica_servidor(
-    tmp_path: Path, pki: PKI, smtp: tuple[int, Caixa]
-) -> Iterator[Callable[..., Servidor]]:
-    """``criar(extra=None)`` → a new, not yet started server; all are stopped at the end."""
-    porta_smtp, caixa = smtp
-    criados: list[Servidor] = []
-
-    def criar(extra: dict | None = None) -> Servidor:
-        s = Servidor(tmp_path / f"servidor{len(criados)}", pki, porta_smtp, caixa, extra)
-        criados.append(s)
-        return s
-
-    yield criar
-    for s in criados:
-        s.parar()
-
-
-@pytest.fixture(scope="module")
-def servidor_modulo(
-    tmp_path_factory: pytest.TempPathFactory, pki: PKI, smtp: tuple[int, Caixa]
-) -> Iterator[Servidor]:
-    """One started server per test module."""
-    porta_smtp, caixa = smtp
-    s = Servidor(tmp_path_factory.mktemp("servidor"), pki, porta_smtp, caixa)
-    s.iniciar()
-    yield s
-    s.parar()
-
-
-@pytest.fixture(scope="session")
-def demo() -> Callable[..., bytes]:
-    """The ``apoio_servidor.ops_demo`` factory: .OPS bytes of a demo declaration."""
-    return ops_demo
+# The real server, the SMTP mailbox and the test PKI (``smtp``, ``pki``, ``fabrica_servidor``,
+# ``servidor_modulo``, ``demo``) are the shared fixtures of ``tests/apoio`` (tests/conftest.py).

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from apoio.servidor import Caixa, Pessoa, pedido_cadastro
 
+from siops.servidor.local import ServidorLocal, porta_livre  # noqa: F401 (gestores_ambiente)
 from siops.transmissor import icp_teste, token_teste
 
 CPF_TECNICO = "52998224725"
@@ -87,6 +90,10 @@ class SoftHSM:
     tecnico: token_teste.TokenTeste
     vazio: token_teste.TokenTeste
     vencido: token_teste.TokenTeste
+    gestor: token_teste.TokenTeste
+    """O e-CPF do gestor (CPF_GESTOR) num token: a homologação pelo A3."""
+    duplos: tuple[token_teste.TokenTeste, token_teste.TokenTeste]
+    """Dois tokens vazios com o mesmo rótulo (SIOPS-DUPLO): só o número de série os separa."""
 
 
 @pytest.fixture(scope="session")
@@ -99,6 +106,11 @@ def softhsm(
     tecnico = token_teste.iniciar_token("SIOPS-TECNICO", PIN)
     vazio = token_teste.iniciar_token("SIOPS-VAZIO", PIN)
     vencido = token_teste.iniciar_token("SIOPS-VENCIDO", PIN)
+    gestor = token_teste.iniciar_token("SIOPS-GESTOR", PIN)
+    duplos = (
+        token_teste.iniciar_token("SIOPS-DUPLO", PIN),
+        token_teste.iniciar_token("SIOPS-DUPLO", PIN),
+    )
     tecnico = token_teste.gerar_chave_e_certificado(
         tecnico, hierarquia, "TECNICO DO TOKEN", CPF_TECNICO
     )
@@ -109,7 +121,10 @@ def softhsm(
         CPF_TECNICO,
         inicio=dt.datetime.now(dt.UTC) - dt.timedelta(days=400),
     )
-    return SoftHSM(modulo, tecnico, vazio, vencido)
+    gestor = token_teste.gerar_chave_e_certificado(
+        gestor, hierarquia, "GESTOR DO TOKEN", CPF_GESTOR
+    )
+    return SoftHSM(modulo, tecnico, vazio, vencido, gestor, duplos)
 
 
 @pytest.fixture(scope="session")
@@ -188,9 +203,10 @@ def declaracao_limpa(bimestre: int, valor_base: str = "1000000.00"):
     d.aplicar(DefinirTexto("instituicao_1_nome", "Prefeitura Municipal"))
     d.aplicar(DefinirTexto("instituicao_1_cnpj", "00.000.000/0001-91"))
     t = d.catalogo.tabela("receitas_base")
+    # the Cota-Parte FPM where there is one: a município with FPM zero has the impeditiva 208
     linha_base = next(
         li.id
-        for li in t.linhas
+        for li in sorted(t.linhas, key=lambda li: li.id != "fpm")
         if li.regra is None
         and ("receitas_base", li.id, "realizada") in d.catalogo.editaveis
         and "deducao" not in li.id
@@ -226,97 +242,28 @@ def copia_transmissao(tmp_path: Path):
 # ---------------------------------------------------------------------------- servidor real
 
 
-def porta_livre() -> int:
-    """Uma porta TCP livre no loopback."""
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class ServidorTeste:
-    """O ``siops-servidor`` de verdade num processo, numa porta fixa (para poder reiniciar)."""
+class ServidorTeste(ServidorLocal):
+    """O ``siops-servidor`` de verdade (``siops.servidor.local``) com a hierarquia destes testes,
+    numa porta fixa (para poder reiniciar). Não escreve o ``servidor.json``: quem quiser outra
+    configuração o grava na pasta antes de iniciar."""
 
     def __init__(self, dados: Path, hier: icp_teste.HierarquiaTeste, smtp_porta: int) -> None:
-        self.dados = dados
+        assert hier.raiz_pem is not None and hier.intermediaria_pem is not None
+        super().__init__(
+            dados,
+            raizes=[hier.raiz_pem],
+            intermediarios=[hier.intermediaria_pem],
+            primeiro_exercicio=EXERCICIO,
+            smtp=("127.0.0.1", smtp_porta),
+        )
         self.hier = hier
         self.smtp_porta = smtp_porta
-        self.porta = porta_livre()
-        self.proc = None
-        self.log = dados / "servidor.log"
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.porta}"
-
-    def admin(self, *args: str) -> str:
-        import subprocess
-        import sys
-
-        r = subprocess.run(
-            [sys.executable, "-m", "siops.servidor", "admin", "--dados", str(self.dados), *args],
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+    def admin(self, *args: str, senha: str | None = None, timeout: float = 300) -> str:  # type: ignore[override]
+        """``siops-servidor admin …`` que tem de dar certo; devolve a saída padrão."""
+        r = super().admin(*args, senha=senha, timeout=timeout)
         assert r.returncode == 0, r.stderr
         return r.stdout
-
-    def iniciar(self) -> None:
-        import subprocess
-        import sys
-        import time
-
-        import requests
-
-        self._saida = open(self.log, "ab")
-        self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "siops.servidor",
-                "--dados",
-                str(self.dados),
-                "--porta",
-                str(self.porta),
-                "--raizes",
-                str(self.hier.raiz_pem),
-                "--intermediarios",
-                str(self.hier.intermediaria_pem),
-                "--smtp-host",
-                "127.0.0.1",
-                "--smtp-porta",
-                str(self.smtp_porta),
-                "--primeiro-exercicio",
-                str(EXERCICIO),
-            ],
-            stdout=self._saida,
-            stderr=subprocess.STDOUT,
-        )
-        limite = time.monotonic() + 60
-        while time.monotonic() < limite:
-            if self.proc.poll() is not None:
-                raise AssertionError(
-                    "o servidor terminou ao partir:\n" + self.log.read_text(errors="replace")
-                )
-            try:
-                if requests.get(self.url + "/saude", timeout=1).ok:
-                    return
-            except requests.RequestException:
-                time.sleep(0.1)
-        raise AssertionError("o servidor não respondeu em 60 s")
-
-    def parar(self) -> None:
-        if self.proc is not None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=20)
-            except Exception:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
-            self.proc = None
-            self._saida.close()
 
     def transmissoes(self, bimestre: int) -> list[tuple[str, str]]:
         """(protocolo, situação) das transmissões do período no banco do servidor."""
@@ -328,36 +275,13 @@ class ServidorTeste:
         try:
             return list(
                 con.execute(
-                    "SELECT protocolo, situacao FROM transmissoes WHERE ente=? AND exercicio=? AND bimestre=?",
+                    "SELECT protocolo, situacao FROM transmissoes"
+                    " WHERE ente=? AND exercicio=? AND bimestre=?",
                     (ENTE, EXERCICIO, bimestre),
                 )
             )
         finally:
             con.close()
-
-
-def documento_cadastro(assinador, papel: str, nome: str, cpf: str, email: str) -> bytes:
-    """O ``Cadastro`` assinado (docs/api.md §3)."""
-    from lxml import etree
-
-    from siops.assinatura import xmldsig
-    from siops.transmissor import documentos
-
-    ns = documentos.NS
-    el = etree.Element(f"{{{ns}}}Cadastro", nsmap={None: ns})
-    for campo, valor in (
-        ("Ente", ENTE),
-        ("Papel", papel),
-        ("Nome", nome),
-        ("CPF", cpf),
-        ("Email", email),
-    ):
-        etree.SubElement(el, f"{{{ns}}}{campo}").text = valor
-    etree.SubElement(el, f"{{{ns}}}Momento").text = documentos.momento()
-    import secrets
-
-    etree.SubElement(el, f"{{{ns}}}Nonce").text = secrets.token_hex(16)
-    return xmldsig.assinar(etree.tostring(el, xml_declaration=True, encoding="UTF-8"), assinador)
 
 
 @dataclass
@@ -375,57 +299,35 @@ def ambiente(
     tmp_path_factory: pytest.TempPathFactory,
     hierarquia: icp_teste.HierarquiaTeste,
     a1_gestor: A1,
-) -> Ambiente:
+    smtp: tuple[int, Caixa],
+) -> Iterator[Ambiente]:
     """O servidor real no loopback, com chefe, secretário e técnico cadastrados (senha por e-mail)."""
-    import re
-
     import requests
-    from aiosmtpd.controller import Controller
 
-    from siops.assinatura.assinador import AssinadorChave
-
-    mensagens: list[str] = []
-
-    class Caixa:
-        async def handle_DATA(self, _server, _session, envelope):
-            mensagens.append(envelope.content.decode("utf-8", "replace"))
-            return "250 OK"
-
-    smtp = Controller(Caixa(), hostname="127.0.0.1", port=porta_livre())
-    smtp.start()
-    dados = tmp_path_factory.mktemp("servidor")
-    srv = ServidorTeste(dados, hierarquia, smtp.port)
+    porta_smtp, caixa = smtp
+    srv = ServidorTeste(tmp_path_factory.mktemp("servidor"), hierarquia, porta_smtp)
     srv.admin("cadastrar-chefe", "--ente", ENTE, "--nome", "PREFEITO DE TESTE", "--cpf", CPF_CHEFE)
     srv.iniciar()
-    chefe = icp_teste.emitir_ecpf(hierarquia, "PREFEITO DE TESTE", CPF_CHEFE)
-    assinador_chefe = AssinadorChave(chefe.chave, chefe.cert, chefe.cadeia)
-    gestor = a1_gestor.emitido
-    assinador_gestor = AssinadorChave(gestor.chave, gestor.cert, gestor.cadeia)
-    h = {"Content-Type": "application/xml"}
-    r = requests.post(
-        srv.url + "/api/v1/cadastros",
-        data=documento_cadastro(
-            assinador_chefe, "secretario", "GESTOR DE TESTE", CPF_GESTOR, "gestor@x.gov.br"
-        ),
-        headers=h,
-        timeout=60,
+    chefe = Pessoa(
+        "PREFEITO DE TESTE",
+        CPF_CHEFE,
+        "",
+        icp_teste.emitir_ecpf(hierarquia, "PREFEITO DE TESTE", CPF_CHEFE),
     )
-    assert r.status_code == 201, r.text
-    r = requests.post(
-        srv.url + "/api/v1/cadastros",
-        data=documento_cadastro(
-            assinador_gestor, "tecnico", "TECNICA DE TESTE", CPF_TECNICO, "tecnica@x.gov.br"
-        ),
-        headers=h,
-        timeout=60,
-    )
-    assert r.status_code == 201, r.text
-    senhas = [m.group(1) for t in mensagens if (m := re.search(r"Senha: (\S+)", t))]
-    assert senhas, f"nenhum e-mail com a senha: {mensagens!r}"
-    amb = Ambiente(srv, senhas[-1], chefe, tmp_path_factory.mktemp("cliente"))
-    yield amb
+    gestor = Pessoa("GESTOR DE TESTE", CPF_GESTOR, "gestor@x.gov.br", a1_gestor.emitido)
+    tecnico = Pessoa("TECNICA DE TESTE", CPF_TECNICO, "tecnica@x.gov.br", None)
+    antes = caixa.marca()
+    for por, papel, quem in ((chefe, "secretario", gestor), (gestor, "tecnico", tecnico)):
+        r = requests.post(
+            srv.url + "/api/v1/cadastros",
+            data=pedido_cadastro(por, ENTE, papel, quem),
+            headers={"Content-Type": "application/xml"},
+            timeout=60,
+        )
+        assert r.status_code == 201, r.text
+    senha = caixa.senha_de(CPF_TECNICO, antes, para=tecnico.email)
+    yield Ambiente(srv, senha, chefe.emitido, tmp_path_factory.mktemp("cliente"))
     srv.parar()
-    smtp.stop()
 
 
 @pytest.fixture
