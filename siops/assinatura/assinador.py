@@ -161,11 +161,16 @@ class Assinador(abc.ABC):
         # reentrante: um ``with`` dentro de outro (vários arquivos com um só PIN) não fecha a
         # sessão do de fora
         if self._aberturas == 0:
-            self.abrir()
+            try:
+                self.abrir()
+            except BaseException:
+                self.fechar()  # o que ``abrir`` tomou antes de falhar não fica aberto
+                raise
         self._aberturas += 1
         return self
 
     def __exit__(self, *_exc: object) -> None:
+        """Fecha (no último ``with``) também quando o bloco termina com erro."""
         self._aberturas -= 1
         if self._aberturas == 0:
             self.fechar()
@@ -233,7 +238,7 @@ class AssinadorA1(AssinadorChave):
                 f"O certificado de {nome} não usa chave RSA, a exigida pela ICP-Brasil."
             )
         cert = p12.cert.certificate
-        if p12.key.public_key().public_numbers() != cert.public_key().public_numbers():  # type: ignore[union-attr]
+        if p12.key.public_key() != cert.public_key():  # keys compare by value (cryptography 41+)
             raise ErroAssinador(
                 f"No arquivo {nome}, a chave privada não corresponde ao certificado."
             )
@@ -418,24 +423,89 @@ def _tokens(lib: Any) -> list[Any]:
     return saida
 
 
-def _escolher_token(lib: Any, rotulo: str | None, modulo: str) -> Any:
+@dataclass(frozen=True)
+class CriterioToken:
+    """Qual token usar: pelo rótulo, pelo número de série, ou pelos dois (pyHanko ``TokenCriteria``).
+
+    O rótulo é o nome que o dono deu ao token e pode se repetir (dois tokens "e-CPF" do mesmo
+    fabricante); o número de série é único e é o que desempata. Vazio (``CriterioToken()``):
+    o único token conectado. A série é comparada sem espaços e sem diferença de maiúsculas,
+    porque o usuário a copia de um gerenciador que a mostra como quer.
+    """
+
+    rotulo: str | None = None
+    serie: str | None = None
+
+    @classmethod
+    def de(cls, valor: CriterioToken | str | None) -> CriterioToken:
+        """Um critério a partir do que as telas e a configuração guardam (texto = rótulo)."""
+        if isinstance(valor, CriterioToken):
+            return valor
+        return cls(rotulo=valor.strip() or None) if valor else cls()
+
+    def __bool__(self) -> bool:
+        return bool(self._rotulo() or self._serie())
+
+    def _rotulo(self) -> str:
+        return (self.rotulo or "").strip()
+
+    def _serie(self) -> str:
+        return (self.serie or "").strip().casefold()
+
+    def aceita(self, info: InfoToken) -> bool:
+        """Se o token descrito por ``info`` satisfaz o critério."""
+        if self._rotulo() and info.rotulo != self._rotulo():
+            return False
+        return not self._serie() or info.serie.strip().casefold() == self._serie()
+
+    @property
+    def descricao(self) -> str:
+        """ "«RÓTULO»", "de número de série S" ou "«RÓTULO» com número de série S"."""
+        if self._rotulo() and self._serie():
+            return f"«{self._rotulo()}» com número de série {(self.serie or '').strip()}"
+        if self._serie():
+            return f"de número de série {(self.serie or '').strip()}"
+        return f"«{self._rotulo()}»"
+
+
+def _listagem(infos: Iterable[InfoToken]) -> str:
+    return ", ".join(f"«{i.rotulo}» (série {i.serie})" for i in infos)
+
+
+def _escolher_token(lib: Any, criterio: CriterioToken | str | None, modulo: str) -> Any:
+    """O único token conectado que satisfaz o critério; ``TokenAusente`` com o que há, senão."""
+    criterio = CriterioToken.de(criterio)
     tokens = _tokens(lib)
     if not tokens:
         raise TokenAusente(
             "Nenhum token ou cartão foi encontrado. Conecte o token (ou insira o cartão na "
             "leitora), aguarde a luz acender e tente de novo."
         )
-    if rotulo is None:
+    infos = [_info(t) for t in tokens]
+    if not criterio:
         if len(tokens) > 1:
-            nomes = ", ".join(f"«{t.label.strip()}»" for t in tokens)
-            raise TokenAusente(f"Há mais de um token conectado ({nomes}): escolha qual usar.")
+            raise TokenAusente(
+                f"Há mais de um token conectado ({_listagem(infos)}): escolha qual usar pelo "
+                "rótulo ou pelo número de série."
+            )
         return tokens[0]
-    for t in tokens:
-        if t.label.strip() == rotulo.strip():
-            return t
-    nomes = ", ".join(f"«{t.label.strip()}»" for t in tokens)
+    achados = [(t, i) for t, i in zip(tokens, infos, strict=True) if criterio.aceita(i)]
+    if len(achados) == 1:
+        return achados[0][0]
+    if not achados:
+        raise TokenAusente(
+            f"O token {criterio.descricao} não está conectado (encontrados: {_listagem(infos)}). "
+            "Conecte-o e tente de novo."
+        )
+    lista = _listagem(i for _, i in achados)
+    if not criterio._serie():
+        raise TokenAusente(
+            f"Há {len(achados)} tokens conectados com o rótulo {criterio.descricao} ({lista}): "
+            "escolha qual usar pelo número de série."
+        )
     raise TokenAusente(
-        f"O token «{rotulo}» não está conectado (encontrados: {nomes}). Conecte-o e tente de novo."
+        f"Há {len(achados)} tokens conectados que atendem a {criterio.descricao} ({lista}): "
+        "desconecte os que não vai usar e tente de novo."
     )
 
 
@@ -469,7 +539,8 @@ def _certificados_da_sessao(sessao: Any) -> list[CertificadoNoToken]:
 
 
 def listar_certificados(
-    modulo: str | os.PathLike[str] | None = None, rotulo_token: str | None = None
+    modulo: str | os.PathLike[str] | None = None,
+    rotulo_token: CriterioToken | str | None = None,
 ) -> list[CertificadoNoToken]:
     """Os certificados de titular (não de AC) no token, lidos sem PIN (são objetos públicos)."""
     caminho = localizar_modulo(modulo)
@@ -605,10 +676,13 @@ class ChavePKCS11(rsa.RSAPrivateKey):
 
 
 class AssinadorPKCS11(Assinador):
-    """Certificado A3: a chave fica no token; a sessão dura enquanto o ``with`` durar.
+    """Certificado A3: a chave fica no token; a sessão é deste contexto e dura o ``with``.
 
-    ``modulo``: caminho do módulo PKCS#11 (None: tenta os comuns). ``rotulo_token``: o rótulo
-    do token (None: o único conectado). ``cka_id``: qual certificado (None: o único de titular
+    A sessão abre no ``__enter__`` (token, PIN, login, certificado e chave) e fecha no
+    ``__exit__``, também quando o bloco termina com erro: ninguém mais a abre ou fecha (o
+    modelo é o ``PKCS11SigningContext`` do pyHanko). ``modulo``: caminho do módulo PKCS#11
+    (None: tenta os comuns). ``rotulo_token``: qual token — um ``CriterioToken`` (rótulo e/ou
+    número de série) ou só o rótulo como texto (None: o único conectado). ``cka_id``: qual certificado (None: o único de titular
     com chave privada, ou o de validade mais longa se houver vários). ``intermediarios``: ACs
     a acrescentar à cadeia quando o token só guarda o certificado do titular.
     """
@@ -616,13 +690,13 @@ class AssinadorPKCS11(Assinador):
     def __init__(
         self,
         modulo: str | os.PathLike[str] | None,
-        rotulo_token: str | None,
+        rotulo_token: CriterioToken | str | None,
         pin_handler: PinHandler,
         cka_id: bytes | None = None,
         intermediarios: Iterable[x509.Certificate] = (),
     ) -> None:
         self._modulo = modulo
-        self._rotulo = rotulo_token
+        self._criterio = CriterioToken.de(rotulo_token)
         self._pin_handler = pin_handler
         self._cka_id = cka_id
         self._extras = tuple(intermediarios)
@@ -650,6 +724,16 @@ class AssinadorPKCS11(Assinador):
             raise ErroAssinador("A sessão com o token não está aberta.")
         return self._chave
 
+    @property
+    def criterio(self) -> CriterioToken:
+        """Como o token é escolhido."""
+        return self._criterio
+
+    @property
+    def sessao_aberta(self) -> bool:
+        """Se este contexto tem agora uma sessão aberta com o token."""
+        return self._sessao is not None
+
     # -- sessão
 
     def abrir(self) -> None:
@@ -672,7 +756,7 @@ class AssinadorPKCS11(Assinador):
         TRABALHADOR.executar(self._entrar, token, pin)
 
     def _achar_token(self, caminho: str) -> tuple[Any, InfoToken]:
-        token = _escolher_token(_biblioteca(caminho), self._rotulo, caminho)
+        token = _escolher_token(_biblioteca(caminho), self._criterio, caminho)
         return token, _info(token)
 
     def _entrar(self, token: Any, pin: str) -> None:
@@ -695,7 +779,7 @@ class AssinadorPKCS11(Assinador):
         pkcs11 = _pkcs11()
         todos = _certificados_da_sessao(sessao)
         titulares = [c for c in todos if not _e_ac(c.cert)]
-        rotulo = self.info.rotulo if self.info else (self._rotulo or "")
+        rotulo = self.info.rotulo if self.info else (self._criterio.rotulo or "")
         if self._cka_id is not None:
             titulares = [c for c in titulares if c.cka_id == self._cka_id]
         com_chave: list[tuple[CertificadoNoToken, Any]] = []
@@ -770,6 +854,7 @@ __all__ = [
     "CertificadoAusente",
     "CertificadoNoToken",
     "ChavePKCS11",
+    "CriterioToken",
     "ErroAssinador",
     "InfoToken",
     "ModuloAusente",

@@ -15,6 +15,7 @@ from importlib.resources import files
 
 from lxml import etree
 
+from siops.assinatura import xml_seguro
 from siops.forms.dinheiro import ValorInvalido, parse_plano
 from siops.ops_format.erros import ArquivoInvalido
 from siops.ops_format.versoes import ESQUEMAS
@@ -27,8 +28,8 @@ def esquema(versao: int) -> etree.XMLSchema:
     cache: dict[int, etree.XMLSchema] = _local.__dict__.setdefault("esquemas", {})
     if versao not in cache:
         texto = files("siops.resources").joinpath(ESQUEMAS[versao]).read_bytes()
-        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-        cache[versao] = etree.XMLSchema(etree.fromstring(texto, parser))
+        # the packaged XSD goes through the project's one hardened parser like any other XML
+        cache[versao] = etree.XMLSchema(xml_seguro.analisar(texto))
     return cache[versao]
 
 
