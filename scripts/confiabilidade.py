@@ -49,6 +49,8 @@ ITENS = {
     "test_confiabilidade_i17_http.py": "17.4, 17.7 HTTP lento e respostas 5xx",
     "test_confiabilidade_i17_diario.py": "17.6 Diário de recuperação",
     "test_confiabilidade_i17_cliente.py": "17.8, 17.9 Planilhas, fila e transmissor",
+    # issue 21: revoked, unknown policy and missing intermediate, refused by the real server
+    "test_confiabilidade_i21_confianca.py": "21 Confiança ICP-Brasil: revogação, política, cadeia",
     "defeitos": "Defeitos encontrados",
 }
 RESULTADO = {

@@ -13,29 +13,23 @@ Tipo ASN.1 do valor: o DOC-ICP-04 (item 7.1.2.3) pede OCTET STRING ou PrintableS
 UTF8String e IA5String. Aceitamos os quatro; a hierarquia de teste (``icp_teste``) emite
 OCTET STRING, o que as ACs brasileiras mais usam.
 
-Cadeia: verificada com ``cryptography.x509.verification`` (construção e assinatura da
-cadeia, vigência de todos os elos), com políticas de extensão próprias: as da Web PKI exigem
-coisas (SAN com nome DNS, EKU de cliente nas ACs) que certificados ICP-Brasil não garantem.
-O que a política não cobre (uso da chave do titular, restrição de comprimento de caminho)
-é conferido aqui depois.
+Cadeia: validada pelo pyhanko-certvalidator (``ValidationContext``: construção do caminho,
+assinaturas, vigência de todos os elos, basicConstraints, pathLen, LCR e OCSP com as
+*fetchers* de ``revogacao``). Ficam aqui as regras próprias da ICP-Brasil que a validação
+PKIX não cobre (política de certificado de assinatura A1–A4, uso da chave do titular) e a
+tradução das falhas para uma frase que o usuário entenda.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from cryptography import x509
-from cryptography.x509.oid import ExtensionOID, NameOID
-from cryptography.x509.verification import (
-    Criticality,
-    ExtensionPolicy,
-    PolicyBuilder,
-    Store,
-    VerificationError,
-)
+from cryptography.x509.oid import NameOID
 
+from siops.assinatura.revogacao import Buscas, Revogacao, guardar_situacao, situacao_em_cache
 from siops.forms.tempo import data_br, data_hora_br
 
 OID_PF_DADOS = x509.ObjectIdentifier("2.16.76.1.3.1")
@@ -236,7 +230,7 @@ def nome_comum(cert: x509.Certificate) -> str:
 
 def _other_names(cert: x509.Certificate) -> dict[str, str]:
     try:
-        san = cert.extensions.get_extension_for_oid(ExtensionOID.SUBJECT_ALTERNATIVE_NAME).value
+        san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
     except x509.ExtensionNotFound:
         return {}
     saida: dict[str, str] = {}
@@ -250,7 +244,7 @@ def _other_names(cert: x509.Certificate) -> dict[str, str]:
 
 def _email(cert: x509.Certificate) -> str | None:
     try:
-        san = cert.extensions.get_extension_for_oid(ExtensionOID.SUBJECT_ALTERNATIVE_NAME).value
+        san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
     except x509.ExtensionNotFound:
         return None
     emails = san.get_values_for_type(x509.RFC822Name)
@@ -368,55 +362,81 @@ def validar_vigencia(cert: x509.Certificate, quando: dt.datetime | None = None) 
         )
 
 
-def _uso_titular(_politica: object, _cert: x509.Certificate, ku: x509.KeyUsage | None) -> None:
-    if ku is not None and not (ku.digital_signature or ku.content_commitment):
-        raise ValueError("o uso da chave não inclui assinatura digital")
+OID_ARCO_POLITICAS = "2.16.76.1.2"
+"""O arco das Políticas de Certificado da ICP-Brasil (DOC-ICP-04, item 1.2)."""
+
+FAMILIAS_ASSINATURA = {"1": "A1", "2": "A2", "3": "A3", "4": "A4"}
+"""As famílias de certificado de assinatura aceitas: 2.16.76.1.2.1.n (A1), .2.n (A2), .3.n (A3) e
+.4.n (A4), o ``n`` sendo a PC de cada AC (e-CPF ou e-CNPJ, a pessoa vem do otherName). As de
+sigilo (S1–S4, 2.16.76.1.2.101–104), carimbo do tempo e equipamento não servem para assinar
+uma declaração e são recusadas."""
 
 
-def _nao_ac(_politica: object, _cert: x509.Certificate, bc: x509.BasicConstraints | None) -> None:
-    if bc is not None and bc.ca:
-        raise ValueError("o certificado do titular é de uma AC")
+def politica_icp(cert: x509.Certificate) -> str:
+    """A família ICP-Brasil ("A1"…"A4") da primeira política de assinatura do certificado.
 
-
-def _e_ac(_politica: object, _cert: x509.Certificate, bc: x509.BasicConstraints) -> None:
-    if not bc.ca:
-        raise ValueError("o emissor não é uma AC")
-
-
-def _assina_certificados(
-    _politica: object, _cert: x509.Certificate, ku: x509.KeyUsage | None
-) -> None:
-    if ku is not None and not ku.key_cert_sign:
-        raise ValueError("a AC não pode assinar certificados")
-
-
-def _politicas() -> tuple[ExtensionPolicy, ExtensionPolicy]:
-    ac = (
-        ExtensionPolicy.permit_all()
-        .require_present(x509.BasicConstraints, Criticality.AGNOSTIC, _e_ac)
-        .may_be_present(x509.KeyUsage, Criticality.AGNOSTIC, _assina_certificados)
+    Levanta ``CertificadoInvalido`` se o certificado não declara nenhuma Política de
+    Certificado de assinatura da ICP-Brasil (OID 2.16.76.1.2.{1,2,3,4}.n).
+    """
+    try:
+        politicas = cert.extensions.get_extension_for_class(x509.CertificatePolicies).value
+        oids = [p.policy_identifier.dotted_string for p in politicas]
+    except (x509.ExtensionNotFound, ValueError):
+        oids = []
+    for oid in oids:
+        partes = oid.split(".")
+        if oid.startswith(OID_ARCO_POLITICAS + ".") and len(partes) >= 7:
+            familia = FAMILIAS_ASSINATURA.get(partes[5])
+            if familia:
+                return familia
+    declaradas = ", ".join(oids) if oids else "nenhuma"
+    raise CertificadoInvalido(
+        f"O certificado de {_nome_seguro(cert)} não é um certificado de assinatura da ICP-Brasil "
+        f"(A1, A2, A3 ou A4): a política declarada é {declaradas}. Use um e-CPF ou e-CNPJ de "
+        "assinatura."
     )
-    titular = (
-        ExtensionPolicy.permit_all()
-        .may_be_present(x509.KeyUsage, Criticality.AGNOSTIC, _uso_titular)
-        .may_be_present(x509.BasicConstraints, Criticality.AGNOSTIC, _nao_ac)
-    )
-    return ac, titular
 
 
-def _comprimento_caminho(cadeia: Sequence[x509.Certificate]) -> None:
-    """pathLenConstraint: quantas ACs intermediárias cada AC admite abaixo de si."""
-    for i, ac in enumerate(cadeia[1:], start=1):
-        try:
-            bc = ac.extensions.get_extension_for_class(x509.BasicConstraints).value
-        except x509.ExtensionNotFound:
-            continue
-        abaixo = i - 1  # ACs entre esta e o titular
-        if bc.path_length is not None and abaixo > bc.path_length:
+def _conferir_titular(cert: x509.Certificate, nome: str) -> None:
+    """Uso da chave (assinatura digital ou não repúdio) e não ser uma AC."""
+    try:
+        bc = cert.extensions.get_extension_for_class(x509.BasicConstraints).value
+        if bc.ca:
             raise CertificadoInvalido(
-                f"A cadeia do certificado de {_nome_seguro(cadeia[0])} é inválida: a AC "
-                f"{_cn(ac.subject)} não pode ter tantas ACs abaixo de si."
+                f"O certificado de {nome} é de uma Autoridade Certificadora, não de uma pessoa."
             )
+    except x509.ExtensionNotFound:
+        pass
+    try:
+        ku = cert.extensions.get_extension_for_class(x509.KeyUsage).value
+    except x509.ExtensionNotFound:
+        return
+    if not (ku.digital_signature or ku.content_commitment):
+        raise CertificadoInvalido(
+            f"O certificado de {nome} não serve para assinar (o uso da chave não inclui "
+            "assinatura digital)."
+        )
+
+
+def _asn1(c: x509.Certificate):
+    from asn1crypto import x509 as ax509
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    return ax509.Certificate.load(c.public_bytes(Encoding.DER))
+
+
+def _rodar(corrotina):
+    """Executa a corrotina da validação; numa thread própria se já há um laço asyncio nesta."""
+    import asyncio
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(corrotina)
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as ex:
+        return ex.submit(asyncio.run, corrotina).result()
 
 
 def validar_cadeia(
@@ -424,13 +444,26 @@ def validar_cadeia(
     intermediarios: Iterable[x509.Certificate] = (),
     raizes: Iterable[x509.Certificate] = (),
     quando: dt.datetime | None = None,
+    revogacao: Revogacao | None = None,
+    avisos: list[str] | None = None,
+    politica: bool = True,
 ) -> list[x509.Certificate]:
-    """Valida vigência e cadeia até uma das ``raizes`` (as ACs raiz configuradas).
+    """Valida vigência, política, cadeia até uma das ``raizes`` e (com ``revogacao``) revogação.
 
-    Devolve a cadeia do titular até a raiz (titular primeiro). Levanta ``CertificadoInvalido``
-    com a razão em português: titular vencido ou ainda não válido, AC vencida, emitido por AC
-    não confiável, uso de chave impróprio para assinatura.
+    A validação de caminho (assinaturas, vigência de cada elo, basicConstraints, pathLen, uso
+    da chave das ACs, LCR e OCSP) é a do pyhanko-certvalidator; aqui ficam as regras da
+    ICP-Brasil (política de assinatura A1–A4, uso da chave do titular) e a tradução das falhas
+    para o usuário. Devolve a cadeia do titular até a raiz (titular primeiro). Levanta
+    ``CertificadoInvalido`` com a razão em português.
+
+    ``revogacao``: None não consulta LCR/OCSP (conferências locais e reconferência de arquivos
+    antigos); ``Revogacao(estrita=True)`` recusa quando a LCR não pode ser obtida (servidor);
+    ``estrita=False`` acrescenta a ``avisos`` a razão e aceita (transmissor). ``politica``:
+    exige uma Política de Certificado de assinatura da ICP-Brasil (ver ``politica_icp``).
     """
+    from pyhanko_certvalidator import CertificateValidator, ValidationContext
+    from pyhanko_certvalidator import errors as ecv
+
     agora = _agora(quando)
     raizes = list(raizes)
     intermediarios = [c for c in intermediarios if c != cert]
@@ -441,20 +474,126 @@ def validar_cadeia(
             "Nenhuma AC raiz confiável está configurada: não é possível validar o certificado "
             f"de {nome}."
         )
-    ac, titular = _politicas()
-    verificador = (
-        PolicyBuilder()
-        .store(Store(raizes))
-        .time(agora)
-        .extension_policies(ca_policy=ac, ee_policy=titular)
-        .build_client_verifier()
-    )
+    _conferir_titular(cert, nome)
+    if politica:
+        politica_icp(cert)
+    buscas = None
+    if revogacao is not None and quando is None:
+        # caminho já conferido com as mesmas LCRs ainda em cache: só a cadeia (ver revogacao)
+        try:
+            cadeia = validar_cadeia(cert, intermediarios, raizes, None, None, None, politica)
+        except CertificadoInvalido:
+            cadeia = []  # talvez falte uma AC que só o AIA traz: a validação completa decide
+        if cadeia and situacao_em_cache(tuple(_impressao(c) for c in cadeia)):
+            return cadeia
+    opcoes: dict = {
+        "trust_roots": [_asn1(c) for c in raizes],
+        "other_certs": [_asn1(c) for c in intermediarios],
+    }
+    if quando is not None:
+        opcoes["moment"] = agora
+    if revogacao is not None:
+        from siops.assinatura.revogacao import buscadores
+
+        fetchers, buscas = buscadores(revogacao)
+        opcoes.update(
+            allow_fetching=True,
+            fetchers=fetchers,
+            revocation_mode="hard-fail" if revogacao.estrita else "soft-fail",
+        )
+    contexto = ValidationContext(**opcoes)
+    validador = CertificateValidator(_asn1(cert), validation_context=contexto)
     try:
-        cadeia = list(verificador.verify(cert, intermediarios).chain)
-    except VerificationError as erro:
-        raise _diagnostico(cert, intermediarios, raizes, agora, nome, erro) from None
-    _comprimento_caminho(cadeia)
+        caminho = _rodar(validador.async_validate_path())
+    except ecv.RevokedError as erro:
+        raise _revogado(cert, nome, erro) from None
+    except ecv.InsufficientRevinfoError:
+        raise _sem_lcr(cert, nome, buscas) from None
+    except (ecv.PathBuildingError, ecv.PathValidationError, ecv.ValidationError) as erro:
+        raise _diagnostico(cert, intermediarios, raizes, agora, nome, str(erro)) from None
+    if buscas is not None and avisos is not None and contexto.soft_fail_exceptions:
+        avisos.append(_aviso_sem_lcr(nome, buscas))
+    do_topo = [x509.load_der_x509_certificate(c.dump()) for c in caminho.iter_certs(True)]
+    cadeia = do_topo[::-1]  # titular primeiro
+    if buscas is not None and quando is None and not contexto.soft_fail_exceptions:
+        guardar_situacao(tuple(_impressao(c) for c in cadeia), buscas)
     return cadeia
+
+
+def _impressao(c: x509.Certificate) -> str:
+    from cryptography.hazmat.primitives import hashes
+
+    return c.fingerprint(hashes.SHA256()).hex()
+
+
+def _revogado(cert: x509.Certificate, nome: str, erro: Exception) -> CertificadoInvalido:
+    quando_rev = getattr(erro, "revocation_dt", None)
+    data = f" em {data_br(quando_rev)}" if isinstance(quando_rev, dt.datetime) else ""
+    motivo = getattr(getattr(erro, "reason", None), "native", None)
+    motivos = {
+        "key_compromise": "comprometimento da chave",
+        "ca_compromise": "comprometimento da AC",
+        "affiliation_changed": "mudança de vínculo",
+        "superseded": "substituído por outro",
+        "cessation_of_operation": "cessação de atividade",
+        "certificate_hold": "suspenso",
+        "privilege_withdrawn": "privilégio retirado",
+    }
+    texto_motivo = f" (motivo: {motivos[motivo]})" if motivo in motivos else ""
+    estado = getattr(erro, "proc_state", None)
+    if estado is not None and not getattr(estado, "is_ee_cert", True):
+        return CertificadoInvalido(
+            f"O certificado de {nome} não é aceito: a AC que o emitiu (ou uma acima dela) teve o "
+            f"certificado revogado{data}{texto_motivo}."
+        )
+    return CertificadoInvalido(
+        f"O certificado de {nome} foi revogado{data}{texto_motivo}: não pode mais ser usado "
+        "para assinar. Peça um novo certificado à sua Autoridade Certificadora."
+    )
+
+
+def _urls_lcr(cert: x509.Certificate) -> list[str]:
+    try:
+        pontos = cert.extensions.get_extension_for_class(x509.CRLDistributionPoints).value
+    except x509.ExtensionNotFound:
+        return []
+    return [
+        n.value
+        for p in pontos
+        for n in (p.full_name or [])
+        if isinstance(n, x509.UniformResourceIdentifier)
+    ]
+
+
+def _onde(cert: x509.Certificate, buscas: Buscas | None) -> str:
+    if buscas is not None and buscas.falhas_lcr:
+        return "a LCR de " + ", ".join(dict.fromkeys(buscas.falhas_lcr))
+    if buscas is not None and buscas.falhas_ocsp:
+        return "a resposta OCSP de " + ", ".join(dict.fromkeys(buscas.falhas_ocsp))
+    urls = _urls_lcr(cert)
+    return "a LCR de " + ", ".join(urls) if urls else "a lista de certificados revogados"
+
+
+def _sem_lcr(cert: x509.Certificate, nome: str, buscas: Buscas | None) -> CertificadoInvalido:
+    return CertificadoInvalido(
+        f"Não foi possível conferir se o certificado de {nome} foi revogado: não foi possível "
+        f"obter {_onde(cert, buscas)}. Tente de novo mais tarde."
+    )
+
+
+def _aviso_sem_lcr(nome: str, buscas: Buscas) -> str:
+    return (
+        f"Não foi possível conferir se o certificado de {nome} foi revogado (não foi possível "
+        f"obter {_onde_buscas(buscas)}); a assinatura seguirá e o servidor fará essa conferência."
+    )
+
+
+def _onde_buscas(buscas: Buscas) -> str:
+    if buscas.falhas_lcr:
+        return "a LCR de " + ", ".join(dict.fromkeys(buscas.falhas_lcr))
+    if buscas.falhas_ocsp:
+        return "a resposta OCSP de " + ", ".join(dict.fromkeys(buscas.falhas_ocsp))
+    return "a lista de certificados revogados"
 
 
 def _diagnostico(
@@ -463,18 +602,13 @@ def _diagnostico(
     raizes: list[x509.Certificate],
     agora: dt.datetime,
     nome: str,
-    erro: VerificationError,
+    texto: str,
 ) -> CertificadoInvalido:
     """Traduz a falha de cadeia numa frase útil: qual elo falhou e por quê."""
-    texto = str(erro)
-    if "uso da chave" in texto:
+    if "path length" in texto.lower() or "pathlen" in texto.lower():
         return CertificadoInvalido(
-            f"O certificado de {nome} não serve para assinar (o uso da chave não inclui "
-            "assinatura digital)."
-        )
-    if "do titular é de uma AC" in texto:
-        return CertificadoInvalido(
-            f"O certificado de {nome} é de uma Autoridade Certificadora, não de uma pessoa."
+            f"A cadeia do certificado de {nome} é inválida: uma AC da cadeia não pode ter tantas "
+            "ACs abaixo de si."
         )
     # Sobe pelos emissores conhecidos procurando uma AC fora da validade.
     conhecidos = intermediarios + raizes
@@ -483,6 +617,14 @@ def _diagnostico(
         vistos += 1
         emissores = [c for c in conhecidos if c.subject == atual.issuer and c != atual]
         if not emissores:
+            if atual is cert or atual.subject != atual.issuer:
+                return CertificadoInvalido(
+                    f"O certificado de {nome} não foi emitido por uma Autoridade Certificadora "
+                    f"confiável da ICP-Brasil (emissor: {_cn(cert.issuer)}): falta o certificado "
+                    f"da autoridade {_cn(atual.issuer)}, que não está entre as ACs conhecidas. Se ela é "
+                    "uma AC intermediária da ICP-Brasil, indique o arquivo dela (ACs "
+                    "intermediárias…)."
+                )
             break
         emissor = emissores[0]
         if agora > emissor.not_valid_after_utc:

@@ -6,7 +6,8 @@ com a raiz como ``--trusted-pem``): uma ``ds:Signature`` filha do elemento raiz,
 enveloped-signature + C14N exclusiva, e o certificado do titular (e a cadeia) no KeyInfo.
 
 A verificação (``verificar``) é a mesma no transmissor e no servidor:
-1. analisa o XML com um parser endurecido (sem DTD, sem entidades, sem rede; STYLE hábito 13);
+1. analisa o XML com o parser endurecido do projeto (``xml_seguro``: sem DTD, sem entidades,
+   sem rede, tamanho e aninhamento limitados; STYLE hábito 13);
 2. exige exatamente uma ``ds:Signature`` no documento, filha da raiz, com uma só referência
    ``URI=""`` — assim não há como esconder conteúdo não assinado ao lado do assinado
    (ataque de envelopamento de assinatura);
@@ -52,6 +53,7 @@ from signxml.exceptions import (
 )
 from signxml.verifier import SignatureConfiguration
 
+from siops.assinatura import xml_seguro
 from siops.assinatura.assinador import Assinador, ErroAssinador
 from siops.assinatura.certificados import (
     CertificadoInvalido,
@@ -59,12 +61,11 @@ from siops.assinatura.certificados import (
     fatos,
     validar_cadeia,
 )
+from siops.assinatura.revogacao import Revogacao
 
 DS = "http://www.w3.org/2000/09/xmldsig#"
 C14N_EXCLUSIVA = "http://www.w3.org/2001/10/xml-exc-c14n#"
 ENVELOPED = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
-TAMANHO_MAXIMO = 64 * 1024 * 1024
-"""Maior documento aceito (bytes): uma declaração tem dezenas de kB; isto é folga, não meta."""
 
 _TRANSFORMACOES_ACEITAS = {
     ENVELOPED,
@@ -114,36 +115,30 @@ class Verificado:
         return self.cadeia[-1] if self.cadeia else None
 
 
-def parser_seguro() -> etree.XMLParser:
-    """O parser endurecido do projeto: sem entidades, sem DTD, sem rede, sem árvores enormes."""
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_comments=False,
-        remove_pis=False,
-    )
-
-
 def analisar(xml: bytes) -> etree._ElementTree:
-    """Analisa ``xml`` com o parser endurecido e recusa DTD e entidades (``AssinaturaInvalida``)."""
-    if len(xml) > TAMANHO_MAXIMO:
-        raise AssinaturaInvalida("O documento é grande demais para ser uma declaração do SIOPS.")
+    """Analisa ``xml`` com o parser endurecido do projeto (``xml_seguro``) e traduz as recusas
+    (DTD, entidades, tamanho, codificação, sintaxe) em ``AssinaturaInvalida``."""
     try:
-        arvore = etree.ElementTree(etree.fromstring(xml, parser_seguro()))
-    except etree.XMLSyntaxError as erro:
-        raise AssinaturaInvalida(
-            f"O documento não é um XML válido (linha {erro.lineno})."
-        ) from None
-    docinfo = arvore.docinfo
-    if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
-        raise AssinaturaInvalida("O documento traz uma declaração DOCTYPE/DTD, que não é aceita.")
-    for no in arvore.iter():
-        if isinstance(no, etree._Entity):
-            raise AssinaturaInvalida("O documento traz entidades XML, que não são aceitas.")
-    return arvore
+        return etree.ElementTree(xml_seguro.analisar(xml))
+    except xml_seguro.XMLRecusado as exc:
+        raise AssinaturaInvalida(_motivo(exc)) from None
+
+
+def _motivo(exc: xml_seguro.XMLRecusado) -> str:
+    linha = f" (linha {exc.linha})" if exc.linha else ""
+    if isinstance(exc, xml_seguro.XMLGrandeDemais):
+        return "O documento é grande demais para ser uma declaração do SIOPS."
+    if isinstance(exc, xml_seguro.DTDRecusada):
+        return f"O documento traz uma declaração DOCTYPE/DTD, que não é aceita{linha}."
+    if isinstance(exc, xml_seguro.EntidadeRecusada):
+        return f"O documento traz entidades XML, que não são aceitas{linha}."
+    if isinstance(exc, xml_seguro.CodificacaoRecusada):
+        return f"O documento não está em UTF-8, a codificação exigida{linha}."
+    if isinstance(exc, xml_seguro.ProfundidadeExcessiva):
+        return f"O documento não é um XML válido: elementos aninhados demais{linha}."
+    if isinstance(exc, xml_seguro.XMLVazio):
+        return "O documento não é um XML válido: está vazio."
+    return f"O documento não é um XML válido{linha}."
 
 
 def _signer() -> XMLSigner:
@@ -253,7 +248,7 @@ def _conferir_estrutura(arvore: etree._ElementTree) -> etree._Element:
         )
     # Um segundo elemento com o nome da raiz (uma "declaração" dentro da declaração) é sempre
     # suspeito: o conteúdo que vale é o da raiz e nada deve imitá-la por dentro.
-    if any(el is not raiz for el in raiz.iter(raiz.tag)):
+    if any(el is not raiz for el in raiz.iter(etree.QName(raiz).text)):
         raise AssinaturaInvalida("O documento traz um segundo elemento igual ao elemento raiz.")
     return assinatura
 
@@ -265,6 +260,8 @@ def verificar(
     quando: dt.datetime | None = None,
     raiz_esperada: str | None = None,
     cadeia: bool = True,
+    revogacao: Revogacao | None = None,
+    politica: bool = False,
 ) -> Verificado:
     """Verifica a assinatura, o assinante e a cadeia; devolve o elemento assinado.
 
@@ -276,7 +273,10 @@ def verificar(
     confiável…). ``cadeia=False`` confere só a assinatura com o certificado do KeyInfo, sem a
     cadeia nem a vigência: serve apenas para reconferir um arquivo que já foi aceito com a
     verificação completa (``siops-servidor admin verificar`` sem raízes configuradas), nunca
-    para aceitar um documento novo.
+    para aceitar um documento novo. ``revogacao``: consulta LCR/OCSP do assinante e das ACs
+    (``certificados.validar_cadeia``); None não consulta. ``politica=True`` exige do
+    assinante uma Política de Certificado de assinatura ICP-Brasil (o servidor, para os
+    documentos de pessoas; um recibo é assinado pela AC de recibos do servidor e não a tem).
     """
     arvore = analisar(xml)
     raiz = arvore.getroot()
@@ -309,12 +309,15 @@ def verificar(
     )
     try:
         resultado = XMLVerifier().verify(
-            etree.tostring(raiz), x509_cert=titular, expect_config=config, parser=parser_seguro()
+            etree.tostring(raiz),
+            x509_cert=titular,
+            expect_config=config,
+            parser=xml_seguro.parser(),
         )
     except InvalidCertificate:
         # vigência do titular: deixa a mensagem a cargo de certificados
         if cadeia:
-            validar_cadeia(titular, [*certs, *intermediarios], raizes, agora)
+            validar_cadeia(titular, [*certs, *intermediarios], raizes, agora, politica=politica)
         raise AssinaturaInvalida("O certificado do assinante não é aceito.") from None
     except InvalidDigest:
         raise AssinaturaInvalida(
@@ -327,13 +330,22 @@ def verificar(
     except etree.LxmlError:
         # e.g. an element slipped into ds:Signature: the signature's own schema rejects it
         raise AssinaturaInvalida("A assinatura do documento está malformada.") from None
+    if isinstance(resultado, list):  # one result per Reference: _conferir_estrutura allows one
+        raise AssinaturaInvalida("A assinatura deve ter exatamente uma referência.")
     assinado = resultado.signed_xml
     if assinado is None or assinado.tag != raiz.tag:
         raise AssinaturaInvalida("O elemento assinado não é o elemento raiz do documento.")
     if assinado.find(f".//{{{DS}}}Signature") is not None:
         raise AssinaturaInvalida("O conteúdo assinado contém outra assinatura.")
     outros = [c for c in certs if c != titular]
-    caminho = validar_cadeia(titular, [*outros, *intermediarios], raizes, agora) if cadeia else []
+    caminho = (
+        # ``quando`` (None = agora): a consulta de revogação só vale para o instante atual
+        validar_cadeia(
+            titular, [*outros, *intermediarios], raizes, quando, revogacao, politica=politica
+        )
+        if cadeia
+        else []
+    )
     try:
         f = fatos(titular)
     except CertificadoInvalido:

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from cryptography import x509
 
-from siops.servidor import documentos, tempo
+from siops.assinatura import confianca
+from siops.assinatura.revogacao import Revogacao
+from siops.servidor import documentos, repositorios, tempo
 from siops.servidor.armazenamento import Armazem
 from siops.servidor.chaves import ChavesRecibo, carregar_ou_gerar
 from siops.servidor.config import Config
@@ -18,10 +21,16 @@ from siops.servidor.correio import Correio
 from siops.servidor.erros import ErroAPI
 from siops.servidor.recibos import Emissor
 from siops.servidor.repositorio import Repositorio
-from siops.servidor.repositorio_sqlite import RepositorioSQLite
 from siops.servidor.verificacao import Verificador
 
 _log = logging.getLogger("siops.servidor")
+
+
+def politica_revogacao(cfg: Config) -> Revogacao | None:
+    """A consulta de LCR/OCSP configurada (None = desligada)."""
+    if cfg.revogacao == "desligada":
+        return None
+    return Revogacao(estrita=cfg.revogacao == "estrita", proxy=cfg.proxy_revogacao or None)
 
 
 def carregar_pems(caminhos: tuple[Path, ...]) -> list[x509.Certificate]:
@@ -46,6 +55,7 @@ class Contexto:
     raizes: list[x509.Certificate] = field(default_factory=list)
     intermediarios: list[x509.Certificate] = field(default_factory=list)
     desvio_relogio: dt.timedelta = dt.timedelta(0)
+    revogacao: Revogacao | None = None
 
     @classmethod
     def abrir(cls, cfg: Config, pool: bool = True) -> Contexto:
@@ -58,8 +68,12 @@ class Contexto:
             _log.warning("removidos %d arquivos temporários de uma parada brusca", removidos)
         chaves = carregar_ou_gerar(cfg.pasta_chaves, cfg.nome_servidor)
         raizes, intermediarios = carregar_pems(cfg.raizes), carregar_pems(cfg.intermediarios)
+        if not cfg.raizes:  # as raízes oficiais da ICP-Brasil, com as ACs abaixo delas
+            raizes = list(confianca.raizes_oficiais())
+            intermediarios += confianca.intermediarias_oficiais()
+        revogacao = politica_revogacao(cfg)
         desvio = _desvio_relogio(cfg.relogio)
-        repo = RepositorioSQLite(cfg.banco, cfg.fila_escrita)
+        repo = repositorios.abrir(cfg)
         return cls(
             cfg=cfg,
             repo=repo,
@@ -68,11 +82,16 @@ class Contexto:
             emissor=Emissor(chaves),
             correio=Correio(cfg),
             verificador=Verificador(
-                raizes, intermediarios, cfg.banco, cfg.processos_verificacao if pool else 1
+                raizes,
+                intermediarios,
+                cfg.endereco_banco,
+                processos_verificacao(cfg) if pool else 1,
+                revogacao=revogacao,
             ),
             raizes=raizes,
             intermediarios=intermediarios,
             desvio_relogio=desvio,
+            revogacao=revogacao,
         )
 
     def fechar(self) -> None:
@@ -95,10 +114,20 @@ class Contexto:
             self.agora(),
             self.cfg.janela_passado_segundos,
             self.cfg.janela_futuro_segundos,
+            self.revogacao,
         )
         if self.repo.documento_usado(doc.digest):  # o digest do conteúdo assinado
             raise documento_reutilizado()
         return doc
+
+
+def processos_verificacao(cfg: Config) -> int:
+    """Quantos processos de verificação cada worker tem: o configurado, ou (0) os núcleos
+    divididos entre os workers — com um worker por núcleo, cada um verifica na própria thread
+    (sem pool: os workers já são os processos que usam os núcleos)."""
+    if cfg.processos_verificacao:
+        return cfg.processos_verificacao
+    return max(1, (os.cpu_count() or 1) // max(1, cfg.workers))
 
 
 def _desvio_relogio(relogio: str) -> dt.timedelta:

@@ -25,6 +25,7 @@ from lxml import etree
 
 from siops import ops_format
 from siops.assinatura.certificados import CertificadoInvalido, FatosCertificado
+from siops.assinatura.revogacao import Revogacao
 from siops.assinatura.xmldsig import (
     DS,
     AssinaturaInvalida,
@@ -109,7 +110,12 @@ def erro_assinatura(exc: Exception) -> ErroAPI:
             422,
             "certificado_invalido",
             "O certificado digital do assinante não é aceito.",
-            [str(exc)],
+            [
+                str(exc),
+                "Use um certificado ICP-Brasil válido (e-CPF, ou e-CNPJ com o CPF do "
+                "responsável); se o seu venceu, renove-o numa Autoridade Certificadora e assine "
+                "de novo.",
+            ],
         )
     texto = str(exc)
     if isinstance(exc, ConteudoNaoAssinado):
@@ -134,11 +140,19 @@ def verificar_assinatura(
     raizes: list[x509.Certificate],
     intermediarios: list[x509.Certificate],
     raiz_esperada: str | None = None,
+    revogacao: Revogacao | None = None,
 ):
     """``transmissor.xmldsig.verificar`` com as falhas traduzidas em ``ErroAPI`` e a exigência
-    de CPF no certificado."""
+    de CPF no certificado; ``revogacao`` (o servidor usa a estrita): LCR/OCSP consultados."""
     try:
-        v = verificar(dados, raizes, intermediarios, raiz_esperada=raiz_esperada)
+        v = verificar(
+            dados,
+            raizes,
+            intermediarios,
+            raiz_esperada=raiz_esperada,
+            revogacao=revogacao,
+            politica=True,  # uma pessoa: e-CPF ou e-CNPJ de assinatura (A1–A4)
+        )
     except (AssinaturaInvalida, CertificadoInvalido) as exc:
         raise erro_assinatura(exc) from None
     if not v.fatos.cpf:
@@ -162,6 +176,7 @@ def ler(
     agora: dt.datetime,
     janela_passado: int,
     janela_futuro: int,
+    revogacao: Revogacao | None = None,
 ) -> DocumentoAssinado:
     """Verifica um documento assinado do tipo ``esperado`` (nome local do elemento raiz)."""
     nome_doc = NOME_DOCUMENTO.get(esperado, "o documento esperado")
@@ -188,7 +203,9 @@ def ler(
             "O documento não está assinado digitalmente.",
             [f"Assine {nome_doc} com o certificado ICP-Brasil (e-CPF) antes de enviar."],
         )
-    v = verificar_assinatura(dados, raizes, intermediarios, raiz_esperada=f"{{{NS}}}{esperado}")
+    v = verificar_assinatura(
+        dados, raizes, intermediarios, raiz_esperada=f"{{{NS}}}{esperado}", revogacao=revogacao
+    )
     campos = {
         etree.QName(el).localname: (el.text or "")
         for el in v.raiz.iterchildren(etree.Element)

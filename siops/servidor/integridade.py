@@ -48,7 +48,7 @@ def _assinatura(ctx: Contexto, dados: bytes, quando: str, raiz: str | None = Non
         ctx.intermediarios,
         quando=(instante or dt.datetime.now(dt.UTC)) + dt.timedelta(seconds=1),
         raiz_esperada=raiz,
-        cadeia=bool(ctx.raizes),
+        cadeia=bool(ctx.cfg.raizes),  # sem raízes configuradas, só a assinatura
     )
 
 
@@ -136,6 +136,6 @@ def verificar(ctx: Contexto) -> dict[str, Any]:
         "corrompidos": corrompidos,
         "orfaos": len(orfaos),
         "vigentes_duplicados": vigentes_duplicados,
-        "cadeia_conferida": bool(ctx.raizes),
+        "cadeia_conferida": bool(ctx.cfg.raizes),
         "problemas": problemas,
     }

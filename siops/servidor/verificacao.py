@@ -29,6 +29,7 @@ from cryptography.hazmat.primitives import serialization
 from lxml import etree
 
 from siops import criticas, ops_format
+from siops.assinatura.revogacao import Revogacao
 from siops.criticas.referencia import ReferenciaFNS
 from siops.ops_format.versoes import versao_do_namespace
 from siops.servidor import cpf as cpfs
@@ -36,7 +37,7 @@ from siops.servidor import documentos
 from siops.servidor.banco import Sobrecarregado
 from siops.servidor.erros import ErroAPI
 from siops.servidor.recibos import NS as NS_RECIBO
-from siops.servidor.repositorio_sqlite import ler_referencia
+from siops.servidor.repositorios import ler_referencia
 
 
 @dataclass(frozen=True)
@@ -58,8 +59,9 @@ class Verificada:
 class _Estado:
     raizes: list[x509.Certificate]
     intermediarios: list[x509.Certificate]
-    banco: Path
+    banco: str  # Config.endereco_banco: a URL do PostgreSQL ou o caminho do SQLite
     conexao: sqlite3.Connection | None = None
+    revogacao: Revogacao | None = None
 
 
 _ESTADO: _Estado | None = None
@@ -80,16 +82,22 @@ def _vigiar_pai() -> None:
 
 
 def _iniciar(
-    raizes: list[bytes], intermediarios: list[bytes], banco: str, vigiar: bool = False
+    raizes: list[bytes],
+    intermediarios: list[bytes],
+    banco: str,
+    vigiar: bool = False,
+    revogacao: Revogacao | None = None,
 ) -> None:
-    """Inicializador de cada processo do pool (e do modo sem pool)."""
+    """Inicializador de cada processo do pool (e do modo sem pool); ``revogacao``: como
+    consultar LCR/OCSP (cada processo tem o seu cache de LCRs)."""
     global _ESTADO
     if vigiar:
         _vigiar_pai()
     _ESTADO = _Estado(
         [x509.load_pem_x509_certificate(p) for p in raizes],
         [x509.load_pem_x509_certificate(p) for p in intermediarios],
-        Path(banco),
+        banco,
+        revogacao=revogacao,
     )
 
 
@@ -158,7 +166,9 @@ def _verificar_corpo(corpo: bytes) -> Verificada:
             "O arquivo não está assinado digitalmente.",
             ["A declaração deve ser assinada com o certificado ICP-Brasil antes do envio."],
         )
-    v = documentos.verificar_assinatura(corpo, _ESTADO.raizes, _ESTADO.intermediarios)
+    v = documentos.verificar_assinatura(
+        corpo, _ESTADO.raizes, _ESTADO.intermediarios, revogacao=_ESTADO.revogacao
+    )
     # Só o conteúdo assinado (o elemento que o verificador devolve) vale.
     conteudo = etree.tostring(v.raiz, xml_declaration=True, encoding="UTF-8")
     try:
@@ -173,7 +183,8 @@ def _verificar_corpo(corpo: bytes) -> Verificada:
     codigo = d.ente.codigo
     achados = criticas.verificar(d, _referencia(codigo, d.exercicio))
     cat = d.catalogo
-    avisos, impeditivas = [], []
+    avisos: list[dict] = []
+    impeditivas: list[dict] = []
     for a in achados:
         item = {
             "codigo": str(a.codigo),
@@ -210,15 +221,17 @@ class Verificador:
         self,
         raizes: list[x509.Certificate],
         intermediarios: list[x509.Certificate],
-        banco: Path,
+        banco: Path | str,
         processos: int = 0,
+        revogacao: Revogacao | None = None,
     ) -> None:
+        self._revogacao = revogacao
         self._args = ([_pem(c) for c in raizes], [_pem(c) for c in intermediarios], str(banco))
         self.processos = processos or (os.cpu_count() or 1)
         self._trava = threading.Lock()
         self._pool: ProcessPoolExecutor | None = None
         if self.processos <= 1:
-            _iniciar(*self._args)
+            _iniciar(*self._args, revogacao=revogacao)
         else:
             self._pool = self._novo_pool()
 
@@ -227,7 +240,7 @@ class Verificador:
             max_workers=self.processos,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_iniciar,
-            initargs=(*self._args, True),
+            initargs=(*self._args, True, self._revogacao),
         )
         # aquece: cada processo importa o núcleo e carrega o catálogo antes do primeiro envio
         for f in [pool.submit(_nada) for _ in range(self.processos)]:

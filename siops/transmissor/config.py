@@ -16,6 +16,7 @@ from pathlib import Path
 
 from cryptography import x509
 
+from siops.assinatura.revogacao import Revogacao
 from siops.transmissor.recibos import gravar_atomico
 
 VARIAVEL_DADOS = "SIOPS_TRANSMISSOR_DADOS"
@@ -49,6 +50,7 @@ class Configuracoes:
     modulo_pkcs11: str = ""
     rotulo_token: str = ""
     raizes_icp: list[str] = field(default_factory=list)
+    intermediarios_icp: list[str] = field(default_factory=list)  # "ACs intermediárias…"
 
     @property
     def proxy_efetivo(self) -> str | None:
@@ -81,14 +83,32 @@ class Configuracoes:
         )
 
     def raizes(self) -> list[x509.Certificate]:
-        """As ACs raiz ICP-Brasil configuradas (para conferir o próprio certificado antes de enviar)."""
-        saida = []
-        for p in self.raizes_icp:
-            try:
-                saida += x509.load_pem_x509_certificates(Path(p).read_bytes())
-            except (OSError, ValueError):
-                continue
-        return saida
+        """As ACs raiz configuradas para conferir o próprio certificado antes de enviar (a
+        demonstração configura a hierarquia de teste); sem nenhuma, a cadeia fica a cargo do
+        servidor, que usa as ACs Raiz oficiais da ICP-Brasil."""
+        return _pems(self.raizes_icp)
+
+    def intermediarios(self) -> list[x509.Certificate]:
+        """As ACs intermediárias que o usuário indicou e as distribuídas com o programa: de
+        onde se completa a cadeia de um certificado A3 (o token só guarda o do titular)."""
+        from siops.assinatura.confianca import intermediarias_oficiais
+
+        return _pems(self.intermediarios_icp) + list(intermediarias_oficiais())
+
+    def revogacao(self) -> Revogacao:
+        """A consulta de LCR/OCSP antes de assinar: branda (falha de rede = aviso; o servidor
+        decide), pelo proxy configurado."""
+        return Revogacao(estrita=False, proxy=self.proxy_efetivo)
+
+
+def _pems(caminhos: list[str]) -> list[x509.Certificate]:
+    saida: list[x509.Certificate] = []
+    for p in caminhos:
+        try:
+            saida += x509.load_pem_x509_certificates(Path(p).read_bytes())
+        except (OSError, ValueError):
+            continue
+    return saida
 
 
 def _nome_servidor(servidor: str) -> str:

@@ -53,6 +53,9 @@ class HierarquiaTeste:
     intermediaria: x509.Certificate
     intermediaria_chave: rsa.RSAPrivateKey
     pasta: Path | None = None
+    publicacao: str | None = None
+    """URL base onde as LCRs, o OCSP e os certificados das ACs são publicados (ver
+    ``PublicacaoTeste``); None = certificados sem CRL DP nem AIA, como antes."""
 
     @property
     def raiz_pem(self) -> Path | None:
@@ -102,6 +105,7 @@ def _ac(
     emissor_cert: x509.Certificate | None,
     caminho: int | None,
     dias: int,
+    publicacao: str | None = None,
 ) -> x509.Certificate:
     # As ACs começam anos atrás para que certificados de titular "antigos" (vencidos) caibam
     # dentro da validade delas, como na ICP-Brasil real.
@@ -139,7 +143,39 @@ def _ac(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(emissor_chave.public_key()),
             critical=False,
         )
+    if emissor_cert is not None and publicacao:
+        for ext in _extensoes_publicacao(publicacao, "raiz", ocsp=False):
+            b = b.add_extension(ext, critical=False)
     return b.sign(emissor_chave, hashes.SHA256())
+
+
+def _extensoes_publicacao(base: str, ac: str, *, ocsp: bool) -> list[x509.ExtensionType]:
+    """CRL Distribution Points e AIA (caIssuers e, com ``ocsp``, o respondedor) de um
+    certificado emitido pela AC ``ac`` ("raiz" ou "intermediaria"), como a ICP-Brasil publica."""
+    base = base.rstrip("/")
+    acessos = [
+        x509.AccessDescription(
+            x509.oid.AuthorityInformationAccessOID.CA_ISSUERS,
+            x509.UniformResourceIdentifier(f"{base}/ac/{ac}.cer"),
+        )
+    ]
+    if ocsp:
+        acessos.append(
+            x509.AccessDescription(
+                x509.oid.AuthorityInformationAccessOID.OCSP,
+                x509.UniformResourceIdentifier(f"{base}/ocsp/{ac}"),
+            )
+        )
+    return [
+        x509.CRLDistributionPoints(
+            [
+                x509.DistributionPoint(
+                    [x509.UniformResourceIdentifier(f"{base}/lcr/{ac}.crl")], None, None, None
+                )
+            ]
+        ),
+        x509.AuthorityInformationAccess(acessos),
+    ]
 
 
 def _gravar_chave(caminho: Path, chave: rsa.RSAPrivateKey) -> None:
@@ -154,13 +190,18 @@ def _gravar_chave(caminho: Path, chave: rsa.RSAPrivateKey) -> None:
 
 
 def gerar_hierarquia(
-    pasta: str | os.PathLike[str] | None = None, *, reutilizar: bool = True
+    pasta: str | os.PathLike[str] | None = None,
+    *,
+    reutilizar: bool = True,
+    publicacao: str | None = None,
 ) -> HierarquiaTeste:
     """Cria a "AC Raiz de Teste ICP-Brasil" e a "AC Intermediária de Teste".
 
     Com ``pasta``, grava ``ac-raiz.pem``, ``ac-intermediaria.pem`` e as chaves; se ``reutilizar``
     e os arquivos já existem, carrega-os em vez de criar outros (a demonstração e o servidor
-    de teste precisam da mesma raiz entre execuções).
+    de teste precisam da mesma raiz entre execuções). Com ``publicacao`` (a URL de um
+    ``PublicacaoTeste``), a intermediária e os certificados que ela emitir trazem os endereços
+    das LCRs, do OCSP e das ACs (CRL DP e AIA).
     """
     destino = Path(pasta) if pasta is not None else None
     if destino is not None and reutilizar and (destino / ARQ_INTER_CHAVE).exists():
@@ -168,9 +209,16 @@ def gerar_hierarquia(
     raiz_chave, inter_chave = nova_chave(), nova_chave()
     raiz = _ac(NOME_RAIZ, raiz_chave, None, raiz_chave, None, caminho=2, dias=365 * 20)
     inter = _ac(
-        NOME_INTERMEDIARIA, inter_chave, raiz.subject, raiz_chave, raiz, caminho=0, dias=3650
+        NOME_INTERMEDIARIA,
+        inter_chave,
+        raiz.subject,
+        raiz_chave,
+        raiz,
+        caminho=0,
+        dias=3650,
+        publicacao=publicacao,
     )
-    hier = HierarquiaTeste(raiz, raiz_chave, inter, inter_chave, destino)
+    hier = HierarquiaTeste(raiz, raiz_chave, inter, inter_chave, destino, publicacao)
     if destino is not None:
         destino.mkdir(parents=True, exist_ok=True)
         (destino / ARQ_RAIZ).write_bytes(raiz.public_bytes(serialization.Encoding.PEM))
@@ -221,6 +269,8 @@ def _titular(
     dias: int,
     eku: list[x509.ObjectIdentifier],
     emissor: tuple[x509.Certificate, rsa.RSAPrivateKey] | None = None,
+    politica: x509.ObjectIdentifier | None = OID_POLITICA_A3_TESTE,
+    ocsp: bool = True,
 ) -> CertificadoEmitido:
     privada: rsa.RSAPrivateKey | None
     if chave is None:
@@ -246,16 +296,19 @@ def _titular(
         .add_extension(_uso_titular(), critical=True)
         .add_extension(x509.ExtendedKeyUsage(eku), critical=False)
         .add_extension(x509.SubjectAlternativeName(san), critical=False)
-        .add_extension(
-            x509.CertificatePolicies([x509.PolicyInformation(OID_POLITICA_A3_TESTE, None)]),
-            critical=False,
-        )
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(publica), critical=False)
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(ac_chave.public_key()),
             critical=False,
         )
     )
+    if politica is not None:
+        b = b.add_extension(
+            x509.CertificatePolicies([x509.PolicyInformation(politica, None)]), critical=False
+        )
+    if hier.publicacao and ac_cert == hier.intermediaria:
+        for ext in _extensoes_publicacao(hier.publicacao, "intermediaria", ocsp=ocsp):
+            b = b.add_extension(ext, critical=False)
     cert = b.sign(ac_chave, hashes.SHA256())
     cadeia = (ac_cert, hier.raiz) if ac_cert != hier.raiz else (hier.raiz,)
     return CertificadoEmitido(privada, cert, cadeia)
@@ -271,13 +324,17 @@ def emitir_ecpf(
     chave: rsa.RSAPrivateKey | rsa.RSAPublicKey | None = None,
     email: str | None = None,
     emissor: tuple[x509.Certificate, rsa.RSAPrivateKey] | None = None,
+    politica: x509.ObjectIdentifier | None = OID_POLITICA_A3_TESTE,
+    ocsp: bool = True,
 ) -> CertificadoEmitido:
     """Emite um e-CPF de teste para ``nome``/``cpf`` (CN "NOME:CPF", CPF no otherName 2.16.76.1.3.1).
 
     ``chave`` pode ser a chave privada, só a pública (chave gerada num token: a privada fica
     nele e ``CertificadoEmitido.chave`` volta None) ou None (gera uma). ``inicio``/``dias``
     permitem emitir certificados vencidos ou ainda não válidos. ``emissor`` troca a AC
-    emissora (por exemplo, uma AC fora da hierarquia confiável).
+    emissora (por exemplo, uma AC fora da hierarquia confiável). ``politica`` troca a Política
+    de Certificado (None = sem a extensão); ``ocsp=False`` deixa só a LCR (quando a hierarquia
+    publica).
     """
     cpf = so_digitos(cpf)
     sujeito = x509.Name(
@@ -296,7 +353,7 @@ def emitir_ecpf(
     if email:
         san.append(x509.RFC822Name(email))
     eku = [ExtendedKeyUsageOID.CLIENT_AUTH, ExtendedKeyUsageOID.EMAIL_PROTECTION]
-    return _titular(hier, sujeito, san, chave, inicio, dias, eku, emissor)
+    return _titular(hier, sujeito, san, chave, inicio, dias, eku, emissor, politica, ocsp)
 
 
 def emitir_ecnpj(
@@ -374,3 +431,177 @@ def gravar_pfx(
 def pem(cert: x509.Certificate) -> bytes:
     """O certificado em PEM."""
     return cert.public_bytes(serialization.Encoding.PEM)
+
+
+# ---------------------------------------------------------------------------- LCR e OCSP
+
+
+@dataclass
+class _Revogado:
+    serial: int
+    quando: dt.datetime
+    motivo: x509.ReasonFlags
+
+
+class PublicacaoTeste:
+    """Um servidor HTTP em 127.0.0.1 que publica, para a hierarquia de teste, o que as ACs da
+    ICP-Brasil publicam: as LCRs (``/lcr/raiz.crl``, ``/lcr/intermediaria.crl``, DER), os
+    certificados das ACs (``/ac/*.cer``, para o caIssuers do AIA) e um respondedor OCSP
+    (``POST /ocsp/intermediaria``, RFC 6960). Tudo feito com os construtores de LCR e OCSP do
+    ``cryptography``, a cada pedido (uma revogação vale já no pedido seguinte).
+
+    Uso: ``pub = PublicacaoTeste().iniciar()``; ``hier = gerar_hierarquia(publicacao=pub.url)``;
+    ``pub.hierarquia = hier``; ``pub.revogar(cert)``; ``pub.parar()``. ``pedidos`` conta os
+    pedidos por caminho (para conferir o cache); ``validade`` é o intervalo até o
+    ``nextUpdate`` das LCRs e respostas OCSP.
+    """
+
+    def __init__(self, validade: dt.timedelta = dt.timedelta(days=1)) -> None:
+        self.hierarquia: HierarquiaTeste | None = None
+        self.validade = validade
+        self.revogados: dict[str, list[_Revogado]] = {"raiz": [], "intermediaria": []}
+        self.pedidos: dict[str, int] = {}
+        self._servidor: object | None = None
+        self.url = ""
+
+    def iniciar(self) -> PublicacaoTeste:
+        """Começa a atender numa porta livre de 127.0.0.1 (numa thread)."""
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        pub = self
+
+        class Atendente(BaseHTTPRequestHandler):
+            def log_message(self, *_args: object) -> None:
+                return
+
+            def _responder(self, status: int, tipo: str, corpo: bytes) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", tipo)
+                self.send_header("Content-Length", str(len(corpo)))
+                self.end_headers()
+                self.wfile.write(corpo)
+
+            def do_GET(self) -> None:
+                pub.pedidos[self.path] = pub.pedidos.get(self.path, 0) + 1
+                resposta = pub._get(self.path)
+                if resposta is None:
+                    self._responder(404, "text/plain", b"nao encontrado")
+                else:
+                    self._responder(200, *resposta)
+
+            def do_POST(self) -> None:
+                pub.pedidos[self.path] = pub.pedidos.get(self.path, 0) + 1
+                tamanho = int(self.headers.get("Content-Length") or 0)
+                pedido = self.rfile.read(min(tamanho, 65536))
+                try:
+                    corpo = pub._ocsp(self.path, pedido)
+                except ValueError:
+                    self._responder(400, "text/plain", b"pedido OCSP invalido")
+                    return
+                self._responder(200, "application/ocsp-response", corpo)
+
+        servidor = ThreadingHTTPServer(("127.0.0.1", 0), Atendente)
+        servidor.daemon_threads = True
+        self._servidor = servidor
+        self.url = f"http://127.0.0.1:{servidor.server_address[1]}"
+        threading.Thread(target=servidor.serve_forever, name="lcr-de-teste", daemon=True).start()
+        return self
+
+    def parar(self) -> None:
+        """Para de atender (a URL passa a recusar conexões)."""
+        servidor = self._servidor
+        if servidor is not None:
+            servidor.shutdown()  # type: ignore[attr-defined]
+            servidor.server_close()  # type: ignore[attr-defined]
+            self._servidor = None
+
+    def revogar(
+        self,
+        cert: x509.Certificate,
+        quando: dt.datetime | None = None,
+        motivo: x509.ReasonFlags = x509.ReasonFlags.key_compromise,
+    ) -> None:
+        """Revoga ``cert`` (emitido pela intermediária, ou a própria intermediária)."""
+        hier = self._hier()
+        ac = "raiz" if cert.issuer == hier.raiz.subject else "intermediaria"
+        instante = (quando or _agora() - dt.timedelta(minutes=1)).replace(microsecond=0)
+        self.revogados[ac].append(_Revogado(cert.serial_number, instante, motivo))
+
+    def _hier(self) -> HierarquiaTeste:
+        if self.hierarquia is None:
+            raise RuntimeError("PublicacaoTeste.hierarquia não foi definida")
+        return self.hierarquia
+
+    def _ac(self, nome: str) -> tuple[x509.Certificate, rsa.RSAPrivateKey]:
+        hier = self._hier()
+        if nome == "raiz":
+            return hier.raiz, hier.raiz_chave
+        return hier.intermediaria, hier.intermediaria_chave
+
+    def lcr(self, nome: str) -> x509.CertificateRevocationList:
+        """A LCR atual da AC ``nome`` ("raiz" ou "intermediaria")."""
+        cert, chave = self._ac(nome)
+        agora = _agora()
+        b = (
+            x509.CertificateRevocationListBuilder()
+            .issuer_name(cert.subject)
+            .last_update(agora - dt.timedelta(minutes=1))
+            .next_update(agora + self.validade)
+            .add_extension(x509.CRLNumber(int(agora.timestamp())), critical=False)
+            .add_extension(
+                x509.AuthorityKeyIdentifier.from_issuer_public_key(chave.public_key()),
+                critical=False,
+            )
+        )
+        for r in self.revogados[nome]:
+            b = b.add_revoked_certificate(
+                x509.RevokedCertificateBuilder()
+                .serial_number(r.serial)
+                .revocation_date(r.quando)
+                .add_extension(x509.CRLReason(r.motivo), critical=False)
+                .build()
+            )
+        return b.sign(chave, hashes.SHA256())
+
+    def _get(self, caminho: str) -> tuple[str, bytes] | None:
+        if caminho in ("/lcr/raiz.crl", "/lcr/intermediaria.crl"):
+            nome = caminho.rsplit("/", 1)[1].removesuffix(".crl")
+            dados = self.lcr(nome).public_bytes(serialization.Encoding.DER)
+            return "application/pkix-crl", dados
+        if caminho in ("/ac/raiz.cer", "/ac/intermediaria.cer"):
+            cert, _ = self._ac(caminho.rsplit("/", 1)[1].removesuffix(".cer"))
+            return "application/pkix-cert", cert.public_bytes(serialization.Encoding.DER)
+        return None
+
+    def _ocsp(self, caminho: str, dados: bytes) -> bytes:
+        from cryptography.x509 import ocsp
+
+        if caminho != "/ocsp/intermediaria":
+            return ocsp.OCSPResponseBuilder.build_unsuccessful(
+                ocsp.OCSPResponseStatus.UNAUTHORIZED
+            ).public_bytes(serialization.Encoding.DER)
+        pedido = ocsp.load_der_ocsp_request(dados)
+        ac, chave = self._ac("intermediaria")
+        agora = _agora()
+        revogado = next(
+            (r for r in self.revogados["intermediaria"] if r.serial == pedido.serial_number), None
+        )
+        # A resposta é montada pelo CertID do pedido: o respondedor não guarda os emitidos.
+        b = ocsp.OCSPResponseBuilder().responder_id(ocsp.OCSPResponderEncoding.HASH, ac)
+        b = b.add_response_by_hash(
+            issuer_name_hash=pedido.issuer_name_hash,
+            issuer_key_hash=pedido.issuer_key_hash,
+            serial_number=pedido.serial_number,
+            algorithm=pedido.hash_algorithm,
+            cert_status=(ocsp.OCSPCertStatus.REVOKED if revogado else ocsp.OCSPCertStatus.GOOD),
+            this_update=agora - dt.timedelta(minutes=1),
+            next_update=agora + self.validade,
+            revocation_time=revogado.quando if revogado else None,
+            revocation_reason=revogado.motivo if revogado else None,
+        )
+        for ext in pedido.extensions:
+            if isinstance(ext.value, x509.OCSPNonce):
+                b = b.add_extension(ext.value, critical=False)
+        resposta = b.sign(chave, hashes.SHA256())
+        return resposta.public_bytes(serialization.Encoding.DER)

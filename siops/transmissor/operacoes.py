@@ -34,6 +34,7 @@ from siops.assinatura.certificados import (
     validar_cadeia,
     validar_vigencia,
 )
+from siops.assinatura.revogacao import Revogacao
 from siops.transmissor import config as cfg
 from siops.transmissor import documentos
 from siops.transmissor.cliente import (
@@ -74,6 +75,7 @@ class Resultado:
     avisos: list[dict[str, Any]] = field(default_factory=list)
     recusa: RecusadoPeloServidor | None = None
     falha: FalhaDeRede | None = None  # "na_fila": a falha de rede que a pôs lá
+    aviso_certificado: str = ""  # a LCR não pôde ser consultada antes de assinar
 
 
 # ---------------------------------------------------------------------------- cópia e certificado
@@ -102,13 +104,21 @@ def conferir_certificado(
     cpf: str,
     raizes: Sequence[x509.Certificate] = (),
     quando: dt.datetime | None = None,
+    revogacao: Revogacao | None = None,
+    avisos: list[str] | None = None,
 ) -> FatosCertificado:
-    """Vigência, CPF do usuário e (com raízes configuradas) cadeia; levanta ``CertificadoInvalido``."""
+    """Vigência, CPF do usuário e (com raízes configuradas) cadeia, política e revogação;
+    levanta ``CertificadoInvalido``.
+
+    ``revogacao`` (o transmissor usa a branda, ``Configuracoes.revogacao``): um certificado
+    revogado é recusado antes de assinar; uma LCR que não pôde ser obtida vira um aviso em
+    ``avisos`` e a assinatura segue (o servidor, estrito, decide).
+    """
     cert = assinador.certificado
     validar_vigencia(cert, quando)
     fatos = exigir_cpf(cert, cpf)
     if raizes:
-        validar_cadeia(cert, assinador.cadeia, raizes, quando)
+        validar_cadeia(cert, assinador.cadeia, raizes, quando, revogacao, avisos)
     return fatos
 
 
@@ -138,6 +148,7 @@ def transmitir_arquivo(
     progresso: Progresso | None = None,
     raizes: Sequence[x509.Certificate] = (),
     sem_rede: FalhaDeRede | None = None,
+    revogacao: Revogacao | None = None,
 ) -> Resultado:
     """Assina e envia a cópia ``caminho``; sem rede, deixa-a na fila.
 
@@ -150,14 +161,18 @@ def transmitir_arquivo(
     p = Path(caminho).resolve()
     dados, _d = ler_copia(p)
     dono = cpf or (cliente.sessao.cpf if cliente.sessao else "")
+    avisos: list[str] = []
     with assinador:
-        conferir_certificado(assinador, dono, raizes)
+        conferir_certificado(assinador, dono, raizes, revogacao=revogacao, avisos=avisos)
         assinado = xmldsig.assinar(dados, assinador)
     gravar_atomico(Arquivos(p).assinado, assinado)
     arquivo_sha256 = hashlib.sha256(dados).hexdigest()
     if sem_rede is not None:
-        return _na_fila(p, assinado, cliente, fila, dono, sem_rede, arquivo_sha256)
-    return enviar_assinado(p, assinado, cliente, fila, arquivo_sha256, progresso)
+        r = _na_fila(p, assinado, cliente, fila, dono, sem_rede, arquivo_sha256)
+    else:
+        r = enviar_assinado(p, assinado, cliente, fila, arquivo_sha256, progresso)
+    r.aviso_certificado = " ".join(avisos)
+    return r
 
 
 def _na_fila(

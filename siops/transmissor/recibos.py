@@ -176,7 +176,11 @@ def conferir_recibo(
     quando = _data_hora(_texto(previa, "DataHora"))
     try:
         v = xmldsig.verificar(
-            recibo, ancoras, quando=quando, raiz_esperada=f"{{{NS_RECIBO}}}Recibo"
+            recibo,
+            ancoras,
+            quando=quando,
+            raiz_esperada=f"{{{NS_RECIBO}}}Recibo",
+            politica=False,  # assinado pela AC de recibos do servidor, não por uma pessoa
         )
     except (xmldsig.AssinaturaInvalida, CertificadoInvalido) as erro:
         raise ReciboInvalido(f"O recibo não confere: {erro}") from None
