@@ -8,6 +8,7 @@ PACOTES_DEBIAN=(
   python3-venv softhsm2 xmlsec1 poppler-utils xvfb xauth
   libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0
   libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0 fonts-dejavu-core
+  postgresql
 )
 
 faltando=()

@@ -43,7 +43,7 @@ def _conectar(caminho: Path) -> sqlite3.Connection:
 class Banco:
     """O banco SQLite do servidor (ver a docstring do módulo)."""
 
-    def __init__(self, caminho: Path, esquema: str, fila_maxima: int = 2000) -> None:
+    def __init__(self, caminho: Path, esquema: str | None = None, fila_maxima: int = 2000) -> None:
         self.caminho = Path(caminho)
         self._fila: queue.Queue[Any] = queue.Queue(maxsize=fila_maxima)
         self._local = threading.local()
@@ -54,7 +54,8 @@ class Banco:
         modo = self._escrita.execute("PRAGMA journal_mode=WAL").fetchone()[0]
         if str(modo).lower() != "wal":
             raise RuntimeError(f"O SQLite não aceitou o modo WAL (modo atual: {modo}).")
-        self._escrita.executescript(esquema)
+        if esquema:  # o do servidor vem das migrações (``migracoes.migrar``), antes
+            self._escrita.executescript(esquema)
         self._thread = threading.Thread(target=self._laco, name="siops-escritor", daemon=True)
         self._thread.start()
 
@@ -166,6 +167,11 @@ class Banco:
                     pass
             self._leitores.clear()
 
+    def proximo_id(self, con: sqlite3.Connection, tabela: str) -> int:
+        """O id da próxima linha de ``tabela`` (dentro da transação do escritor, que é o único:
+        o ``MAX(id) + 1`` não tem concorrente, e os números saem sem lacunas)."""
+        return int(con.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {tabela}").fetchone()[0])
+
     def verificar_integridade(self) -> str:
         """``PRAGMA integrity_check`` (``"ok"`` quando íntegro)."""
-        return str(self.um("PRAGMA integrity_check")[0])
+        return str(self.consultar("PRAGMA integrity_check")[0][0])  # always one row at least

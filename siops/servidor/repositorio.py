@@ -102,6 +102,11 @@ class Repositorio(abc.ABC):
         momento: str,
     ) -> ResultadoCadastro: ...
     @abc.abstractmethod
+    def alterar_contato(self, cpf: str, email: str, telefone: str) -> None:
+        """Troca só o e-mail e o telefone da pessoa ("ALTERAR" do Módulo de Gestores): sem
+        senha nova, sem revogar sessões."""
+
+    @abc.abstractmethod
     def definir_senha(self, cpf: str, senha_hash: str, momento: str) -> None: ...
     @abc.abstractmethod
     def definir_senha_pendente(self, cpf: str, senha_hash: str, momento: str) -> None: ...

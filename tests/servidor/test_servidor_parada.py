@@ -10,11 +10,12 @@ from __future__ import annotations
 import hashlib
 import json
 import queue
-import sqlite3
 import threading
 import time
 
 import requests
+
+from tests.apoio_postgres import consultar_banco
 
 ENTE = "M261160"  # Recife/PE
 CLIENTES = 16
@@ -107,11 +108,7 @@ def test_sigkill_durante_envios(outro_servidor, pki, corpos_distintos):
         assert r.status_code in (200, 201) or (
             r.status_code == 409 and r.json()["codigo"] == "transmissao_substituida"
         ), r.text
-    con = sqlite3.connect(f"file:{s.dados / 'servidor.sqlite3'}?mode=ro", uri=True)
-    try:
-        n, distintos = con.execute(
-            "SELECT COUNT(*), COUNT(DISTINCT digest) FROM transmissoes"
-        ).fetchone()
-    finally:
-        con.close()
+    n, distintos = consultar_banco(
+        s.dados, "SELECT COUNT(*), COUNT(DISTINCT digest) FROM transmissoes"
+    )[0]
     assert n == distintos == len(reconhecidos) + len(sem_resposta) + min(10, len(nao_enviados))

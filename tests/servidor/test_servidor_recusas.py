@@ -11,11 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-import sqlite3
 from pathlib import Path
 
 import pytest
 import requests
+
+from tests.apoio_postgres import consultar_banco
 
 ENTE = "M310620"  # Belo Horizonte/MG
 OUTRO = "M410690"  # Curitiba/PR
@@ -47,11 +48,9 @@ def _recusado(servidor, resp: requests.Response, status: int, codigo: str, corpo
     assert doc["codigo"] == codigo, doc
     assert doc["erro"] and not INGLES.search(doc["erro"] + " ".join(doc["motivos"])), doc
     digest = hashlib.sha256(corpo).hexdigest()
-    con = sqlite3.connect(f"file:{servidor.dados / 'servidor.sqlite3'}?mode=ro", uri=True)
-    try:
-        n = con.execute("SELECT COUNT(*) FROM transmissoes WHERE digest=?", (digest,)).fetchone()
-    finally:
-        con.close()
+    n = consultar_banco(
+        servidor.dados, "SELECT COUNT(*) FROM transmissoes WHERE digest=?", (digest,)
+    )[0]
     assert n[0] == 0
     assert not list((servidor.dados / "arquivos").glob(f"*/*/{digest}*"))
     return doc
@@ -255,11 +254,7 @@ def test_idempotency_key_errada_e_tipo_de_conteudo(servidor, bh, decl):
 
 
 def test_recusas_ficam_anotadas(servidor, bh):
-    con = sqlite3.connect(f"file:{servidor.dados / 'servidor.sqlite3'}?mode=ro", uri=True)
-    try:
-        codigos = {r[0] for r in con.execute("SELECT codigo FROM recusas")}
-    finally:
-        con.close()
+    codigos = {r[0] for r in consultar_banco(servidor.dados, "SELECT codigo FROM recusas")}
     assert {
         "sem_assinatura",
         "assinatura_invalida",
