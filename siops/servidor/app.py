@@ -204,15 +204,15 @@ async def cadastros_do_ente(request: Request) -> Response:
     ctx = _ctx(request)
     quem = await _quem(request)
     codigo = cadastro.codigo_ente(request.path_params["ente"])
-    if not quem.admin and not quem.papeis_no_ente(codigo) - {"tecnico"}:
-        raise ErroAPI(
-            403,
-            "sem_permissao",
-            "Só o chefe do Executivo, o secretário de saúde, seus substitutos e o "
-            "administrador veem os cadastros do ente.",
-        )
-    ativos = await _em_thread(cadastro.ativos, ctx, codigo)
-    return JSONUTF8({"ente": codigo, "ativos": ativos})
+    return JSONUTF8(await _em_thread(cadastro.visiveis, ctx, codigo, quem.usuario.cpf, quem.admin))
+
+
+async def contato(request: Request) -> Response:
+    """``POST /cadastros/contato``: alteração assinada do e-mail e do telefone."""
+    ctx = _ctx(request)
+    _exigir_xml(request)
+    corpo = await ler_corpo(request, ctx.cfg.limite_documento)
+    return JSONUTF8(await _em_thread(cadastro.alterar_contato, ctx, corpo))
 
 
 async def transmissoes(request: Request) -> Response:
@@ -533,6 +533,7 @@ def rotas() -> list[Route]:
         Route(f"{v1}/senhas/esqueci", esqueci, methods=["POST"]),
         Route(f"{v1}/senhas", trocar_senha, methods=["POST"]),
         Route(f"{v1}/cadastros", cadastros, methods=["POST"]),
+        Route(f"{v1}/cadastros/contato", contato, methods=["POST"]),
         Route(f"{v1}/entes/{{ente}}/cadastros", cadastros_do_ente, methods=["GET"]),
         Route(f"{v1}/entes/{{ente}}/situacao", situacao_ente, methods=["GET"]),
         Route(f"{v1}/situacao", situacao_uf, methods=["GET"]),

@@ -160,6 +160,12 @@ def login_certificado(ctx: Contexto, corpo: bytes) -> dict:
             403,
             "nao_cadastrado",
             f"O CPF {cpfs.formatar(doc.cpf)} do certificado não tem cadastro ativo no SIOPS.",
+            [
+                "Ou você ainda não foi cadastrado, ou foi substituído por um cadastro mais novo. "
+                "O secretário de saúde e os substitutos são cadastrados pelo prefeito ou "
+                "governador; o técnico, pelo secretário de saúde; o prefeito ou governador, pela "
+                "equipe do SIOPS a partir dos dados do TSE. Peça o cadastro a quem o faz."
+            ],
         )
     try:
         ctx.repo.usar_documento(doc.digest, "sessao", doc.cpf, iso(ctx.agora()))
@@ -221,7 +227,8 @@ def esqueci(ctx: Contexto, pedido: dict) -> dict:
         "mensagem": "Se o CPF estiver cadastrado como técnico, uma nova senha foi enviada para "
         "o e-mail cadastrado."
     }
-    cpf = cpfs.normalizar(pedido.get("cpf") if isinstance(pedido.get("cpf"), str) else "")
+    cpf_pedido = pedido.get("cpf")
+    cpf = cpfs.normalizar(cpf_pedido if isinstance(cpf_pedido, str) else "")
     if not cpfs.valido(cpf):
         raise ErroAPI(422, "cpf_invalido", "CPF inválido.")
     usuario = ctx.repo.usuario(cpf)

@@ -305,9 +305,150 @@ def cadastrar_chefe(ctx: Contexto, codigo: str, nome: str, cpf: str, email: str 
     )
 
 
+def _pessoa_json(ctx: Contexto, p: m.Papel, cpf_de_quem_ve: str) -> dict:
+    u = ctx.repo.usuario(p.cpf)
+    return {
+        "papel": p.papel,
+        "nome_papel": m.NOME_PAPEL[p.papel],
+        "cpf": p.cpf,
+        "nome": p.nome,
+        "email": u.email if u else "",
+        "telefone": u.telefone if u else "",
+        "desde": p.cadastrado_em,
+        "proprio": p.cpf == cpf_de_quem_ve,
+    }
+
+
 def ativos(ctx: Contexto, codigo: str) -> list[dict]:
-    """Quem está ativo no ente."""
-    return [
-        {"papel": p.papel, "cpf": p.cpf, "nome": p.nome, "desde": p.cadastrado_em}
-        for p in ctx.repo.papeis_ativos(ente=codigo)
-    ]
+    """Quem está ativo no ente (todos: a visão do administrador)."""
+    return [_pessoa_json(ctx, p, "") for p in ctx.repo.papeis_ativos(ente=codigo)]
+
+
+def visiveis(ctx: Contexto, codigo: str, cpf: str, admin: bool) -> dict:
+    """``GET /entes/{ente}/cadastros``: o que quem pergunta vê no Módulo de Gestores.
+
+    As regras de acesso do SIOPS: cada um vê o próprio cadastro e os cadastros que ele mesmo
+    faz (``PODE_CADASTRAR``) — o prefeito (ou governador) vê o seu, o do substituto e os do
+    secretário de saúde e do substituto; o substituto do chefe, o seu e os do secretário; o
+    secretário (ou substituto), o seu e o do técnico. O administrador vê todos. Quem não tem
+    papel de gestor no ente recebe 403 com o caminho a seguir. A resposta diz também o que quem
+    pergunta pode cadastrar, com os nomes dos papéis: o cliente não repete a lista do servidor.
+    """
+    todos = ctx.repo.papeis_ativos(ente=codigo)
+    meus = {p.papel for p in todos if p.cpf == cpf}
+    cadastra = {q for p in meus for q in PODE_CADASTRAR.get(p, ())}
+    if not admin and not cadastra:
+        tem = (
+            "só é " + ", ".join(m.NOME_PAPEL[p] for p in sorted(meus))
+            if meus
+            else "não tem cadastro ativo"
+        )
+        raise ErroAPI(
+            403,
+            "sem_permissao",
+            f"O CPF {cpfs.formatar(cpf)} {tem} em {descricao_ente(codigo)} e não tem acesso aos "
+            "cadastros desse ente.",
+            [
+                "Os cadastros do ente são vistos pelo chefe do Executivo, pelo secretário de "
+                "saúde e pelos substitutos deles. Confira o código do ente; se você foi "
+                "substituído, peça a quem o cadastrou (prefeito ou governador, para o "
+                "secretário; secretário, para o técnico) que o cadastre de novo."
+            ],
+        )
+    vistos = [p for p in todos if admin or p.cpf == cpf or p.papel in cadastra]
+    return {
+        "ente": codigo,
+        "nome_ente": descricao_ente(codigo),
+        "ativos": [_pessoa_json(ctx, p, cpf) for p in vistos],
+        "pode_cadastrar": [
+            {"papel": q, "nome_papel": m.NOME_PAPEL[q]} for q in m.PAPEIS_DE_ENTE if q in cadastra
+        ],
+    }
+
+
+def alterar_contato(ctx: Contexto, corpo: bytes) -> dict:
+    """``POST /cadastros/contato``: uma ``AlteracaoContato`` assinada ("ALTERAR" do Módulo de
+    Gestores: só o e-mail e o telefone, sem novo cadastro, sem senha nova, sem derrubar sessões).
+
+    Assina a própria pessoa, ou quem cadastra o papel dela nesse ente. Como a identidade é da
+    pessoa (ver a docstring do módulo), quem tem papéis em outra cadeia só muda de contato por
+    ela mesma. O e-mail anterior recebe um aviso (o melhor possível); depois de mudar o e-mail,
+    o técnico pede "Esqueceu a senha" para receber uma senha nova no endereço novo.
+    """
+    doc = ctx.documento(corpo, "AlteracaoContato")
+    codigo = codigo_ente(doc.campo("Ente"))
+    papel = doc.campo("Papel")
+    cpf = cpfs.normalizar(doc.campo("CPF"))
+    email = doc.campo("Email", obrigatorio=False).strip()
+    telefone = doc.campo("Telefone", obrigatorio=False).strip()
+    alvo = [p for p in ctx.repo.papeis_ativos(cpf) if p.ente == codigo and p.papel == papel]
+    usuario = ctx.repo.usuario(cpf)
+    if not alvo or usuario is None:
+        raise ErroAPI(
+            404,
+            "nao_encontrado",
+            f"O CPF {cpfs.formatar(cpf) if cpfs.valido(cpf) else cpf} não tem cadastro ativo "
+            f"de {m.NOME_PAPEL.get(papel, papel)} em {descricao_ente(codigo)}.",
+            [
+                "Confira o CPF e o papel na lista de cadastros; para quem não está cadastrado, "
+                "use Cadastrar."
+            ],
+        )
+    _validar_pessoa(cpf, usuario.nome, email, exige_email=True)
+
+    def dono(ente_: str, papel_: str) -> bool:
+        return any(
+            papel_ in PODE_CADASTRAR.get(p.papel, ())
+            for p in ctx.repo.papeis_ativos(doc.cpf, ente_)
+        )
+
+    if doc.cpf != cpf:
+        if not dono(codigo, papel):
+            quem = ", ".join(m.NOME_PAPEL[p] for p in PODE_CADASTRAR if papel in PODE_CADASTRAR[p])
+            raise ErroAPI(
+                403,
+                "cadastrante_sem_permissao",
+                f"{doc.nome} (CPF {cpfs.formatar(doc.cpf)}) não pode alterar o contato do "
+                f"{m.NOME_PAPEL[papel]} de {descricao_ente(codigo)}.",
+                [f"O contato é alterado pela própria pessoa ou por: {quem}."],
+            )
+        outros = [p for p in ctx.repo.papeis_ativos(cpf) if not dono(p.ente, p.papel)]
+        if outros:
+            raise ErroAPI(
+                409,
+                "identidade_de_outra_cadeia",
+                f"{usuario.nome} também é {m.NOME_PAPEL[outros[0].papel]} de "
+                f"{descricao_ente(outros[0].ente)}: o e-mail e o telefone dessa pessoa não "
+                "podem ser mudados por você.",
+                [
+                    "O contato é da pessoa: peça a ela que o altere com o próprio certificado, "
+                    "ou a quem cadastrou os outros papéis dela."
+                ],
+            )
+    try:
+        ctx.repo.usar_documento(doc.digest, "contato", doc.cpf, iso(ctx.agora()))
+    except ConflitoEstado:
+        raise documento_reutilizado() from None
+    ctx.repo.alterar_contato(cpf, email, telefone)
+    if usuario.email and usuario.email.casefold() != email.casefold():
+        corpo_aviso = (
+            f"Prezado(a) {usuario.nome},\n\n"
+            f"O e-mail do seu cadastro no SIOPS foi alterado por {doc.nome} para {email}.\n"
+            "As próximas mensagens do SIOPS irão para o endereço novo.\n\n"
+            "Se você não reconhece esta alteração, procure a Secretaria de Saúde de "
+            f"{descricao_ente(codigo)} ou a equipe do SIOPS (Disque Saúde 136).\n"
+        )
+        try:
+            ctx.correio.enviar(usuario.email, "SIOPS — e-mail do cadastro alterado", corpo_aviso)
+        except FalhaEmail:
+            _log.exception("falha ao avisar %s da troca de e-mail", usuario.email)
+    return {
+        "ente": codigo,
+        "papel": papel,
+        "cpf": cpf,
+        "nome": usuario.nome,
+        "email": email,
+        "telefone": telefone,
+        "mensagem": "Contato alterado. A senha não mudou; para receber uma senha nova no "
+        'e-mail novo, use "Esqueceu a senha" com o CPF.',
+    }

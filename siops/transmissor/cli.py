@@ -1,11 +1,16 @@
 """``siopsnet``: o transmissor na linha de comando (sem argumentos, abre a janela).
 
-    siopsnet transmitir ARQ... [--servidor URL] --cpf CPF (--a1 ARQ.pfx | --pkcs11 LIB --token ROTULO)
+    siopsnet transmitir ARQ... [--servidor URL] --cpf CPF (--a1 ARQ.pfx | --pkcs11 LIB [--token ROTULO] [--serial-token SERIE])
     siopsnet situacao (ARQ | --protocolo P | --ente E --exercicio A) [--servidor URL] [--cpf CPF]
     siopsnet recibo ARQ [--verificar] [--certificado-servidor PEM]
-    siopsnet homologar (ARQ | --protocolo P) [--servidor URL] (--a1 … | --pkcs11 … --token …) [--sim]
+    siopsnet homologar (ARQ | --protocolo P) [--servidor URL] (--a1 … | --pkcs11 … [--token …] [--serial-token …]) [--sim]
     siopsnet solicitar-retransmissao (ARQ | --ente E --exercicio A --bimestre B) --justificativa TEXTO …
     siopsnet fila [--enviar --cpf CPF]
+    siopsnet cadastros --ente E (--a1 … | --pkcs11 …)                         (Módulo de Gestores)
+    siopsnet cadastrar --ente E --papel P --nome N --cpf C [--email E] [--telefone T] (--a1 … | --pkcs11 …)
+    siopsnet alterar-contato --ente E --papel P --cpf C --email E [--telefone T] (--a1 … | --pkcs11 …)
+    siopsnet esqueci-senha --cpf CPF
+    siopsnet retransmissao ID (--a1 … | --pkcs11 …)
 
 Senhas e PINs vêm de um prompt ou das variáveis de ambiente SIOPS_SENHA (senha do técnico no
 servidor), SIOPS_SENHA_PFX (senha do arquivo A1) e SIOPS_PIN (PIN do token) — nunca de um
@@ -98,6 +103,12 @@ def _comuns_certificado(p: argparse.ArgumentParser, obrigatorio: bool = True) ->
     )
     p.add_argument("--token", metavar="ROTULO", help="rótulo do token (padrão: o único conectado)")
     p.add_argument(
+        "--serial-token",
+        metavar="SERIE",
+        help="número de série do token, quando há mais de um com o mesmo rótulo (com --token, "
+        "os dois precisam conferir)",
+    )
+    p.add_argument(
         "--cka-id", metavar="HEX", help="CKA_ID do certificado no token, se houver vários"
     )
     p.add_argument(
@@ -175,6 +186,77 @@ def construir_parser() -> argparse.ArgumentParser:
     s.add_argument("--exercicio", type=argumentos.exercicio)
     s.add_argument("--bimestre", type=argumentos.bimestre)
     s.add_argument("--justificativa", required=True, help="de 20 a 2000 caracteres")
+    _comuns_servidor(s)
+    _comuns_certificado(s)
+
+    # Módulo de Gestores (issue 22): o certificado de quem assina é o do gestor
+    s = sub.add_parser(
+        "cadastros",
+        help="Módulo de Gestores: quem está cadastrado no ente (o que o seu papel pode ver)",
+        description="Entra com o certificado do gestor e lista os cadastros do ente que ele pode "
+        "ver: o prefeito ou governador vê o próprio, o do substituto e os do secretário de "
+        "saúde; o secretário vê o próprio e o do técnico. Diz também o que ele pode cadastrar.",
+    )
+    s.add_argument("--ente", required=True, help="código do ente (ex.: M355030)")
+    _comuns_servidor(s)
+    _comuns_certificado(s)
+
+    s = sub.add_parser(
+        "cadastrar",
+        help="Módulo de Gestores: cadastra (ou substitui) o secretário, um substituto ou o técnico",
+        description="Assina com o certificado do gestor o cadastro de uma pessoa num papel do "
+        "ente; o novo cadastro substitui o anterior nesse papel. O prefeito ou governador "
+        "cadastra o substituto (substituto_chefe), o secretário de saúde (secretario) e o "
+        "substituto do secretário (substituto_secretario); o secretário ou o substituto "
+        "cadastra o técnico responsável pelo envio (tecnico), que recebe a senha por e-mail. "
+        "Um novo secretário precisa cadastrar o técnico de novo.",
+    )
+    s.add_argument("--ente", required=True, help="código do ente (ex.: M355030)")
+    s.add_argument(
+        "--papel",
+        required=True,
+        help="substituto_chefe, secretario, substituto_secretario ou tecnico",
+    )
+    s.add_argument("--nome", required=True, help="nome completo da pessoa cadastrada")
+    s.add_argument("--cpf", required=True, help="CPF da pessoa cadastrada")
+    s.add_argument(
+        "--email", default="", help="e-mail (obrigatório para o técnico: a senha vai nele)"
+    )
+    s.add_argument("--telefone", default="", help="telefone de contato (opcional)")
+    _comuns_servidor(s)
+    _comuns_certificado(s)
+
+    s = sub.add_parser(
+        "alterar-contato",
+        help="Módulo de Gestores: muda só o e-mail e o telefone de um cadastro (ALTERAR)",
+        description="Muda o e-mail e o telefone de quem está cadastrado, sem novo cadastro e "
+        "sem senha nova. Depois de mudar o e-mail do técnico, ele usa esqueci-senha para "
+        "receber uma senha nova no endereço novo.",
+    )
+    s.add_argument("--ente", required=True, help="código do ente (ex.: M355030)")
+    s.add_argument("--papel", required=True, help="o papel do cadastro (ex.: tecnico)")
+    s.add_argument("--cpf", required=True, help="CPF da pessoa cadastrada")
+    s.add_argument("--email", required=True, help="o e-mail novo")
+    s.add_argument("--telefone", default="", help="o telefone novo (opcional)")
+    _comuns_servidor(s)
+    _comuns_certificado(s)
+
+    s = sub.add_parser(
+        "esqueci-senha",
+        help='"Esqueceu a senha": senha nova do técnico no e-mail cadastrado',
+    )
+    s.add_argument("--cpf", required=True, help="CPF do técnico")
+    _comuns_servidor(s)
+
+    s = sub.add_parser(
+        "retransmissao",
+        help="acompanha um pedido de retransmissão (solicitada, autorizada, utilizada)",
+    )
+    s.add_argument(
+        "id",
+        type=argumentos.inteiro("o número do pedido", 1),
+        help="o número do pedido (dado por solicitar-retransmissao)",
+    )
     _comuns_servidor(s)
     _comuns_certificado(s)
 
@@ -257,7 +339,7 @@ def _entrar(cliente: Any, cpf: str | None) -> None:
 def _assinador(a: argparse.Namespace) -> Any:
     from cryptography import x509
 
-    from siops.assinatura.assinador import AssinadorA1, AssinadorPKCS11
+    from siops.assinatura.assinador import AssinadorA1, AssinadorPKCS11, CriterioToken
 
     if a.a1:
         return AssinadorA1(
@@ -267,8 +349,9 @@ def _assinador(a: argparse.Namespace) -> Any:
     for p in a.intermediarios or ():
         intermediarios += x509.load_pem_x509_certificates(Path(p).read_bytes())
     cka = bytes.fromhex(a.cka_id) if a.cka_id else None
+    criterio = CriterioToken(a.token or None, a.serial_token or None)
     return AssinadorPKCS11(
-        a.pkcs11 or None, a.token, _pin_handler(), cka_id=cka, intermediarios=intermediarios
+        a.pkcs11 or None, criterio, _pin_handler(), cka_id=cka, intermediarios=intermediarios
     )
 
 
@@ -480,7 +563,7 @@ def cmd_homologar(a: argparse.Namespace) -> int:
     return OK
 
 
-def cmd_retransmissao(a: argparse.Namespace) -> int:
+def cmd_solicitar_retransmissao(a: argparse.Namespace) -> int:
     """Pede a retransmissão de um período homologado, com justificativa."""
     from siops.transmissor import operacoes
 
@@ -533,13 +616,109 @@ def cmd_fila(a: argparse.Namespace) -> int:
     return codigo
 
 
+def cmd_cadastros(a: argparse.Namespace) -> int:
+    """Módulo de Gestores: o quadro de cadastros que o gestor do certificado pode ver."""
+    from siops.transmissor import gestores
+
+    codigo = gestores.codigo_ente(a.ente)
+    cliente = _cliente(a)
+    with _assinador(a) as assinador:
+        gestores.entrar(cliente, assinador)
+    try:
+        quadro = gestores.cadastros(cliente, codigo)
+    finally:
+        cliente.sair()
+    if a.json:
+        _imprimir_json(quadro.como_json())
+    else:
+        print(quadro.texto())
+    return OK
+
+
+def cmd_cadastrar(a: argparse.Namespace) -> int:
+    """Módulo de Gestores: o ``Cadastro`` assinado pelo gestor."""
+    from siops.transmissor import gestores
+
+    campos = gestores.conferir_cadastro(a.ente, a.papel, a.nome, a.cpf, a.email, a.telefone)
+    cliente = _cliente(a)
+    with _assinador(a) as assinador:
+        resp = gestores.cadastrar(cliente, assinador, *campos)
+    from siops.assinatura.certificados import formatar_cpf
+
+    texto = f"{resp.get('nome', a.nome)} (CPF {formatar_cpf(campos[3])}) cadastrado(a)."
+    if resp.get("senha_enviada"):
+        texto += " A senha de acesso foi enviada para o e-mail informado."
+    for x in resp.get("anulados", []) or []:
+        texto += (
+            f"\n  O cadastro anterior ({x.get('papel')}, CPF {formatar_cpf(str(x.get('cpf')))}) "
+            "deixou de valer."
+        )
+    if any(x.get("papel") == "tecnico" for x in resp.get("anulados", []) or []):
+        texto += "\n  Cadastre de novo o técnico responsável pelo envio (siopsnet cadastrar --papel tecnico)."
+    for av in resp.get("avisos", []) or []:
+        texto += f"\n  Aviso: {av}"
+    _erro(texto)
+    if a.json:
+        _imprimir_json(resp)
+    return OK
+
+
+def cmd_alterar_contato(a: argparse.Namespace) -> int:
+    """Módulo de Gestores: "ALTERAR" (e-mail e telefone)."""
+    from siops.transmissor import gestores
+
+    campos = gestores.conferir_contato(a.ente, a.papel, a.cpf, a.email, a.telefone)
+    cliente = _cliente(a)
+    with _assinador(a) as assinador:
+        resp = gestores.alterar_contato(cliente, assinador, *campos)
+    _erro(str(resp.get("mensagem") or "Contato alterado."))
+    if a.json:
+        _imprimir_json(resp)
+    return OK
+
+
+def cmd_esqueci_senha(a: argparse.Namespace) -> int:
+    """ "Esqueceu a senha" do técnico."""
+    from siops.transmissor import gestores
+
+    cpf = gestores.conferir_cpf(a.cpf, "do técnico")
+    mensagem = gestores.esqueci_senha(_cliente(a), cpf)
+    _erro(mensagem)
+    if a.json:
+        _imprimir_json({"cpf": cpf, "mensagem": mensagem})
+    return OK
+
+
+def cmd_retransmissao(a: argparse.Namespace) -> int:
+    """Acompanha um pedido de retransmissão (sessão de gestor pelo certificado)."""
+    from siops.transmissor import gestores
+
+    cliente = _cliente(a)
+    with _assinador(a) as assinador:
+        gestores.entrar(cliente, assinador)
+    try:
+        dados = gestores.retransmissao(cliente, a.id)
+    finally:
+        cliente.sair()
+    if a.json:
+        _imprimir_json(dados)
+    else:
+        print(gestores.texto_retransmissao(dados))
+    return OK
+
+
 COMANDOS: dict[str, Callable[[argparse.Namespace], int]] = {
     "transmitir": cmd_transmitir,
     "situacao": cmd_situacao,
     "recibo": cmd_recibo,
     "homologar": cmd_homologar,
-    "solicitar-retransmissao": cmd_retransmissao,
+    "solicitar-retransmissao": cmd_solicitar_retransmissao,
     "fila": cmd_fila,
+    "cadastros": cmd_cadastros,
+    "cadastrar": cmd_cadastrar,
+    "alterar-contato": cmd_alterar_contato,
+    "esqueci-senha": cmd_esqueci_senha,
+    "retransmissao": cmd_retransmissao,
 }
 
 
@@ -555,6 +734,7 @@ def executar(argv: Sequence[str] | None = None) -> int:
         RecusadoPeloServidor,
     )
     from siops.transmissor.documentos import DocumentoInvalido
+    from siops.transmissor.gestores import EntradaInvalida
     from siops.transmissor.operacoes import ArquivoRecusado
     from siops.transmissor.pades import ErroPAdES
 
@@ -577,6 +757,7 @@ def executar(argv: Sequence[str] | None = None) -> int:
         EnderecoRecusado,
         AssinaturaInvalida,
         DocumentoInvalido,
+        EntradaInvalida,
         ErroPAdES,
     ) as e:
         _erro(str(e))

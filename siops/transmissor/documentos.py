@@ -102,3 +102,45 @@ def solicitacao_retransmissao(
         ("Justificativa", validar_justificativa(justificativa)),
     ]
     return xmldsig.assinar(_montar("SolicitacaoRetransmissao", campos, quando), assinador)
+
+
+def cadastro(
+    assinador: Assinador,
+    ente: str,
+    papel: str,
+    nome: str,
+    cpf: str,
+    email: str,
+    telefone: str = "",
+    quando: dt.datetime | None = None,
+) -> bytes:
+    """``Cadastro`` assinado por quem cadastra (docs/api.md §3): o Módulo de Gestores."""
+    campos = [
+        ("Ente", ente),
+        ("Papel", papel),
+        ("Nome", " ".join(nome.split())),
+        ("CPF", cpf),
+        ("Email", email.strip() or None),
+        ("Telefone", telefone.strip() or None),
+    ]
+    return xmldsig.assinar(_montar("Cadastro", campos, quando), assinador)
+
+
+def alteracao_contato(
+    assinador: Assinador,
+    ente: str,
+    papel: str,
+    cpf: str,
+    email: str,
+    telefone: str = "",
+    quando: dt.datetime | None = None,
+) -> bytes:
+    """``AlteracaoContato`` assinada ("ALTERAR" do Módulo de Gestores: só e-mail e telefone)."""
+    campos = [
+        ("Ente", ente),
+        ("Papel", papel),
+        ("CPF", cpf),
+        ("Email", email.strip()),
+        ("Telefone", telefone.strip() or None),
+    ]
+    return xmldsig.assinar(_montar("AlteracaoContato", campos, quando), assinador)

@@ -189,8 +189,13 @@ def test_sessao_de_gestor_por_certificado(servidor, pki, rio, doc):
         timeout=10,
     )
     assert r.status_code == 200
+    # as regras de acesso do SIOPS (issue 22): o secretário vê o próprio cadastro e o do
+    # técnico, não o do chefe do Executivo
     papeis = {a["papel"] for a in r.json()["ativos"]}
-    assert {"chefe", "secretario", "tecnico"} <= papeis
+    assert papeis == {"secretario", "tecnico"}
+    assert r.json()["pode_cadastrar"] == [
+        {"papel": "tecnico", "nome_papel": "técnico responsável pelo envio"}
+    ]
     # quem não tem cadastro não abre sessão
     r = servidor.post_xml(
         "/api/v1/sessoes/certificado", pki.pessoa("ninguem").assinar(doc("PedidoSessao", {}))
