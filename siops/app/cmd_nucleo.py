@@ -63,7 +63,7 @@ def cmd_catalogo(args: argparse.Namespace) -> int:
             )
         )
         for t, linha in cat.iter_linhas():
-            pasta = cat.pasta_da_tabela(t.id).id
+            id_pasta = cat.pasta_da_tabela(t.id).id
             for c in t.colunas_da_linha(linha):
                 k = (t.id, linha.id, c.id)
                 f = cat.formulas.get(k)
@@ -74,7 +74,7 @@ def cmd_catalogo(args: argparse.Namespace) -> int:
                 )
                 out.writerow(
                     (
-                        pasta,
+                        id_pasta,
                         t.id,
                         linha.id,
                         cat.numerais.get((t.id, linha.id), ""),
@@ -185,17 +185,15 @@ def cmd_calcular(args: argparse.Namespace) -> int:
         print(json.dumps(resumo_calculo(d), ensure_ascii=False, indent=2))
         return 0
     cat = d.catalogo
+    legal = d.coluna_apuracao  # liquidada in bimestres 1–5, empenhada in the 6º (nota 1)
     print(f"{d.ente.descricao} — exercício {d.exercicio}, {d.bimestre}º bimestre")
+    print(f"Despesas pela coluna da apuração do bimestre: {legal} até o bimestre")
     for (t, linha), numeral in cat.numerais.items():
         tab = cat.tabela(t)
         lin = tab.linha(linha)
         col = "realizada" if "realizada" in [c.id for c in tab.colunas] else None
         col = col or next(
-            (
-                c.id
-                for c in tab.colunas_da_linha(lin)
-                if c.id in ("empenhada", "valor", "saldo_final")
-            ),
+            (c.id for c in tab.colunas_da_linha(lin) if c.id in (legal, "valor", "saldo_final")),
             None,
         )
         if col is None:

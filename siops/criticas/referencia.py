@@ -100,6 +100,7 @@ class ReferenciaFNS:
             return NotImplemented
         return self._valores == other._valores
 
+    # unhashable (mutable, compared by value); typeshed types object.__hash__ as a method
     __hash__ = None  # type: ignore[assignment]
 
     # -- files --------------------------------------------------------------------------------

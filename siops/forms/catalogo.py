@@ -16,9 +16,39 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from siops.forms.formulas import Chave, Constante, Expr, Maior, Param, Ref, Soma, chave_param
+from siops.forms.formulas import (
+    Chave,
+    Constante,
+    Expr,
+    Maior,
+    Param,
+    Produto,
+    Ref,
+    Soma,
+    chave_param,
+)
 
 ESFERAS = ("municipal", "estadual", "df")
+
+# --- well-known public ids --------------------------------------------------------------------
+# The tables, rows and parameters that the model, the críticas, the reports and the CLI read by
+# name: declared once here so a layout and its readers cannot drift apart.
+
+RECEITAS_BASE = "receitas_base"
+TOTAL_BASE = "total_base"  # (III) — (IV) for states: the base of the minimum
+APURACAO = "apuracao"
+TOTAL_ASPS = "total_asps"  # (XII)
+VALOR_APLICADO = "valor_aplicado"  # (XVI)
+DESPESA_MINIMA = "despesa_minima"  # (XVII)
+DIFERENCA = "diferenca"  # (XVIII)
+LIMITE_NAO_CUMPRIDO = "limite_nao_cumprido"  # (XIX)
+PERCENTUAL_APLICADO = "percentual_aplicado"
+PERCENTUAL_MINIMO = "percentual_minimo"  # derived parameter: the effective minimum %
+PERCENTUAL_LEI_ORGANICA = "percentual_lei_organica"  # text field and parameter
+PERCENTUAL_LC141 = "percentual_lc141"  # derived parameter: the LC 141/2012 % (DF: blended)
+MINIMO_EXATO = "minimo_exato"  # derived parameter: XVII before rounding (decides compliance)
+#: The base of the minimum as a cell: (III) realizada.
+BASE: tuple[str, str, str] = (RECEITAS_BASE, TOTAL_BASE, "realizada")
 
 
 # --- declarations -----------------------------------------------------------------------------
@@ -335,7 +365,7 @@ def compilar(layout: Layout, exercicio: int) -> Catalogo:
         formulas[chave_param(nome)] = expr
 
     existentes = set(celulas)
-    params_base = {"bimestre", "percentual_lei_organica"}
+    params_base = {"bimestre", PERCENTUAL_LEI_ORGANICA}
     for k, expr in formulas.items():
         for d in expr.deps():
             if d in existentes or (d[0] == "_param" and (d[1] in params_base or d in formulas)):
@@ -407,6 +437,15 @@ def catalogo(esfera: str, exercicio: int) -> Catalogo:
     return compilar(construir(esfera, versao_layout(exercicio)), exercicio)
 
 
-def minimo(percentual_lei: str, padrao: int) -> Expr:
-    """The effective minimum percentage: the law's, or the Lei Orgânica's when higher."""
-    return Maior(Constante(Decimal(padrao)), Param(percentual_lei))
+def minimo(padrao: int) -> dict[str, Expr]:
+    """The parameters of a single-rate minimum (municípios 15%, estados 12%).
+
+    The effective percentage is the law's or the Lei Orgânica's / Constituição Estadual's when
+    higher; the exact minimum is the base times it, unrounded: XVII prints it rounded to the
+    centavo, but compliance (XVIII, XIX, the percentage, the críticas) is decided on it.
+    """
+    return {
+        PERCENTUAL_LC141: Constante(Decimal(padrao)),
+        PERCENTUAL_MINIMO: Maior(Param(PERCENTUAL_LC141), Param(PERCENTUAL_LEI_ORGANICA)),
+        MINIMO_EXATO: Produto(Ref(BASE), Param(PERCENTUAL_MINIMO)),
+    }

@@ -15,7 +15,20 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
-from siops.forms.catalogo import Catalogo, catalogo
+from siops.forms.catalogo import (
+    APURACAO,
+    BASE,
+    DESPESA_MINIMA,
+    DIFERENCA,
+    LIMITE_NAO_CUMPRIDO,
+    PERCENTUAL_APLICADO,
+    PERCENTUAL_LEI_ORGANICA,
+    PERCENTUAL_MINIMO,
+    TOTAL_ASPS,
+    VALOR_APLICADO,
+    Catalogo,
+    catalogo,
+)
 from siops.forms.dinheiro import ZERO, ValorInvalido, formatar, quantizar
 from siops.forms.formulas import Chave, chave_param
 
@@ -186,8 +199,8 @@ class Declaracao:
         nome = chave[1]
         if nome == "bimestre":
             return Decimal(self.bimestre)
-        if nome == "percentual_lei_organica":
-            return percentual_texto(self._textos.get("percentual_lei_organica", ""))
+        if nome == PERCENTUAL_LEI_ORGANICA:
+            return percentual_texto(self._textos.get(PERCENTUAL_LEI_ORGANICA, ""))
         return self._derivados.get(chave, ZERO)
 
     def texto(self, campo: str) -> str:
@@ -208,18 +221,18 @@ class Declaracao:
         """Valor aplicado, mínimo, diferença and percentage for one column, from the cells."""
 
         def a(linha: str) -> Decimal:
-            return self.valor(("apuracao", linha, coluna))
+            return self.valor((APURACAO, linha, coluna))
 
         return Indicadores(
             coluna=coluna,
-            base=self.valor(("receitas_base", "total_base", "realizada")),
-            total_asps=a("total_asps"),
-            valor_aplicado=a("valor_aplicado"),
-            despesa_minima=a("despesa_minima"),
-            diferenca=a("diferenca"),
-            limite_nao_cumprido=a("limite_nao_cumprido"),
-            percentual=a("percentual_aplicado"),
-            percentual_minimo=self.valor(chave_param("percentual_minimo")),
+            base=self.valor(BASE),
+            total_asps=a(TOTAL_ASPS),
+            valor_aplicado=a(VALOR_APLICADO),
+            despesa_minima=a(DESPESA_MINIMA),
+            diferenca=a(DIFERENCA),
+            limite_nao_cumprido=a(LIMITE_NAO_CUMPRIDO),
+            percentual=a(PERCENTUAL_APLICADO),
+            percentual_minimo=self.valor(chave_param(PERCENTUAL_MINIMO)),
         )
 
     @property
@@ -302,7 +315,7 @@ class Declaracao:
         else:
             self._textos.pop(campo, None)
         chave_texto: Chave = ("_texto", campo, "")
-        if campo == "percentual_lei_organica":
+        if campo == PERCENTUAL_LEI_ORGANICA:
             return {chave_texto} | self._propagar((chave_param(campo),))
         return {chave_texto}
 
@@ -377,6 +390,7 @@ class Declaracao:
             and self._textos == other._textos
         )
 
+    # unhashable (mutable, compared by value); typeshed types object.__hash__ as a method
     __hash__ = None  # type: ignore[assignment]
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from siops.forms import catalogo
 from siops.forms.declaracao import Declaracao
 from siops.forms.entes import ente
 from siops.forms.formulas import Chave
@@ -121,7 +122,7 @@ def valores(d: Declaracao) -> dict[Chave, Decimal]:
         return _r(Decimal(anual) * meses / 12 * Decimal(ajuste))
 
     v: dict[Chave, Decimal] = {}
-    t = "receitas_base"
+    t = catalogo.RECEITAS_BASE
     tabela = d.catalogo.tabela(t)
     folhas = [x for x in tabela.linhas if x.regra is None]
     anuais = list(RECEITAS_BASE.values())
@@ -130,26 +131,30 @@ def valores(d: Declaracao) -> dict[Chave, Decimal]:
         v[(t, linha.id, "previsao_inicial")] = Decimal(anual)
         v[(t, linha.id, "previsao_atualizada")] = _r(Decimal(anual) * Decimal("1.02"))
         v[(t, linha.id, "realizada")] = _ate_bimestre(anual, ("0.97", "1.03", "1.01")[i % 3])
-    for linha in (x for x in folhas if x.deduz is not None):
+    for linha in folhas:
+        if linha.deduz is None:
+            continue
         receita, parte = linha.deduz
         for c in ("previsao_inicial", "previsao_atualizada", "realizada"):
             v[(t, linha.id, c)] = _r(v.get((t, receita, c), Decimal(0)) * parte / 100)
-    for linha, anual in RECEITAS_ADICIONAIS.items():
+    for id_linha, anual in RECEITAS_ADICIONAIS.items():
         t = "receitas_adicionais"
-        v[(t, linha, "previsao_inicial")] = Decimal(anual)
-        v[(t, linha, "previsao_atualizada")] = Decimal(anual)
-        v[(t, linha, "realizada")] = _ate_bimestre(anual, "0.96")
-    for tabela, dados in (("despesas_asps", ASPS), ("despesas_nao_computadas", NAO_COMPUTADAS)):
-        for linha, dotacao in dados.items():
+        v[(t, id_linha, "previsao_inicial")] = Decimal(anual)
+        v[(t, id_linha, "previsao_atualizada")] = Decimal(anual)
+        v[(t, id_linha, "realizada")] = _ate_bimestre(anual, "0.96")
+    for id_tabela, dados in (("despesas_asps", ASPS), ("despesas_nao_computadas", NAO_COMPUTADAS)):
+        for id_linha, dotacao in dados.items():
             emp = _ate_bimestre(dotacao, "0.98")
-            if (tabela, linha) == AVISO_DE_PROPOSITO:
-                emp = _r(Decimal(dotacao) * Decimal("1.04"))  # the aviso left on purpose
+            if (id_tabela, id_linha) == AVISO_DE_PROPOSITO and d.bimestre < 6:
+                # the aviso left on purpose; in the 6º an ASPS empenho above the dotação
+                # blocks (crítica 514), so a 6º-bimestre demo keeps within it
+                emp = _r(Decimal(dotacao) * Decimal("1.04"))
             liq = _r(emp * Decimal("0.93"))
-            v[(tabela, linha, "dotacao_inicial")] = _r(Decimal(dotacao) * Decimal("0.95"))
-            v[(tabela, linha, "dotacao_atualizada")] = Decimal(dotacao)
-            v[(tabela, linha, "empenhada")] = emp
-            v[(tabela, linha, "liquidada")] = liq
-            v[(tabela, linha, "paga")] = _r(liq * Decimal("0.96"))
+            v[(id_tabela, id_linha, "dotacao_inicial")] = _r(Decimal(dotacao) * Decimal("0.95"))
+            v[(id_tabela, id_linha, "dotacao_atualizada")] = Decimal(dotacao)
+            v[(id_tabela, id_linha, "empenhada")] = emp
+            v[(id_tabela, id_linha, "liquidada")] = liq
+            v[(id_tabela, id_linha, "paga")] = _r(liq * Decimal("0.96"))
     return v
 
 
@@ -177,9 +182,8 @@ def declaracao_demo(
             textos["secretario_cargo"] = "Secretário(a) de Estado da Saúde"
     d.carregar(v.items(), textos)
     receita = {
-        "realizada": d.valor(("receitas_base", "total_base", "realizada")),
-        "previsao_inicial": d.valor(("receitas_base", "total_base", "previsao_inicial")),
-        "previsao_atualizada": d.valor(("receitas_base", "total_base", "previsao_atualizada")),
+        c: d.valor((catalogo.RECEITAS_BASE, catalogo.TOTAL_BASE, c))
+        for c in ("realizada", "previsao_inicial", "previsao_atualizada")
     }
     for col in ("empenhada", "liquidada", "paga"):
         proprios = d.valor(("despesas_asps", "total", col))
@@ -272,7 +276,7 @@ def declaracao_demo(
     )
     # Receitas totais: the base and the health transfers, plus taxes, contributions, etc.
     rt = "receitas_totais"
-    rb = lambda linha, c="realizada": d.valor(("receitas_base", linha, c))  # noqa: E731
+    rb = lambda linha, c="realizada": d.valor((catalogo.RECEITAS_BASE, linha, c))  # noqa: E731
     ra = lambda linha, c="realizada": d.valor(("receitas_adicionais", linha, c))  # noqa: E731
     for col in ("previsao_inicial", "previsao_atualizada", "realizada"):
         v[(rt, "impostos_taxas", col)] = rb("impostos", col) + _r(receita[col] * Decimal("0.004"))

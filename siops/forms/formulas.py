@@ -118,6 +118,64 @@ class Percentual(Expr):
 
 
 @dataclass(frozen=True, slots=True)
+class Produto(Expr):
+    """``base × taxa / 100`` NOT rounded: the exact minimum, on which compliance is decided
+    (a shortfall of a fraction of a centavo is a shortfall)."""
+
+    base: Expr
+    taxa: Expr
+
+    def deps(self) -> frozenset[Chave]:
+        return self.base.deps() | self.taxa.deps()
+
+    def avaliar(self, ler: Leitor) -> Decimal:
+        return self.base.avaliar(ler) * self.taxa.avaliar(ler) / 100
+
+    def texto(self) -> str:
+        return f"{self.base.texto()} × {self.taxa.texto()}%"
+
+
+@dataclass(frozen=True, slots=True)
+class Centavos(Expr):
+    """A value rounded once, half up, to the centavo (the printed minimum XVII)."""
+
+    valor: Expr
+
+    def deps(self) -> frozenset[Chave]:
+        return self.valor.deps()
+
+    def avaliar(self, ler: Leitor) -> Decimal:
+        return self.valor.avaliar(ler).quantize(CENTAVO, rounding=ROUND_HALF_UP)
+
+    def texto(self) -> str:
+        return f"arredondado({self.valor.texto()})"
+
+
+@dataclass(frozen=True, slots=True)
+class Diferenca(Expr):
+    """``valor − minimo`` (both in centavos), except that a value below the exact minimum is
+    never shown as a difference of zero: it is at least R$ −0,01 (XVIII, so that XVIII, XIX,
+    the truncated percentage and the críticas always agree on compliance)."""
+
+    valor: Expr
+    minimo: Expr
+    exato: Expr
+
+    def deps(self) -> frozenset[Chave]:
+        return self.valor.deps() | self.minimo.deps() | self.exato.deps()
+
+    def avaliar(self, ler: Leitor) -> Decimal:
+        v = self.valor.avaliar(ler)
+        d = v - self.minimo.avaliar(ler)
+        if v < self.exato.avaliar(ler) and d >= 0:
+            return -CENTAVO
+        return d
+
+    def texto(self) -> str:
+        return f"{self.valor.texto()} - {self.minimo.texto()} (exato: {self.exato.texto()})"
+
+
+@dataclass(frozen=True, slots=True)
 class Razao(Expr):
     """``num / den × 100`` truncated to six decimals; 0 when the denominator is 0 (reports say
     so)."""

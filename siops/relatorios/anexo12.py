@@ -17,8 +17,9 @@ cell. Presentation rules decided here, and only here:
   prints ``N/A`` before it, as the model says.
 * **Apuração**: the minimum (XVII) does not depend on the column (the catalog computes the
   same figure in all three), so it is printed once, under the empenhada column, as the
-  Tesouro's model does; the percentage applied is printed under (d) and (e) only, again as
-  the model does (``APURACAO_SO_EM``). XVIII and XIX are printed in all three columns: the
+  Tesouro's model does; the percentage applied is printed under (d), (e) and (f), as the
+  SIOPS demonstrativo does (a homologated SIOPS table prints 36,42 / 17,87 / 17,46; the
+  Tesouro's model leaves (f) blank) (``APURACAO_SO_EM``). XVIII and XIX are printed in all three columns: the
   model prints XVIII in (d), (e) and (f), and in the 1º–5º bimestres the apuração follows the
   liquidada column (nota 1), so XIX printed under (d) only would hide the shortfall that
   matters.
@@ -58,7 +59,8 @@ PERCENTUAIS: dict[str, str] = {
 #: Apuração rows the model prints only under some columns (see the module docstring).
 APURACAO_SO_EM: dict[str, tuple[str, ...]] = {
     "despesa_minima": ("empenhada",),
-    "percentual_aplicado": ("empenhada", "liquidada"),
+    # The SIOPS demonstrativo prints the percentage under (d), (e) and (f) (issue 20.17).
+    "percentual_aplicado": ("empenhada", "liquidada", "paga"),
 }
 
 TITULO = "RELATÓRIO RESUMIDO DA EXECUÇÃO ORÇAMENTÁRIA"
@@ -157,6 +159,13 @@ class Resumo:
     valor_aplicado: Decimal
     despesa_minima: Decimal
     base: Decimal
+    #: (XVIII): negative exactly when the minimum is not met (decided on the exact minimum).
+    diferenca: Decimal = Decimal(0)
+
+    @property
+    def cumprido(self) -> bool:
+        """Whether the minimum is met — the same test as XVIII, XIX and the crítica 611."""
+        return self.diferenca >= 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,6 +207,7 @@ class Demonstrativo:
                 "valor_aplicado": texto_plano(self.resumo.valor_aplicado),
                 "despesa_minima": texto_plano(self.resumo.despesa_minima),
                 "base": texto_plano(self.resumo.base),
+                "diferenca": texto_plano(self.resumo.diferenca),
             },
             "blocos": [
                 {
@@ -420,6 +430,7 @@ def resumo(d: Declaracao) -> Resumo:
         i.valor_aplicado,
         i.despesa_minima,
         i.base,
+        i.diferenca,
     )
 
 

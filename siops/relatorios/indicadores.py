@@ -28,7 +28,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from siops.forms.catalogo import Catalogo
+from siops.forms.catalogo import (
+    APURACAO,
+    PERCENTUAL_APLICADO,
+    RECEITAS_BASE,
+    TOTAL_BASE,
+    VALOR_APLICADO,
+    Catalogo,
+)
 from siops.forms.declaracao import Declaracao
 from siops.forms.dinheiro import CENTAVO, apresentar_percentual, arredondar_percentual, formatar
 from siops.forms.dinheiro import percentual as razao
@@ -38,8 +45,8 @@ NAO_CALCULADO = "—"
 
 # Rows as (tabela, linha); alternatives, the first whose rows all exist in the catalog is used.
 IMPOSTOS = (
-    (("receitas_base", "impostos"),),
-    (("receitas_base", "impostos_estaduais"), ("receitas_base", "impostos_municipais")),
+    ((RECEITAS_BASE, "impostos"),),
+    ((RECEITAS_BASE, "impostos_estaduais"), (RECEITAS_BASE, "impostos_municipais")),
 )
 RECEITA_TOTAL = ((("receitas_totais", "receita_total"),),)
 TRANSF_UNIAO = (
@@ -55,7 +62,7 @@ TRANSF_INTERGOV = (
 )
 TRANSF_SAUDE = ((("receitas_adicionais", "transferencias_saude"),),)
 UNIAO_SAUDE = ((("receitas_adicionais", "uniao"),),)
-BASE = ((("receitas_base", "total_base"),),)
+BASE = (((RECEITAS_BASE, TOTAL_BASE),),)
 DESPESA_TOTAL = ((("despesas_totais", "total"),),)
 POPULACAO = "populacao"
 
@@ -251,8 +258,8 @@ def calcular(d: Declaracao) -> list[Indicador]:
             )
         )
     col = d.coluna_apuracao
-    knum: Chave = ("apuracao", "valor_aplicado", col)
-    kden: Chave = ("receitas_base", "total_base", "realizada")
+    knum: Chave = (APURACAO, VALOR_APLICADO, col)
+    kden: Chave = (RECEITAS_BASE, TOTAL_BASE, "realizada")
     vden = d.valor(kden)
     if vden == 0:
         out.append(
@@ -264,7 +271,7 @@ def calcular(d: Declaracao) -> list[Indicador]:
             )
         )  # fmt: skip
     else:
-        p = d.valor(("apuracao", "percentual_aplicado", col))
+        p = d.valor((APURACAO, PERCENTUAL_APLICADO, col))
         out.append(
             Indicador(
                 CODIGO_LC141, TITULO_LC141, "%", p, apresentar_percentual(p), d.valor(knum), vden,

@@ -284,11 +284,10 @@ def _secao_grafico(
     pontos = {b: p for b, p in (historico or ()) if b != dem.bimestre}
     pontos[dem.bimestre] = r.percentual
     col = nome_coluna_apuracao(r.coluna)
-    cumprido = r.valor_aplicado >= r.despesa_minima
     situacao = (
         "aplicação igual ou superior ao mínimo"
-        if cumprido
-        else f"aplicação abaixo do mínimo (faltam R$ {formatar(r.despesa_minima - r.valor_aplicado)})"
+        if r.cumprido
+        else f"aplicação abaixo do mínimo (faltam R$ {formatar(-r.diferenca)})"
     )
     titulo = (
         f"Percentual da receita de impostos e transferências aplicado em ASPS ({col} até o "

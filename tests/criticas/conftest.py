@@ -34,8 +34,11 @@ LINHA_ELEMENTO = ("despesa_elemento", "demais")
 
 
 def linha_da_base(d: Declaracao) -> str:
-    """The first typed revenue row of the base (IPTU for municípios, ICMS for states and DF)."""
+    """The Cota-Parte FPM where the base has one (municípios, DF: every município receives it,
+    crítica 208), else the first typed revenue row (ICMS for states)."""
     t = d.catalogo.tabela("receitas_base")
+    if d.catalogo.existe(("receitas_base", "fpm", "realizada")):
+        return "fpm"
     for linha in t.linhas:
         k = ("receitas_base", linha.id, "realizada")
         if linha.regra is None and k in d.catalogo.editaveis and "deducao" not in linha.id:

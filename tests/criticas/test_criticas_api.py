@@ -151,7 +151,18 @@ def test_regras_cobrem_o_catalogo(esfera, exercicio):
             assert campo.id in campos_checados, f"campo sem crítica: {campo.id}"
 
 
-def test_declaracao_vazia_so_tem_avisos(municipio):
+def test_declaracao_vazia_do_6o_nao_transmite(municipio):
+    # Issue 20.1: an empty 6º-bimestre municipal declaration (zero receita, no prefeito, no
+    # secretário) used to validate with 0 impeditivas. Zero base (612), zero FPM (208) and
+    # zero ASPS in the 6º (614) each make the percentage meaningless: impeditivas.
     achados = verificar(Declaracao(municipio, 2025, 6))
-    assert achados and not any(a.impeditiva for a in achados)
-    assert {a.codigo for a in achados} == {101, 612, 801, 806}
+    assert {a.codigo for a in achados} == {101, 208, 612, 614, 801, 806}
+    assert {a.codigo for a in achados if a.impeditiva} == {208, 612, 614}
+
+
+def test_declaracao_vazia_do_1o_tem_impeditivas_da_base(municipio):
+    # Before the 6º an ASPS total of zero is an aviso (execution may start late), but the
+    # base cannot be zero in any bimestre.
+    achados = verificar(Declaracao(municipio, 2025, 1))
+    assert {a.codigo for a in achados if a.impeditiva} == {208, 612}
+    assert [a.severidade for a in achados if a.codigo == 614] == ["aviso"]

@@ -114,10 +114,15 @@ CASOS: dict[int, Caso] = {
     105: _t("populacao", "12,5 mil", "12.325.232"),
     106: _t("percentual_lei_organica", "quinze", "15,5"),
     107: _t("secretario_cpf", "529.982.247-25", "111.444.777-35"),
+    # Issue 20.4: 14,99% typed is below the 15% of LC 141 (ignored); 15% is not below it.
+    108: _t("percentual_lei_organica", "14,99", "15"),
     # --- 200 Receitas
     201: _base("realizada", "-1.00", "0.00", forcar=True),
     202: _base("previsao_atualizada", "-1.00", "0.00", forcar=True),
     203: _base("previsao_atualizada", "0", "0.01"),
+    207: _base("previsao_inicial", "0", "0.01"),
+    # Issue 20.1: the município's Cota-Parte FPM realizada (the clean base row) zero.
+    208: _base("realizada", "0", "0.01"),
     204: _anterior(
         ("receitas_base", "iptu", "realizada"), "1000000.01", "1000000.00", "1000000.01"
     ),
@@ -151,6 +156,11 @@ CASOS: dict[int, Caso] = {
         {(*NAO_COMP, c): "100" for c in ("empenhada", "liquidada", "paga")},
     ),
     514: _c({(*ASPS, "empenhada"): "250000.01"}, {(*ASPS, "empenhada"): "250000.00"}),
+    518: _c(
+        {(*NAO_COMP, "dotacao_atualizada"): "10", (*NAO_COMP, "empenhada"): "10.01"},
+        {(*NAO_COMP, "dotacao_atualizada"): "10", (*NAO_COMP, "empenhada"): "10.00"},
+    ),
+    517: _c({(*ASPS, "dotacao_inicial"): "0"}, {(*ASPS, "dotacao_inicial"): "0.01"}),
     515: _anterior((*ASPS, "liquidada"), "200000.00", "199999.99", "200000.00"),
     516: _c(
         {("despesa_elemento", "demais", "empenhada"): "200000.01"},
@@ -191,6 +201,24 @@ CASOS: dict[int, Caso] = {
     ),
     # --- 600 Apuração
     601: _forcado(_apuracao("recursos_minimo_nao_aplicado", "empenhada")),
+    # Issue 20.7: the apuração deductions follow empenhada ≥ liquidada ≥ paga.
+    602: _c(
+        {
+            _apuracao("rp_cancelados", "empenhada"): "10",
+            _apuracao("rp_cancelados", "liquidada"): "10.01",
+        },
+        {
+            _apuracao("rp_cancelados", "empenhada"): "10",
+            _apuracao("rp_cancelados", "liquidada"): "10",
+        },
+    ),
+    603: _c(
+        {
+            _apuracao("rp_cancelados", c): v
+            for c, v in (("empenhada", "10"), ("liquidada", "10"), ("paga", "10.01"))
+        },
+        {_apuracao("rp_cancelados", c): "10" for c in ("empenhada", "liquidada", "paga")},
+    ),
     610: _c(
         {
             (*ASPS, "dotacao_atualizada"): "500000",
@@ -217,6 +245,20 @@ CASOS: dict[int, Caso] = {
         },
     ),
     612: _base("realizada", "0", "0.01"),
+    # Issue 20.1: XII (liquidada in the 3º bimestre) zero; one centavo is not zero. The
+    # fonte and elemento rows are zeroed too, so only the ASPS total is at stake.
+    614: _c(
+        {
+            (*lin, c): "0"
+            for lin in (ASPS, (FONTE, "recursos_proprios"), ("despesa_elemento", "demais"))
+            for c in ("paga", "liquidada", "empenhada")
+        },
+        {
+            (*lin, c): "0.01"
+            for lin in (ASPS, (FONTE, "recursos_proprios"), ("despesa_elemento", "demais"))
+            for c in ("paga", "liquidada", "empenhada")
+        },
+    ),
     613: _c(
         {_apuracao("recursos_minimo_nao_aplicado", "liquidada"): "200000.01"},
         {_apuracao("recursos_minimo_nao_aplicado", "liquidada"): "200000.00"},
@@ -339,7 +381,8 @@ ESCALAM = sorted(c for c, r in REGRAS.items() if r.escala_no_6o)
 
 def test_escalam_as_do_faq():
     # The FAQ's list (avisos in 1–5, críticas in the 6º) plus ours, 710 and 711 (documented).
-    assert ESCALAM == [310, 352, 585, 586, 587, 610, 710, 711]
+    # Issue 20: 514 (ASPS above the dotação) and 614 (ASPS zero) escalate in the 6º too.
+    assert ESCALAM == [310, 352, 514, 585, 586, 587, 610, 614, 710, 711]
 
 
 @pytest.mark.parametrize("codigo", ESCALAM)
@@ -382,4 +425,5 @@ def test_impeditivas_sao_as_que_afetam_o_minimo():
     # FAQ: only errors that change the minimum block (plus 107, DOMAIN §2). Pin the list, so a
     # change of severity is a conscious one.
     impeditivas = sorted(c for c, r in REGRAS.items() if r.severidade == "impeditiva")
-    assert impeditivas == [106, 107, 201, 206, 501, 510, 511, 601, 613]
+    # Issue 20.1/20.7: base zero (612), FPM zero (208), deductions out of order (602, 603).
+    assert impeditivas == [106, 107, 201, 206, 208, 501, 510, 511, 601, 602, 603, 612, 613]

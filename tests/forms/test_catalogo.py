@@ -127,3 +127,38 @@ def test_siops_catalogo_csv_lista_todas_as_celulas(esfera):
     assert iptu and all(x["natureza"] for x in iptu)
     desp = [x for x in linhas if x["tabela"] == "despesas_asps" and x["linha"] == "s301_31"]
     assert {x["subfuncao"] for x in desp} == {"301"} and {x["grupo"] for x in desp} == {"3.1"}
+
+
+def test_linhas_do_df_sao_as_dos_estados_e_municipios():
+    # Issue 18.5: the DF's base is built from the state's and the municipal rows, so they
+    # cannot drift (the FPE used to be UNCONFIRMED for states and not for the DF).
+    from dataclasses import replace
+
+    from siops.forms.catalogo import RECEITAS_BASE, catalogo
+
+    df = catalogo("df", 2025).tabela(RECEITAS_BASE)
+    ids_df = {"ipi_exportacao_municipal": "ipi_exportacao"}
+    ids_df["outras_transferencias_municipais"] = "outras_transferencias"
+    for esfera, linhas in (
+        ("estadual", ("icms", "icms_principal", "icms_fcp", "itcd", "ipva", "irrf", "fpe")),
+        ("estadual", ("ipi_exportacao", "outras_transferencias")),
+        ("municipal", ("iptu", "itbi", "iss", "fpm", "itr")),
+        ("municipal", ("ipi_exportacao_municipal", "outras_transferencias_municipais")),
+    ):
+        origem = catalogo(esfera, 2025).tabela(RECEITAS_BASE)
+        for lid in linhas:
+            x = df.linha(lid)
+            y = origem.linha(ids_df.get(lid, lid) if esfera == "municipal" else lid)
+            assert replace(x, id=y.id, nivel=y.nivel) == y, lid
+    assert (
+        df.linha("fpe").incerto
+        == catalogo("estadual", 2025).tabela(RECEITAS_BASE).linha("fpe").incerto
+        != ""
+    )
+
+
+def test_chaves_conhecidas_existem_nas_tres_esferas():
+    from siops.forms.catalogo import BASE, ESFERAS, catalogo
+
+    for esfera in ESFERAS:
+        assert catalogo(esfera, 2025).existe(BASE)

@@ -112,9 +112,30 @@ def test_percentual_aplicado_trunca(nova_declaracao):
     apur = next(b for b in dem.blocos if b.tabela == "apuracao")
     linha = next(x for x in apur.linhas if x.linha == "percentual_aplicado")
     assert linha.celula("liquidada").texto == "17,46"
-    assert linha.celula("paga").texto == ""  # the model prints it under (d) and (e) only
+    assert linha.celula("paga").texto == "0,00"  # (f) printed too (issue 20.17)
     assert dem.resumo.coluna == "liquidada"
     assert apresentar_percentual(dem.resumo.percentual) == "17,46"
+
+
+def test_percentual_nas_tres_colunas(nova_declaracao):
+    # Issue 20.17: the SIOPS demonstrativo prints the percentage under (d), (e) and (f); a
+    # homologated table prints 36,42 / 17,87 / 17,46. With III = 100.000,00:
+    # (d) 36.420,00 → 36,42%; (e) 17.870,00 → 17,87%; (f) 17.460,00 → 17,46%.
+    d = nova_declaracao(
+        "M355030",
+        6,
+        {
+            ("receitas_base", "iptu", "realizada"): "100000.00",
+            ("despesas_asps", "s301_33", "dotacao_atualizada"): "36420.00",
+            ("despesas_asps", "s301_33", "empenhada"): "36420.00",
+            ("despesas_asps", "s301_33", "liquidada"): "17870.00",
+            ("despesas_asps", "s301_33", "paga"): "17460.00",
+        },
+    )
+    apur = next(b for b in demonstrativo(d).blocos if b.tabela == "apuracao")
+    linha = next(x for x in apur.linhas if x.linha == "percentual_aplicado")
+    textos = [linha.celula(c).texto for c in ("empenhada", "liquidada", "paga")]
+    assert textos == ["36,42", "17,87", "17,46"]
 
 
 def test_json_tem_cada_valor_impresso(cheias):

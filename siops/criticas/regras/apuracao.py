@@ -13,6 +13,7 @@ from decimal import ROUND_DOWN, Decimal
 from siops.criticas.achado import AVISO, IMPEDITIVA
 from siops.criticas.motor import Entrada, Verificacao, definir, gerador
 from siops.criticas.regras.base import APURACAO, BASE, diferenca, reais
+from siops.forms import catalogo
 from siops.forms.catalogo import Catalogo
 from siops.forms.dinheiro import CENTAVO, apresentar_percentual
 from siops.forms.formulas import chave_param
@@ -37,9 +38,19 @@ R611 = definir(
 R612 = definir(
     612,
     "Base de cálculo do mínimo zerada",
-    AVISO,
+    IMPEDITIVA,
     fundamento="Anexo 12: o percentual aplicado é (XVI) / (III) × 100; sem receita de impostos "
-    "e transferências o percentual não pode ser calculado.",
+    "e transferências o percentual não pode ser calculado (erro que impede o cálculo do "
+    "percentual mínimo: impeditiva, FAQ Críticas e Avisos).",
+)
+R614 = definir(
+    614,
+    "Despesa com ASPS zerada",
+    AVISO,
+    escala_no_6o=True,
+    fundamento="LC 141/2012 arts. 6º a 8º: todo ente aplica em ASPS; despesa zerada na coluna "
+    "da apuração torna o percentual zero. Aviso nos bimestres 1 a 5 (a execução pode começar "
+    "tarde); impeditiva no 6º, quando o valor declarado é o do exercício.",
 )
 R613 = definir(
     613,
@@ -50,11 +61,11 @@ R613 = definir(
 )
 
 LIMITE_610 = Decimal("35.00")
-PERCENTUAL = "percentual_aplicado"
-VALOR_APLICADO = "valor_aplicado"
-DESPESA_MINIMA = "despesa_minima"
-DIFERENCA = "diferenca"
-PERCENTUAL_MINIMO = chave_param("percentual_minimo")
+PERCENTUAL = catalogo.PERCENTUAL_APLICADO
+VALOR_APLICADO = catalogo.VALOR_APLICADO
+DESPESA_MINIMA = catalogo.DESPESA_MINIMA
+DIFERENCA = catalogo.DIFERENCA
+PERCENTUAL_MINIMO = chave_param(catalogo.PERCENTUAL_MINIMO)
 _PALAVRA = {"empenhada": "empenhada", "liquidada": "liquidada", "paga": "paga"}
 
 
@@ -141,6 +152,26 @@ def base_zerada(cat: Catalogo) -> Iterator[Verificacao]:
         )
 
     yield Verificacao(R612, (BASE,), checar, *BASE)
+
+
+@gerador
+def asps_zerada(cat: Catalogo) -> Iterator[Verificacao]:
+    """614: total das despesas com ASPS (XII) zero in the column the apuração follows."""
+    for col in _colunas(cat):
+        k = (APURACAO, catalogo.TOTAL_ASPS, col)
+        if not cat.existe(k):
+            continue
+
+        def checar(e: Entrada, k=k, col=col) -> str | None:
+            if e.d.coluna_apuracao != col or e.d.valor(k) != 0:
+                return None
+            return (
+                f"O total das despesas com ASPS pela despesa {_PALAVRA.get(col, col)} é de "
+                "R$ 0,00: o percentual aplicado em ASPS seria 0%. Preencha as despesas com ações "
+                "e serviços públicos de saúde na pasta Despesas com Saúde."
+            )
+
+        yield Verificacao(R614, (k,), checar, APURACAO, catalogo.TOTAL_ASPS, col)
 
 
 @gerador

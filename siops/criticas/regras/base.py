@@ -15,15 +15,16 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from siops.criticas.motor import Entrada, Regra, Verificacao
+from siops.forms import catalogo
 from siops.forms.dinheiro import formatar_reais
 from siops.forms.formulas import Chave
 
 if TYPE_CHECKING:
     from siops.forms.catalogo import Catalogo, Linha, Tabela
 
-#: (III) realizada — the base of the minimum (public ids; ``forms.declaracao.indicadores``).
-BASE: Chave = ("receitas_base", "total_base", "realizada")
-APURACAO = "apuracao"
+#: (III) realizada — the base of the minimum, and the apuração table (catalog constants).
+BASE: Chave = catalogo.BASE
+APURACAO = catalogo.APURACAO
 
 #: DOMAIN §6: the group of the críticas of each pasta (the FAQ's "Grupo 100 … 900").
 GRUPO_DA_PASTA = {
@@ -50,7 +51,7 @@ def celulas_do_minimo(cat: Catalogo) -> frozenset[Chave]:
     alvos: list[Chave] = [BASE]
     if APURACAO in cat.tabelas:
         ap = cat.tabela(APURACAO)
-        alvos += [(APURACAO, "valor_aplicado", c.id) for c in ap.colunas]
+        alvos += [(APURACAO, catalogo.VALOR_APLICADO, c.id) for c in ap.colunas]
     vistos: set[Chave] = set()
     pilha = [a for a in alvos if cat.existe(a)]
     while pilha:

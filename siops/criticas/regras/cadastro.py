@@ -14,8 +14,10 @@ from collections.abc import Iterator
 from siops.criticas.achado import AVISO, IMPEDITIVA
 from siops.criticas.documentos import MOTIVOS, so_digitos
 from siops.criticas.motor import Entrada, Regra, Verificacao, definir, gerador, texto
-from siops.forms.catalogo import CampoTexto, Catalogo
+from siops.forms.catalogo import PERCENTUAL_LC141, PERCENTUAL_LEI_ORGANICA, CampoTexto, Catalogo
 from siops.forms.declaracao import validar_percentual_texto
+from siops.forms.dinheiro import apresentar_percentual
+from siops.forms.formulas import chave_param
 
 _CADASTRO = (
     "Portaria MS 53/2013 e Decreto 7.827/2012, art. 4º: a declaração identifica o ente e os "
@@ -45,6 +47,14 @@ R107 = definir(
     IMPEDITIVA,
     fundamento="DOMAIN §2: o Prefeito (ou Governador) não pode ser também o Secretário de "
     "Saúde (gestor do SUS), que homologa a declaração.",
+)
+R108 = definir(
+    108,
+    "Percentual da Lei Orgânica ou Constituição Estadual abaixo do da LC 141/2012",
+    AVISO,
+    fundamento="LC 141/2012, arts. 6º a 8º e 11: vale o maior percentual; um percentual da "
+    "Lei Orgânica ou da Constituição Estadual abaixo do da lei complementar (15% municípios, "
+    "12% estados; para o DF, a média ponderada do art. 8º) é desconsiderado no cálculo.",
 )
 
 _INFO = (
@@ -124,6 +134,28 @@ def _checar_vazio(campo: CampoTexto):
         return f'O campo obrigatório "{campo.titulo}" não foi preenchido.'
 
     return checar
+
+
+@gerador
+def lei_organica_abaixo(cat: Catalogo) -> Iterator[Verificacao]:
+    """108: a typed Lei Orgânica / Constituição Estadual % below the LC 141/2012 one."""
+    campo = cat.campos.get(PERCENTUAL_LEI_ORGANICA)
+    if campo is None:
+        return
+    k_lei, k_lc = chave_param(PERCENTUAL_LEI_ORGANICA), chave_param(PERCENTUAL_LC141)
+    lei = "Constituição Estadual" if cat.esfera == "estadual" else "Lei Orgânica"
+
+    def checar(e: Entrada) -> str | None:
+        p, lc = e.d.valor(k_lei), e.d.valor(k_lc)
+        if p <= 0 or p >= lc:
+            return None
+        return (
+            f"O percentual mínimo da {lei} informado ({apresentar_percentual(p)}%) é menor que "
+            f"o da LC 141/2012 ({apresentar_percentual(lc)}%) e será desconsiderado: vale o "
+            "percentual da lei complementar. Confira o valor ou apague o campo."
+        )
+
+    yield Verificacao(R108, (texto(campo.id), k_lei, k_lc), checar, campo=campo.id)
 
 
 @gerador

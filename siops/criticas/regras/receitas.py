@@ -16,7 +16,7 @@ from siops.criticas.achado import AVISO, IMPEDITIVA
 from siops.criticas.motor import Entrada, Verificacao, definir, gerador
 from siops.criticas.nomes import caminho_linha
 from siops.criticas.regras.base import afeta_minimo, diferenca, reais, titulo_coluna
-from siops.forms.catalogo import Catalogo, Linha, SomaLinhas, Tabela
+from siops.forms.catalogo import RECEITAS_BASE, TOTAL_BASE, Catalogo, Linha, SomaLinhas, Tabela
 from siops.forms.dinheiro import quantizar
 from siops.forms.formulas import Chave
 
@@ -35,6 +35,16 @@ R206 = definir(
     fundamento="LC 141/2012 art. 6º: a base do mínimo é a receita menos as transferências aos "
     "municípios; uma dedução maior que a receita deduzida reduz a base indevidamente.",
 )
+
+R208 = definir(
+    208,
+    "Cota-Parte FPM realizada zerada",
+    IMPEDITIVA,
+    fundamento="CF art. 159, I, b, d, e: o FPM é repassado a todo município a cada decêndio; "
+    "a cota-parte realizada zerada indica a base do mínimo incompleta (LC 141/2012 art. 7º).",
+)
+#: Revenue of the base that every ente of the esfera receives from the first bimestre on.
+SEMPRE_REALIZADAS = {"municipal": (("fpm", R208),)}
 
 _FNS = (
     "FAQ do SIOPS (avisos que viram críticas no 6º bimestre): o valor preenchido das "
@@ -59,8 +69,6 @@ R352 = definir(
     requer="referencia",
 )
 
-RECEITAS_BASE = "receitas_base"
-TOTAL_BASE = "total_base"
 #: The declared row compared with each kind of FNS reference (FNS_INCERTO in the catalog).
 LINHAS_FNS = {
     "uniao_fns_custeio": ("custeio", R310),
@@ -87,7 +95,7 @@ def deducoes(cat: Catalogo) -> list[tuple[Linha, Linha, Decimal | None]]:
         if sinal < 0 and ref in ids:
             folhas += _folhas(t, t.linha(ref))
     receitas = [x for x in t.linhas if x.id not in {f.id for f in folhas}]
-    out = []
+    out: list[tuple[Linha, Linha, Decimal | None]] = []
     por_id = {x.id: x for x in receitas}
     for ded in folhas:
         if ded.deduz is None or ded.deduz[0] not in por_id:
@@ -153,6 +161,29 @@ def _checar_205(cat: Catalogo, kd: Chave, kr: Chave, parcela: Decimal, afeta: bo
         )
 
     return checar
+
+
+@gerador
+def receita_sempre_realizada(cat: Catalogo) -> Iterator[Verificacao]:
+    """208: a revenue of the base every ente of the esfera receives is zero (FPM)."""
+    t = cat.tabelas.get(RECEITAS_BASE)
+    if t is None:
+        return
+    for lid, regra in SEMPRE_REALIZADAS.get(cat.esfera, ()):
+        k = (t.id, lid, "realizada")
+        if not cat.existe(k):
+            continue
+
+        def checar(e: Entrada, k=k) -> str | None:
+            if e.d.valor(k) != 0:
+                return None
+            return (
+                f'A receita realizada em "{caminho_linha(cat, k[0], k[1])}" é de R$ 0,00 até o '
+                f"{e.d.bimestre}º bimestre: todo município recebe essa transferência. Preencha "
+                "o valor recebido: ele entra na base de cálculo do mínimo."
+            )
+
+        yield Verificacao(regra, (k,), checar, *k)
 
 
 @gerador

@@ -90,6 +90,18 @@ R511 = definir(
 )
 R512 = definir(512, "Despesa liquidada maior que a empenhada", AVISO, fundamento=_ORDEM)
 R513 = definir(513, "Despesa paga maior que a liquidada", AVISO, fundamento=_ORDEM)
+R602 = definir(
+    602,
+    "Dedução da apuração liquidada maior que a empenhada",
+    IMPEDITIVA,
+    fundamento=_ORDEM + " As deduções (XIII)–(XV) alteram o valor aplicado em ASPS (XVI).",
+)
+R603 = definir(
+    603,
+    "Dedução da apuração paga maior que a liquidada",
+    IMPEDITIVA,
+    fundamento=_ORDEM + " As deduções (XIII)–(XV) alteram o valor aplicado em ASPS (XVI).",
+)
 R702 = definir(
     702, "Liquidado maior que o empenhado (fonte ou restos a pagar)", AVISO, fundamento=_ORDEM
 )
@@ -103,6 +115,7 @@ R903 = definir(903, "Despesa paga maior que a liquidada no bloco", AVISO, fundam
 ORDEM: dict[tuple[int, bool], tuple[Regra, Regra]] = {
     (500, True): (R510, R511),
     (500, False): (R512, R513),
+    (600, True): (R602, R603),
     (700, False): (R702, R703),
     (900, False): (R902, R903),
 }
@@ -117,12 +130,21 @@ _PALAVRAS = {
     "pagas": "paga",
 }
 
+_DOTACAO = "Lei 4.320/1964, art. 59: o empenho não pode exceder o limite dos créditos concedidos."
 R514 = definir(
     514,
+    "Despesa com ASPS empenhada maior que a dotação atualizada",
+    AVISO,
+    escala_no_6o=True,
+    fundamento=_DOTACAO + " Aviso nos bimestres 1 a 5 (a dotação pode ter sido suplementada "
+    "depois da digitação); no 6º bimestre não há suplementação posterior e a linha entra no "
+    "valor aplicado em ASPS (XII a XVI): impeditiva.",
+)
+R518 = definir(
+    518,
     "Despesa empenhada maior que a dotação atualizada",
     AVISO,
-    fundamento="Lei 4.320/1964, art. 59: o empenho não pode exceder o limite dos créditos "
-    "concedidos. Aviso: a dotação pode ter sido suplementada depois da digitação.",
+    fundamento=_DOTACAO + " Linha fora do mínimo: aviso em todos os bimestres.",
 )
 R203 = definir(
     203,
@@ -245,7 +267,8 @@ def empenho_e_dotacao(cat: Catalogo) -> Iterator[Verificacao]:
             kd = (t.id, linha.id, "dotacao_atualizada")
             if not (digitada(cat, ke) and digitada(cat, kd)):
                 continue
-            yield Verificacao(R514, (ke, kd), _checar_dotacao(cat, ke, kd), t.id, linha.id, ke[2])
+            regra = R514 if afeta_minimo(cat, ke) else R518
+            yield Verificacao(regra, (ke, kd), _checar_dotacao(cat, ke, kd), t.id, linha.id, ke[2])
 
 
 def _checar_dotacao(cat: Catalogo, ke: Chave, kd: Chave):
@@ -283,6 +306,47 @@ def _checar_previsao(cat: Catalogo, kr: Chave, kp: Chave):
         return (
             f"A receita de {caminho_linha(cat, kr[0], kr[1])} foi realizada ({reais(r)}), mas a "
             "previsão atualizada está zerada; informe a previsão atualizada."
+        )
+
+    return checar
+
+
+_LOA = (
+    "A previsão e a dotação iniciais são as da Lei Orçamentária Anual e não mudam durante o "
+    "exercício (DOMAIN §4); a atualizada parte delas. Inicial zerada com atualizada preenchida "
+    "indica a LOA não informada (ou perdida numa importação do bimestre anterior)."
+)
+R207 = definir(207, "Previsão inicial zerada com previsão atualizada", AVISO, fundamento=_LOA)
+R517 = definir(517, "Dotação inicial zerada com dotação atualizada", AVISO, fundamento=_LOA)
+#: (inicial, atualizada) column pairs → rule.
+_INICIAIS = (
+    ("previsao_inicial", "previsao_atualizada", R207),
+    ("dotacao_inicial", "dotacao_atualizada", R517),
+)
+
+
+@gerador
+def inicial_zerada(cat: Catalogo) -> Iterator[Verificacao]:
+    """Previsão/dotação inicial = 0 with the atualizada filled, in every typed row."""
+    for t in cat.tabelas.values():
+        for ini, atu, regra in _INICIAIS:
+            if not tem_colunas(t, ini, atu):
+                continue
+            for linha in linhas_digitadas(cat, t):
+                ki, ka = (t.id, linha.id, ini), (t.id, linha.id, atu)
+                if digitada(cat, ki) and digitada(cat, ka):
+                    yield Verificacao(regra, (ki, ka), _checar_inicial(cat, ki, ka), *ki)
+
+
+def _checar_inicial(cat: Catalogo, ki: Chave, ka: Chave):
+    def checar(e: Entrada) -> str | None:
+        a = e.d.valor(ka)
+        if e.d.valor(ki) != 0 or a == 0:
+            return None
+        return (
+            f'A coluna "{titulo_coluna(cat, ki)}" está zerada em '
+            f'{caminho_linha(cat, ki[0], ki[1])}, mas a "{titulo_coluna(cat, ka)}" é de '
+            f"{reais(a)}; informe o valor da Lei Orçamentária Anual (LOA)."
         )
 
     return checar

@@ -29,15 +29,21 @@ TITULOS_CURTOS = {
 
 def construir(esfera: str, versao: str) -> Layout:
     """The layout of an esfera ("municipal", "estadual", "df") in a layout version."""
+    # imported here, not at the top: each esfera's module imports ``comum`` from this package
     if esfera == "municipal":
-        from siops.forms.layouts import municipal as mod
+        from siops.forms.layouts import municipal
+
+        layout = municipal.layout(versao)
     elif esfera == "estadual":
-        from siops.forms.layouts import estadual as mod
+        from siops.forms.layouts import estadual
+
+        layout = estadual.layout(versao)
     elif esfera == "df":
-        from siops.forms.layouts import df as mod
+        from siops.forms.layouts import df
+
+        layout = df.layout(versao)
     else:
         raise ValueError(esfera)
-    layout = mod.layout(versao)
     tabelas = tuple(
         replace(t, titulo_curto=TITULOS_CURTOS.get(t.id, t.titulo)) for t in layout.tabelas
     )

@@ -4,6 +4,16 @@ restos a pagar (XX–XXVII), Anexo 12 of the 13ª edição."""
 from __future__ import annotations
 
 from siops.forms.catalogo import (
+    APURACAO,
+    DESPESA_MINIMA,
+    DIFERENCA,
+    LIMITE_NAO_CUMPRIDO,
+    MINIMO_EXATO,
+    PERCENTUAL_APLICADO,
+    RECEITAS_BASE,
+    TOTAL_ASPS,
+    TOTAL_BASE,
+    VALOR_APLICADO,
     Coluna,
     FormulaLinha,
     Linha,
@@ -12,10 +22,11 @@ from siops.forms.catalogo import (
     soma_de,
 )
 from siops.forms.formulas import (
+    Centavos,
+    Diferenca,
     Expr,
     No6oBimestre,
     Param,
-    Percentual,
     Razao,
     Ref,
     SeNegativo,
@@ -35,15 +46,15 @@ def tabela_apuracao(versao: str, despesa_minima: FormulaLinha, rotulo_pct: str) 
     """
 
     def pct(tabela: str, coluna: str) -> Expr:
-        return Razao(Ref((tabela, "valor_aplicado", coluna)), Ref(BASE))
+        return Razao(Ref((tabela, VALOR_APLICADO, coluna)), Ref(BASE))
 
     return Tabela(
-        "apuracao",
+        APURACAO,
         "Apuração do cumprimento do limite mínimo para aplicação em ASPS",
         COLUNAS_EXECUCAO,
         (
             Linha(
-                "total_asps", "Total das Despesas com ASPS", 0, True, soma_de("despesas_asps:total")
+                TOTAL_ASPS, "Total das Despesas com ASPS", 0, True, soma_de("despesas_asps:total")
             ),
             Linha(
                 "rp_sem_disponibilidade",
@@ -68,44 +79,50 @@ def tabela_apuracao(versao: str, despesa_minima: FormulaLinha, rotulo_pct: str) 
                 True,
             ),
             Linha(
-                "valor_aplicado",
+                VALOR_APLICADO,
                 "(=) VALOR APLICADO EM ASPS",
                 0,
                 True,
                 SomaLinhas(
                     (
-                        (1, "total_asps"),
+                        (1, TOTAL_ASPS),
                         (-1, "rp_sem_disponibilidade"),
                         (-1, "recursos_minimo_nao_aplicado"),
                         (-1, "rp_cancelados"),
                     )
                 ),
             ),
+            Linha(DESPESA_MINIMA, "Despesa Mínima a ser Aplicada em ASPS", 0, True, despesa_minima),
             Linha(
-                "despesa_minima", "Despesa Mínima a ser Aplicada em ASPS", 0, True, despesa_minima
-            ),
-            Linha(
-                "diferenca",
+                DIFERENCA,
                 "Diferença entre o Valor Aplicado e a Despesa Mínima a ser Aplicada",
                 0,
                 True,
-                SomaLinhas(((1, "valor_aplicado"), (-1, "despesa_minima"))),
-                negativo_permitido=True,
-            ),
-            Linha(
-                "limite_nao_cumprido",
-                "Limite não Cumprido (quando a diferença for negativa)",
-                0,
-                True,
                 FormulaLinha(
-                    lambda t, c: SeNegativo(Ref((t, "diferenca", c))),
-                    "(XVIII) quando inferior a zero",
-                    ("diferenca",),
+                    lambda t, c: Diferenca(
+                        Ref((t, VALOR_APLICADO, c)),
+                        Ref((t, DESPESA_MINIMA, c)),
+                        Param(MINIMO_EXATO),
+                    ),
+                    "(XVI) - (XVII)",
+                    (VALOR_APLICADO, DESPESA_MINIMA),
                 ),
                 negativo_permitido=True,
             ),
             Linha(
-                "percentual_aplicado",
+                LIMITE_NAO_CUMPRIDO,
+                "Limite não Cumprido (quando a diferença for negativa)",
+                0,
+                True,
+                FormulaLinha(
+                    lambda t, c: SeNegativo(Ref((t, DIFERENCA, c))),
+                    "(XVIII) quando inferior a zero",
+                    (DIFERENCA,),
+                ),
+                negativo_permitido=True,
+            ),
+            Linha(
+                PERCENTUAL_APLICADO,
                 "PERCENTUAL DA RECEITA DE IMPOSTOS E TRANSFERÊNCIAS CONSTITUCIONAIS E LEGAIS "
                 f"APLICADO EM ASPS ({rotulo_pct})",
                 0,
@@ -113,7 +130,7 @@ def tabela_apuracao(versao: str, despesa_minima: FormulaLinha, rotulo_pct: str) 
                 FormulaLinha(
                     pct,
                     "(valor aplicado / base) × 100",
-                    ("valor_aplicado", "receitas_base:total_base"),
+                    (VALOR_APLICADO, f"{RECEITAS_BASE}:{TOTAL_BASE}"),
                 ),
                 tipo="percentual",
                 incerto=(
@@ -130,11 +147,12 @@ def tabela_apuracao(versao: str, despesa_minima: FormulaLinha, rotulo_pct: str) 
 
 
 def despesa_minima_simples(percentual: int, base_titulo: str) -> FormulaLinha:
-    """XVII = base × the effective minimum (law or Lei Orgânica/Constituição, the higher)."""
+    """XVII = base × the effective minimum (law or Lei Orgânica/Constituição, the higher),
+    rounded once to the centavo (the exact product is the ``minimo_exato`` parameter)."""
     return FormulaLinha(
-        lambda t, c: Percentual(Ref(BASE), Param("percentual_minimo")),
+        lambda t, c: Centavos(Param(MINIMO_EXATO)),
         f"({base_titulo}) × {percentual}% (LC 141/2012) ou % da Lei Orgânica",
-        ("receitas_base:total_base",),
+        (f"{RECEITAS_BASE}:{TOTAL_BASE}",),
     )
 
 
@@ -147,7 +165,7 @@ def tabela_controle_minimo() -> Tabela:
     def linha_ano(t: str, c: str) -> Expr | None:
         # Saldo final of the current year = the shortfall XIX (d), as a positive amount.
         if c == "saldo_final":
-            return soma(Ref(("apuracao", "limite_nao_cumprido", "empenhada")), sinais=(-1,))
+            return soma(Ref((APURACAO, LIMITE_NAO_CUMPRIDO, "empenhada")), sinais=(-1,))
         return None
 
     def total(t: str, c: str) -> Expr:
@@ -167,7 +185,7 @@ def tabela_controle_minimo() -> Tabela:
                 "Diferença de limite não cumprido em {ano}",
                 1,
                 regra=FormulaLinha(
-                    linha_ano, "igual a (XIX) (d)", ("apuracao:limite_nao_cumprido",)
+                    linha_ano, "igual a (XIX) (d)", (f"{APURACAO}:{LIMITE_NAO_CUMPRIDO}",)
                 ),
                 colunas=("saldo_final",),
             ),
@@ -242,14 +260,14 @@ def tabela_rp_execucao() -> Tabela:
 
     def ano_corrente(t: str, c: str) -> Expr | None:
         if c == "valor_minimo":
-            return Ref(("apuracao", "despesa_minima", "empenhada"))
+            return Ref((APURACAO, DESPESA_MINIMA, "empenhada"))
         if c == "valor_aplicado":
             return No6oBimestre(
-                Ref(("apuracao", "valor_aplicado", "empenhada")),
-                Ref(("apuracao", "valor_aplicado", "liquidada")),
+                Ref((APURACAO, VALOR_APLICADO, "empenhada")),
+                Ref((APURACAO, VALOR_APLICADO, "liquidada")),
             )
         if c == "inscrito_indevido":
-            return Ref(("apuracao", "rp_sem_disponibilidade", "empenhada"))
+            return Ref((APURACAO, "rp_sem_disponibilidade", "empenhada"))
         return None
 
     linhas = [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from siops.forms import catalogo
 from siops.forms.catalogo import (
     Coluna,
 )
@@ -18,7 +19,7 @@ from siops.forms.formulas import (
 # --- columns ----------------------------------------------------------------------------------
 
 COLUNAS_RECEITA = (
-    Coluna("previsao_inicial", "Previsão inicial"),
+    Coluna("previsao_inicial", "Previsão inicial", importavel=True),
     Coluna("previsao_atualizada", "Previsão atualizada", "(a)", importavel=True),
     Coluna("realizada", "Receitas realizadas até o bimestre", "(b)"),
 )
@@ -33,7 +34,7 @@ def _rp_nao_processados(tabela: str, linha: str) -> Expr:
 
 
 COLUNAS_DESPESA = (
-    Coluna("dotacao_inicial", "Dotação inicial"),
+    Coluna("dotacao_inicial", "Dotação inicial", importavel=True),
     Coluna("dotacao_atualizada", "Dotação atualizada", "(c)", importavel=True),
     Coluna("empenhada", "Despesas empenhadas até o bimestre", "(d)"),
     Coluna("liquidada", "Despesas liquidadas até o bimestre", "(e)"),
@@ -73,5 +74,5 @@ def colunas_controle(letras: tuple[str, str, str, str, str]) -> tuple[Coluna, ..
     )
 
 
-#: The base of the minimum: (III) realizada (IV for states).
-BASE = ("receitas_base", "total_base", "realizada")
+#: The base of the minimum: (III) realizada (IV for states); declared in the catalog.
+BASE = catalogo.BASE

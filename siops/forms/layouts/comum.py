@@ -9,6 +9,8 @@ rule of the minimum. Line titles follow the Tesouro's model (Manual de Demonstra
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from siops.forms.catalogo import (
     CampoTexto,
     Coluna,
@@ -49,6 +51,22 @@ from siops.forms.layouts.receitas import (  # noqa: F401
     tabela_receitas_adicionais,
     tabela_receitas_totais,
 )
+
+TITULO_TOTAL_BASE = (
+    "TOTAL DAS RECEITAS RESULTANTES DE IMPOSTOS E TRANSFERÊNCIAS CONSTITUCIONAIS E LEGAIS"
+)
+
+
+def abaixo(linhas: tuple[Linha, ...], niveis: int, ids: dict[str, str] | None = None):
+    """Rows declared for one esfera, reused deeper in another's tree (the DF's two parts).
+
+    ``ids`` renames a row where the other esfera already has that public id (the DF's
+    municipal IPI-Exportação is ``ipi_exportacao_municipal``); everything else — title,
+    naturezas, what is unconfirmed — stays the one declaration.
+    """
+    ids = ids or {}
+    return tuple(replace(x, nivel=x.nivel + niveis, id=ids.get(x.id, x.id)) for x in linhas)
+
 
 # --- pastas outside the Anexo 12 --------------------------------------------------------------
 

@@ -11,17 +11,48 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from siops.forms.catalogo import FormulaLinha, Layout, Linha, Tabela, soma_de
-from siops.forms.formulas import Constante, Maior, Param, Percentual, Razao, Ref, Soma
-from siops.forms.layouts import comum
-from siops.forms.layouts.estadual import PRE2022, linhas_impostos_estaduais
+from siops.forms.catalogo import (
+    BASE,
+    MINIMO_EXATO,
+    PERCENTUAL_LC141,
+    PERCENTUAL_LEI_ORGANICA,
+    PERCENTUAL_MINIMO,
+    RECEITAS_BASE,
+    TOTAL_BASE,
+    FormulaLinha,
+    Layout,
+    Linha,
+    Tabela,
+    soma_de,
+)
+from siops.forms.formulas import (
+    Centavos,
+    Constante,
+    Expr,
+    Maior,
+    Param,
+    Produto,
+    Razao,
+    Ref,
+    Soma,
+)
+from siops.forms.layouts import comum, estadual, municipal
 
 DF_INCERTO = "Como o RREO do próprio DF imprime a divisão da base: NÃO CONFIRMADO (DOMAIN §7)."
 
 
 def tabela_receitas_base() -> Tabela:
+    """The two parts of the base, each built from its esfera's own row declarations."""
+    impostos_e = estadual.linhas_impostos_estaduais()
+    transf_e = estadual.TRANSFERENCIAS_ESTADUAIS
+    # The DF's municipal part has no IRRF of its own (counted once, in the state part); its
+    # IPI-Exportação and "outras" rows keep the ids they had before the rows were shared.
+    ids_m = {"ipi_exportacao": "ipi_exportacao_municipal"}
+    ids_m["outras_transferencias"] = "outras_transferencias_municipais"
+    impostos_m = municipal.IMPOSTOS_MUNICIPAIS
+    transf_m = comum.abaixo(municipal.TRANSFERENCIAS_MUNICIPAIS, 1, ids_m)
     return Tabela(
-        "receitas_base",
+        RECEITAS_BASE,
         "Receitas resultantes de impostos e transferências constitucionais e legais",
         comum.COLUNAS_RECEITA,
         (
@@ -36,46 +67,16 @@ def tabela_receitas_base() -> Tabela:
                 "impostos_estaduais",
                 "RECEITA DE IMPOSTOS",
                 1,
-                regra=soma_de("icms", "itcd", "ipva", "irrf"),
+                regra=soma_de(*(x.id for x in impostos_e if x.nivel == 1)),
             ),
-            *(
-                Linha(
-                    x.id,
-                    x.titulo,
-                    x.nivel + 1,
-                    regra=x.regra,
-                    naturezas=x.naturezas,
-                    incerto=x.incerto,
-                )
-                for x in linhas_impostos_estaduais()
-            ),
+            *comum.abaixo(impostos_e, 1),
             Linha(
                 "transferencias_estaduais",
                 "RECEITA DE TRANSFERÊNCIAS CONSTITUCIONAIS E LEGAIS",
                 1,
-                regra=soma_de("fpe", "ipi_exportacao", "outras_transferencias"),
+                regra=soma_de(*(x.id for x in transf_e)),
             ),
-            Linha(
-                "fpe",
-                "Cota-Parte FPE",
-                2,
-                naturezas=((2018, "1.7.1.8.01.1"), (2022, "1.7.1.1.50.0")),
-            ),
-            Linha(
-                "ipi_exportacao",
-                "Cota-Parte IPI-Exportação",
-                2,
-                naturezas=((2022, "1.7.1.1.53.0"),),
-                incerto=PRE2022,
-            ),
-            Linha(
-                "outras_transferencias",
-                "Outras Transferências ou Compensações Financeiras "
-                "Provenientes de Impostos e Transferências Constitucionais",
-                2,
-                naturezas=((2022, "1.7.1.9.62.0"),),
-                incerto=PRE2022,
-            ),
+            *comum.abaixo(transf_e, 1),
             Linha(
                 "competencia_municipal",
                 "COMPETÊNCIA TRIBUTÁRIA MUNICIPAL",
@@ -87,63 +88,19 @@ def tabela_receitas_base() -> Tabela:
                 "impostos_municipais",
                 "RECEITA DE IMPOSTOS",
                 1,
-                regra=soma_de("iptu", "itbi", "iss"),
+                regra=soma_de(*(x.id for x in impostos_m)),
             ),
-            Linha(
-                "iptu",
-                "Receita Resultante do Imposto Predial e Territorial Urbano - IPTU",
-                2,
-                naturezas=((2018, "1.1.1.8.01.1"), (2022, "1.1.1.2.50.0")),
-            ),
-            Linha(
-                "itbi",
-                "Receita Resultante do Imposto sobre Transmissão Inter Vivos - ITBI",
-                2,
-                naturezas=((2018, "1.1.1.8.01.4"), (2022, "1.1.1.2.53.0")),
-            ),
-            Linha(
-                "iss",
-                "Receita Resultante do Imposto sobre Serviços de Qualquer Natureza - ISS",
-                2,
-                naturezas=((2018, "1.1.1.8.02.3"), (2022, "1.1.1.4.51.0")),
-            ),
+            *comum.abaixo(impostos_m, 1),
             Linha(
                 "transferencias_municipais",
                 "RECEITA DE TRANSFERÊNCIAS CONSTITUCIONAIS E LEGAIS",
                 1,
-                regra=soma_de(
-                    "fpm", "itr", "ipi_exportacao_municipal", "outras_transferencias_municipais"
-                ),
+                regra=soma_de(*(x.id for x in transf_m)),
             ),
+            *transf_m,
             Linha(
-                "fpm",
-                "Cota-Parte FPM",
-                2,
-                naturezas=((2018, "1.7.1.8.01.2"), (2022, "1.7.1.1.51.1")),
-            ),
-            Linha(
-                "itr",
-                "Cota-Parte ITR",
-                2,
-                naturezas=((2018, "1.7.1.8.01.5"), (2022, "1.7.1.1.52.0")),
-            ),
-            Linha(
-                "ipi_exportacao_municipal",
-                "Cota-Parte IPI-Exportação",
-                2,
-                naturezas=((2018, "1.7.2.8.01.3"), (2022, "1.7.2.1.52.0")),
-            ),
-            Linha(
-                "outras_transferencias_municipais",
-                "Outras Transferências ou Compensações "
-                "Financeiras Provenientes de Impostos e Transferências Constitucionais",
-                2,
-                naturezas=((2022, "1.7.2.9.53.0"),),
-            ),
-            Linha(
-                "total_base",
-                "TOTAL DAS RECEITAS RESULTANTES DE IMPOSTOS E TRANSFERÊNCIAS "
-                "CONSTITUCIONAIS E LEGAIS",
+                TOTAL_BASE,
+                comum.TITULO_TOTAL_BASE,
                 0,
                 True,
                 soma_de("competencia_estadual", "competencia_municipal"),
@@ -154,16 +111,26 @@ def tabela_receitas_base() -> Tabela:
     )
 
 
-def _minimo_df(tabela: str, coluna: str):
-    # XVII = (I) × 12% + (II) × 15%, or (III) × % da Lei Orgânica do DF when higher (art. 8).
-    estadual = Percentual(
-        Ref(("receitas_base", "competencia_estadual", "realizada")), Constante(Decimal(12))
+def _lc141_df() -> Expr:
+    # (I) × 12% + (II) × 15%, exact: rounded once, on the sum, when XVII is printed (art. 8).
+    estadual = Produto(
+        Ref((RECEITAS_BASE, "competencia_estadual", "realizada")), Constante(Decimal(12))
     )
-    municipal = Percentual(
-        Ref(("receitas_base", "competencia_municipal", "realizada")), Constante(Decimal(15))
+    municipal = Produto(
+        Ref((RECEITAS_BASE, "competencia_municipal", "realizada")), Constante(Decimal(15))
     )
-    lei = Percentual(Ref(comum.BASE), Param("percentual_lei_organica"))
-    return Maior(Soma(((1, estadual), (1, municipal))), lei)
+    return Soma(((1, estadual), (1, municipal)))
+
+
+def parametros() -> dict[str, Expr]:
+    """The DF's minimum: the law's blend or (III) × % da Lei Orgânica do DF when higher; its
+    effective percentage is the blended rate of the whole base (XVII / III)."""
+    lei = Produto(Ref(BASE), Param(PERCENTUAL_LEI_ORGANICA))
+    return {
+        PERCENTUAL_LC141: Razao(_lc141_df(), Ref(BASE)),
+        MINIMO_EXATO: Maior(_lc141_df(), lei),
+        PERCENTUAL_MINIMO: Razao(Param(MINIMO_EXATO), Ref(BASE)),
+    }
 
 
 def layout(versao: str) -> Layout:
@@ -171,9 +138,9 @@ def layout(versao: str) -> Layout:
     apuracao = comum.tabela_apuracao(
         versao,
         FormulaLinha(
-            _minimo_df,
+            lambda t, c: Centavos(Param(MINIMO_EXATO)),
             "(I) × 12% + (II) × 15% (LC 141/2012) ou (III) × % da Lei Orgânica do DF",
-            ("receitas_base:competencia_estadual", "receitas_base:competencia_municipal"),
+            (f"{RECEITAS_BASE}:competencia_estadual", f"{RECEITAS_BASE}:competencia_municipal"),
         ),
         "mínimo de 12% ou de 15%, dependendo da competência tributária, conforme LC 141/2012",
     )
@@ -182,15 +149,16 @@ def layout(versao: str) -> Layout:
         versao=versao,
         descricao="Distrito Federal — RREO Anexo 12 (LC 141/2012, art. 8º: 12% da base "
         "estadual + 15% da base municipal)",
-        pastas=comum.pastas(("receitas_base",)),
+        pastas=comum.pastas((RECEITAS_BASE,)),
         tabelas=(tabela_receitas_base(), *comum.tabelas_comuns(versao, "df", apuracao)),
         campos=comum.campos("df"),
         grupos=comum.GRUPOS,
-        # The DF's effective minimum is the blended rate XVII / III.
-        parametros={
-            "percentual_minimo": Razao(
-                Ref(("apuracao", "despesa_minima", "empenhada")), Ref(comum.BASE)
-            )
-        },
-        incertezas=(DF_INCERTO, PRE2022, comum.FNS_INCERTO),
+        parametros=parametros(),
+        incertezas=(
+            DF_INCERTO,
+            estadual.PRE2022,
+            estadual.FPE_INCERTO,
+            municipal.OUTRAS_INCERTO,
+            comum.FNS_INCERTO,
+        ),
     )

@@ -8,26 +8,34 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from siops.forms.catalogo import Layout, Linha, SomaLinhas, Tabela, minimo, soma_de
+from siops.forms.catalogo import (
+    RECEITAS_BASE,
+    TOTAL_BASE,
+    Layout,
+    Linha,
+    SomaLinhas,
+    Tabela,
+    minimo,
+    soma_de,
+)
 from siops.forms.layouts import comum
 
 PRE2022 = "Código anterior a 2022 NÃO CONFIRMADO para estados (DOMAIN §7)."
 
 
-def linhas_impostos_estaduais(prefixo: str = "") -> tuple[Linha, ...]:
+def linhas_impostos_estaduais() -> tuple[Linha, ...]:
     """ICMS (principal + FCP), ITCD, IPVA and IRRF: the state taxes (also the DF's first part)."""
-    p = prefixo
     return (
         Linha(
-            f"{p}icms",
+            "icms",
             "Receita Resultante do Imposto sobre a Circulação de Mercadorias e "
             "Serviços de Transporte Interestadual e Intermunicipal e de Comunicação – ICMS",
             1,
-            regra=soma_de(f"{p}icms_principal", f"{p}icms_fcp"),
+            regra=soma_de("icms_principal", "icms_fcp"),
             naturezas=((2022, "1.1.1.4.50.0"),),
         ),
         Linha(
-            f"{p}icms_principal",
+            "icms_principal",
             "ICMS - Principal e Encargos (Multas, Juros de Mora, Dívida "
             "Ativa e Outros Encargos do ICMS)",
             2,
@@ -35,7 +43,7 @@ def linhas_impostos_estaduais(prefixo: str = "") -> tuple[Linha, ...]:
             incerto=PRE2022,
         ),
         Linha(
-            f"{p}icms_fcp",
+            "icms_fcp",
             "Adicional de até 2% do ICMS destinado ao Fundo de Combate à "
             "Pobreza (ADCT, art. 82, §1º)",
             2,
@@ -43,7 +51,7 @@ def linhas_impostos_estaduais(prefixo: str = "") -> tuple[Linha, ...]:
             incerto=PRE2022,
         ),
         Linha(
-            f"{p}itcd",
+            "itcd",
             "Receita Resultante do Imposto de Transmissão Causa Mortis e Doação de "
             "Bens e Direitos – ITCD",
             1,
@@ -51,14 +59,14 @@ def linhas_impostos_estaduais(prefixo: str = "") -> tuple[Linha, ...]:
             incerto=PRE2022,
         ),
         Linha(
-            f"{p}ipva",
+            "ipva",
             "Receita Resultante do Imposto sobre a Propriedade de Veículos Automotores – IPVA",
             1,
             naturezas=((2022, "1.1.1.2.51.0"),),
             incerto=PRE2022,
         ),
         Linha(
-            f"{p}irrf",
+            "irrf",
             "Receita Resultante do Imposto sobre a Renda e Proventos de Qualquer "
             "Natureza Retido na Fonte – IRRF",
             1,
@@ -74,45 +82,55 @@ DEDUCAO = (
 FPE_INCERTO = "FPE a partir de 2022: 1.7.1.1.50.0 pelo modelo; o DOMAIN o dá como provável."
 
 
+# The state transfers, declared once: the DF's state part (``df``) reuses them.
+FPE = Linha(
+    "fpe",
+    "Cota-Parte FPE",
+    1,
+    naturezas=((2018, "1.7.1.8.01.1"), (2022, "1.7.1.1.50.0")),
+    incerto=FPE_INCERTO,
+)
+IPI_EXPORTACAO = Linha(
+    "ipi_exportacao",
+    "Cota-Parte IPI-Exportação",
+    1,
+    naturezas=((2022, "1.7.1.1.53.0"),),
+    incerto=PRE2022,
+)
+OUTRAS_TRANSFERENCIAS = Linha(
+    "outras_transferencias",
+    "Outras Transferências ou Compensações Financeiras "
+    "Provenientes de Impostos e Transferências Constitucionais",
+    1,
+    naturezas=((2022, "1.7.1.9.62.0"),),
+    incerto=PRE2022,
+)
+TRANSFERENCIAS_ESTADUAIS = (FPE, IPI_EXPORTACAO, OUTRAS_TRANSFERENCIAS)
+
+
 def tabela_receitas_base() -> Tabela:
+    impostos = linhas_impostos_estaduais()
     return Tabela(
-        "receitas_base",
+        RECEITAS_BASE,
         "Receitas resultantes de impostos e transferências constitucionais e legais",
         comum.COLUNAS_RECEITA,
         (
             Linha(
-                "impostos", "RECEITA DE IMPOSTOS", 0, True, soma_de("icms", "itcd", "ipva", "irrf")
+                "impostos",
+                "RECEITA DE IMPOSTOS",
+                0,
+                True,
+                soma_de(*(x.id for x in impostos if x.nivel == 1)),
             ),
-            *linhas_impostos_estaduais(),
+            *impostos,
             Linha(
                 "transferencias",
                 "RECEITA DE TRANSFERÊNCIAS CONSTITUCIONAIS E LEGAIS",
                 0,
                 True,
-                soma_de("fpe", "ipi_exportacao", "outras_transferencias"),
+                soma_de(*(x.id for x in TRANSFERENCIAS_ESTADUAIS)),
             ),
-            Linha(
-                "fpe",
-                "Cota-Parte FPE",
-                1,
-                naturezas=((2018, "1.7.1.8.01.1"), (2022, "1.7.1.1.50.0")),
-                incerto=FPE_INCERTO,
-            ),
-            Linha(
-                "ipi_exportacao",
-                "Cota-Parte IPI-Exportação",
-                1,
-                naturezas=((2022, "1.7.1.1.53.0"),),
-                incerto=PRE2022,
-            ),
-            Linha(
-                "outras_transferencias",
-                "Outras Transferências ou Compensações Financeiras "
-                "Provenientes de Impostos e Transferências Constitucionais",
-                1,
-                naturezas=((2022, "1.7.1.9.62.0"),),
-                incerto=PRE2022,
-            ),
+            *TRANSFERENCIAS_ESTADUAIS,
             Linha(
                 "deducoes",
                 "DEDUÇÕES DE TRANSFERÊNCIAS CONSTITUCIONAIS AOS MUNICÍPIOS",
@@ -147,9 +165,8 @@ def tabela_receitas_base() -> Tabela:
                 deduz=("ipi_exportacao", Decimal(25)),
             ),
             Linha(
-                "total_base",
-                "TOTAL DAS RECEITAS RESULTANTES DE IMPOSTOS E TRANSFERÊNCIAS "
-                "CONSTITUCIONAIS E LEGAIS",
+                TOTAL_BASE,
+                comum.TITULO_TOTAL_BASE,
                 0,
                 True,
                 SomaLinhas(((1, "impostos"), (1, "transferencias"), (-1, "deducoes"))),
@@ -169,10 +186,10 @@ def layout(versao: str) -> Layout:
         versao=versao,
         descricao="Estado — RREO Anexo 12 (LC 141/2012, art. 6º: 12% da base líquida das "
         "transferências aos municípios)",
-        pastas=comum.pastas(("receitas_base",)),
+        pastas=comum.pastas((RECEITAS_BASE,)),
         tabelas=(tabela_receitas_base(), *comum.tabelas_comuns(versao, "estadual", apuracao)),
         campos=comum.campos("estadual"),
         grupos=comum.GRUPOS,
-        parametros={"percentual_minimo": minimo("percentual_lei_organica", 12)},
+        parametros=minimo(12),
         incertezas=(PRE2022, DEDUCAO, FPE_INCERTO, comum.FNS_INCERTO),
     )

@@ -6,7 +6,15 @@ codes (``shared/reference``), the earlier ones come from DOMAIN's table.
 
 from __future__ import annotations
 
-from siops.forms.catalogo import Layout, Linha, Tabela, minimo, soma_de
+from siops.forms.catalogo import (
+    RECEITAS_BASE,
+    TOTAL_BASE,
+    Layout,
+    Linha,
+    Tabela,
+    minimo,
+    soma_de,
+)
 from siops.forms.layouts import comum
 
 OUTRAS_INCERTO = (
@@ -15,89 +23,95 @@ OUTRAS_INCERTO = (
 )
 
 
+# The rows of the municipal base, declared once: the DF's municipal part (``df``) reuses them.
+IPTU = Linha(
+    "iptu",
+    "Receita Resultante do Imposto Predial e Territorial Urbano - IPTU",
+    1,
+    naturezas=((2018, "1.1.1.8.01.1"), (2022, "1.1.1.2.50.0")),
+)
+ITBI = Linha(
+    "itbi",
+    "Receita Resultante do Imposto sobre Transmissão Inter Vivos - ITBI",
+    1,
+    naturezas=((2018, "1.1.1.8.01.4"), (2022, "1.1.1.2.53.0")),
+)
+ISS = Linha(
+    "iss",
+    "Receita Resultante do Imposto sobre Serviços de Qualquer Natureza - ISS",
+    1,
+    naturezas=((2018, "1.1.1.8.02.3"), (2022, "1.1.1.4.51.0")),
+)
+IRRF = Linha(
+    "irrf",
+    "Receita Resultante do Imposto sobre a Renda e Proventos de Qualquer "
+    "Natureza Retido na Fonte - IRRF",
+    1,
+    naturezas=((2018, "1.1.1.3.03.0"), (2022, "1.1.1.3.03.0")),
+)
+FPM = Linha(
+    "fpm",
+    "Cota-Parte FPM",
+    1,
+    naturezas=((2018, "1.7.1.8.01.2"), (2022, "1.7.1.1.51.1")),
+)
+ITR = Linha(
+    "itr",
+    "Cota-Parte ITR",
+    1,
+    naturezas=((2018, "1.7.1.8.01.5"), (2022, "1.7.1.1.52.0")),
+)
+COTA_IPVA = Linha(
+    "ipva",
+    "Cota-Parte IPVA",
+    1,
+    naturezas=((2018, "1.7.2.8.01.2"), (2022, "1.7.2.1.51.0")),
+)
+COTA_ICMS = Linha(
+    "icms",
+    "Cota-Parte ICMS",
+    1,
+    naturezas=((2018, "1.7.2.8.01.1"), (2022, "1.7.2.1.50.0")),
+)
+COTA_IPI_EXPORTACAO = Linha(
+    "ipi_exportacao",
+    "Cota-Parte IPI-Exportação",
+    1,
+    naturezas=((2018, "1.7.2.8.01.3"), (2022, "1.7.2.1.52.0")),
+)
+OUTRAS_TRANSFERENCIAS = Linha(
+    "outras_transferencias",
+    "Outras Transferências ou Compensações Financeiras "
+    "Provenientes de Impostos e Transferências Constitucionais",
+    1,
+    naturezas=((2018, "1.7.1.8.06.1"), (2022, "1.7.2.9.53.0")),
+    incerto=OUTRAS_INCERTO,
+)
+IMPOSTOS_MUNICIPAIS = (IPTU, ITBI, ISS)  # without the IRRF, which the DF counts once (state part)
+TRANSFERENCIAS_MUNICIPAIS = (FPM, ITR, COTA_IPI_EXPORTACAO, OUTRAS_TRANSFERENCIAS)
+
+
 def tabela_receitas_base() -> Tabela:
+    transferencias = (FPM, ITR, COTA_IPVA, COTA_ICMS, COTA_IPI_EXPORTACAO, OUTRAS_TRANSFERENCIAS)
+    impostos = (*IMPOSTOS_MUNICIPAIS, IRRF)
     return Tabela(
-        "receitas_base",
+        RECEITAS_BASE,
         "Receitas resultantes de impostos e transferências constitucionais e legais",
         comum.COLUNAS_RECEITA,
         (
-            Linha(
-                "impostos", "RECEITA DE IMPOSTOS", 0, True, soma_de("iptu", "itbi", "iss", "irrf")
-            ),
-            Linha(
-                "iptu",
-                "Receita Resultante do Imposto Predial e Territorial Urbano - IPTU",
-                1,
-                naturezas=((2018, "1.1.1.8.01.1"), (2022, "1.1.1.2.50.0")),
-            ),
-            Linha(
-                "itbi",
-                "Receita Resultante do Imposto sobre Transmissão Inter Vivos - ITBI",
-                1,
-                naturezas=((2018, "1.1.1.8.01.4"), (2022, "1.1.1.2.53.0")),
-            ),
-            Linha(
-                "iss",
-                "Receita Resultante do Imposto sobre Serviços de Qualquer Natureza - ISS",
-                1,
-                naturezas=((2018, "1.1.1.8.02.3"), (2022, "1.1.1.4.51.0")),
-            ),
-            Linha(
-                "irrf",
-                "Receita Resultante do Imposto sobre a Renda e Proventos de Qualquer "
-                "Natureza Retido na Fonte - IRRF",
-                1,
-                naturezas=((2018, "1.1.1.3.03.0"), (2022, "1.1.1.3.03.0")),
-            ),
+            Linha("impostos", "RECEITA DE IMPOSTOS", 0, True, soma_de(*(x.id for x in impostos))),
+            *impostos,
             Linha(
                 "transferencias",
                 "RECEITA DE TRANSFERÊNCIAS CONSTITUCIONAIS E LEGAIS",
                 0,
                 True,
-                soma_de("fpm", "itr", "ipva", "icms", "ipi_exportacao", "outras_transferencias"),
+                soma_de(*(x.id for x in transferencias)),
             ),
+            *transferencias,
             Linha(
-                "fpm",
-                "Cota-Parte FPM",
-                1,
-                naturezas=((2018, "1.7.1.8.01.2"), (2022, "1.7.1.1.51.1")),
-            ),
-            Linha(
-                "itr",
-                "Cota-Parte ITR",
-                1,
-                naturezas=((2018, "1.7.1.8.01.5"), (2022, "1.7.1.1.52.0")),
-            ),
-            Linha(
-                "ipva",
-                "Cota-Parte IPVA",
-                1,
-                naturezas=((2018, "1.7.2.8.01.2"), (2022, "1.7.2.1.51.0")),
-            ),
-            Linha(
-                "icms",
-                "Cota-Parte ICMS",
-                1,
-                naturezas=((2018, "1.7.2.8.01.1"), (2022, "1.7.2.1.50.0")),
-            ),
-            Linha(
-                "ipi_exportacao",
-                "Cota-Parte IPI-Exportação",
-                1,
-                naturezas=((2018, "1.7.2.8.01.3"), (2022, "1.7.2.1.52.0")),
-            ),
-            Linha(
-                "outras_transferencias",
-                "Outras Transferências ou Compensações Financeiras "
-                "Provenientes de Impostos e Transferências Constitucionais",
-                1,
-                naturezas=((2018, "1.7.1.8.06.1"), (2022, "1.7.2.9.53.0")),
-                incerto=OUTRAS_INCERTO,
-            ),
-            Linha(
-                "total_base",
-                "TOTAL DAS RECEITAS RESULTANTES DE IMPOSTOS E TRANSFERÊNCIAS "
-                "CONSTITUCIONAIS E LEGAIS",
+                TOTAL_BASE,
+                comum.TITULO_TOTAL_BASE,
                 0,
                 True,
                 soma_de("impostos", "transferencias"),
@@ -116,10 +130,10 @@ def layout(versao: str) -> Layout:
         esfera="municipal",
         versao=versao,
         descricao="Município — RREO Anexo 12 (LC 141/2012, art. 7º: 15%)",
-        pastas=comum.pastas(("receitas_base",)),
+        pastas=comum.pastas((RECEITAS_BASE,)),
         tabelas=(tabela_receitas_base(), *comum.tabelas_comuns(versao, "municipal", apuracao)),
         campos=comum.campos("municipal"),
         grupos=comum.GRUPOS,
-        parametros={"percentual_minimo": minimo("percentual_lei_organica", 15)},
+        parametros=minimo(15),
         incertezas=(OUTRAS_INCERTO, comum.FNS_INCERTO),
     )
