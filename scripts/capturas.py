@@ -6,7 +6,8 @@ Run under a real X server of the documented size:
 
 It writes ``docs/cliente-janela.png``, ``docs/cliente-criticas.png``,
 ``docs/cliente-nova.png``, ``docs/cliente-inicio.png`` (welcome screen) and
-``docs/cliente-dados-gerais.png`` (the text-field form); then, with the demonstration of
+``docs/cliente-dados-gerais.png`` (the text-field form), and Despesas and Dados Gerais at
+1280×800 and 1366×768 (``docs/cliente-despesas-1280x800.png`` …); then, with the demonstration of
 ``siops demo`` (``app.demo_ambiente``: the real local server, test certificates), it drives the
 clerk's path and writes ``docs/cliente-relatorios.png`` (the Relatórios menu open),
 ``docs/transmissor.png`` (the transmitter after Transmitir and the gestora's Homologar) and
@@ -23,6 +24,8 @@ import tempfile
 from pathlib import Path
 
 RAIZ = Path(__file__).resolve().parent.parent
+#: The screens also captured at the common laptop sizes (issue 24: nothing may be cut there).
+TAMANHOS = ((1280, 800), (1366, 768))
 sys.path.insert(0, str(RAIZ))
 
 
@@ -78,6 +81,23 @@ def main() -> int:
     QTest.qWait(300)
     j.grab().save(str(docs / "cliente-dados-gerais.png"))
 
+    # The laptop sizes the clerk has (issue 24): Despesas with the críticas, and Dados Gerais.
+    extras = []
+    for largura, altura in TAMANHOS:
+        j.resize(largura, altura)
+        j.dock.show()
+        j.mostrar_pagina("tabela:despesas_asps")
+        QTest.qWait(300)
+        nome = f"cliente-despesas-{largura}x{altura}.png"
+        j.grab().save(str(docs / nome))
+        j.dock.hide()
+        j.mostrar_pagina("form:dados_gerais")
+        QTest.qWait(300)
+        nome_dg = f"cliente-dados-gerais-{largura}x{altura}.png"
+        j.grab().save(str(docs / nome_dg))
+        extras += [nome, nome_dg]
+    j.resize(1440, 860)
+
     dlg = DialogoNovaDeclaracao(j, hoje=QDate(2026, 5, 10).toPython())
     dlg.escolher("sao jose", None)
     dlg.show()
@@ -94,6 +114,7 @@ def main() -> int:
         "cliente-nova.png",
         "cliente-inicio.png",
         "cliente-dados-gerais.png",
+        *extras,
     ]
     nomes += capturas_demo(app, docs, tmp / "demo")
     for nome in nomes:

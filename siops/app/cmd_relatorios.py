@@ -166,14 +166,9 @@ def cmd_rreo(args: argparse.Namespace) -> int:
 
 def _verificar(d: Declaracao) -> tuple[list, dict[int, str] | None]:
     """The findings of a declaration and the group names, from ``criticas``."""
-    try:
-        from siops.criticas import verificar
-    except ImportError:
-        from siops.criticas.motor import verificar
-    try:
-        from siops.criticas.motor import GRUPOS
-    except ImportError:  # pragma: no cover - the group names are optional
-        GRUPOS = None
+    from siops.criticas import verificar
+    from siops.criticas.motor import GRUPOS
+
     return list(verificar(d)), GRUPOS
 
 

@@ -183,8 +183,9 @@ class DialogoImportacaoContabil(QDialog):
         )
         t.setObjectName("tabela_conciliacao")
         for i, c in enumerate(self.previa.conciliacao):
-            if not c.fecha:
-                t.item(i, 5).setForeground(QBrush(QColor("#b00020")))
+            marca = t.item(i, 5)
+            if not c.fecha and marca is not None:
+                marca.setForeground(QBrush(QColor("#b00020")))
         self.abas.addTab(t, "Conciliação")
         return t
 
@@ -218,7 +219,7 @@ class DialogoImportacaoContabil(QDialog):
         """The tree's checkable item of a table (tests and the main window use it)."""
         for i in range(self.arvore.topLevelItemCount()):
             item = self.arvore.topLevelItem(i)
-            if item.data(0, Qt.ItemDataRole.UserRole) == tid:
+            if item is not None and item.data(0, Qt.ItemDataRole.UserRole) == tid:
                 return item
         raise KeyError(tid)
 
@@ -227,6 +228,8 @@ class DialogoImportacaoContabil(QDialog):
         escolhidas = []
         for i in range(self.arvore.topLevelItemCount()):
             item = self.arvore.topLevelItem(i)
+            if item is None:
+                continue
             marcavel = bool(item.flags() & Qt.ItemFlag.ItemIsUserCheckable)
             if marcavel and item.checkState(0) == Qt.CheckState.Checked:
                 escolhidas.append(item.data(0, Qt.ItemDataRole.UserRole))

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QTimer, QUrl
+from PySide6.QtCore import QIdentityProxyModel, Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QFileSystemModel, QWidget
 
 
 class Resposta(enum.Enum):
@@ -37,6 +37,57 @@ def _icone(nome: str) -> Any:
     }[nome]
 
 
+class DatasBrasileiras(QIdentityProxyModel):
+    """The file dialog's "Data de modificação" column as ``dd/mm/aaaa hh:mm`` (Qt's own text
+    follows the system locale, which a Debian machine without ``LANG`` leaves as "4 12 2026")."""
+
+    COLUNA_DATA = 3
+
+    def data(self, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and index.column() == self.COLUNA_DATA:
+            fonte = self.sourceModel()
+            if isinstance(fonte, QFileSystemModel):
+                quando = fonte.lastModified(self.mapToSource(index))
+                if quando.isValid():
+                    return quando.toString("dd/MM/yyyy HH:mm")
+        return super().data(index, role)
+
+
+#: Labels Qt's pt_BR translation leaves in English in its own (non-native) file dialog.
+ROTULOS_ARQUIVO = {
+    "LookIn": "&Examinar:",
+    "FileName": "&Nome do arquivo:",
+    "FileType": "&Tipo de arquivo:",
+    "Reject": "Cancelar",
+}
+
+
+def dialogo_arquivo(
+    pai: QWidget, titulo: str, pasta: Path, filtro: str, *, salvar: bool = False
+) -> Any:
+    """Qt's own file dialog (the same on every desktop, and testable) entirely in pt-BR, wide
+    enough for its columns, with dates as ``dd/mm/aaaa``."""
+    from PySide6.QtWidgets import QFileDialog, QHeaderView, QTreeView
+
+    dlg = QFileDialog(pai, titulo, str(pasta), filtro)
+    dlg.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+    dlg.setViewMode(QFileDialog.ViewMode.Detail)
+    for nome, texto in ROTULOS_ARQUIVO.items():
+        dlg.setLabelText(getattr(QFileDialog.DialogLabel, nome), texto)
+    dlg.setLabelText(QFileDialog.DialogLabel.Accept, "&Salvar" if salvar else "&Abrir")
+    proxy = DatasBrasileiras(dlg)
+    dlg.setProxyModel(proxy)
+    dlg.resize(960, 560)
+    arvore = dlg.findChild(QTreeView, "treeView")
+    if arvore is not None:
+        hh = arvore.header()
+        hh.setStretchLastSection(False)
+        hh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for c in (1, 2, 3):
+            hh.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+    return dlg
+
+
 class Dialogos:
     """Real dialogs, window-modal, answered through callbacks."""
 
@@ -52,7 +103,7 @@ class Dialogos:
         self,
         titulo: str,
         texto: str,
-        ao_responder: Callable[[Resposta], None],
+        ao_responder: Callable[[Resposta], object],
         *,
         cancelar: bool = False,
         detalhes: str = "",
@@ -90,7 +141,7 @@ class Dialogos:
         *,
         icone: str = "info",
         detalhes: str = "",
-        ao_fechar: Callable[[], None] | None = None,
+        ao_fechar: Callable[[], object] | None = None,
     ) -> None:
         """A message with an OK button."""
         from PySide6.QtWidgets import QMessageBox
@@ -104,12 +155,12 @@ class Dialogos:
         caixa.open()
 
     def escolher_abrir(
-        self, titulo: str, pasta: Path, filtro: str, ao_escolher: Callable[[Path], None]
+        self, titulo: str, pasta: Path, filtro: str, ao_escolher: Callable[[Path], object]
     ) -> None:
         """Choose an existing file."""
         from PySide6.QtWidgets import QFileDialog
 
-        dlg = QFileDialog(self.pai, titulo, str(pasta), filtro)
+        dlg = dialogo_arquivo(self.pai, titulo, pasta, filtro)
         dlg.setFileMode(QFileDialog.FileMode.ExistingFile)
         dlg.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
         dlg.fileSelected.connect(lambda s: ao_escolher(Path(s)))
@@ -117,12 +168,12 @@ class Dialogos:
         dlg.open()
 
     def escolher_varios(
-        self, titulo: str, pasta: Path, filtro: str, ao_escolher: Callable[[list[Path]], None]
+        self, titulo: str, pasta: Path, filtro: str, ao_escolher: Callable[[list[Path]], object]
     ) -> None:
         """Choose one or more existing files (the months of an MSC)."""
         from PySide6.QtWidgets import QFileDialog
 
-        dlg = QFileDialog(self.pai, titulo, str(pasta), filtro)
+        dlg = dialogo_arquivo(self.pai, titulo, pasta, filtro)
         dlg.setFileMode(QFileDialog.FileMode.ExistingFiles)
         dlg.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
         dlg.filesSelected.connect(lambda lista: ao_escolher([Path(s) for s in lista]))
@@ -130,12 +181,12 @@ class Dialogos:
         dlg.open()
 
     def escolher_salvar(
-        self, titulo: str, sugerido: Path, filtro: str, ao_escolher: Callable[[Path], None]
+        self, titulo: str, sugerido: Path, filtro: str, ao_escolher: Callable[[Path], object]
     ) -> None:
         """Choose where to save (the dialog asks before overwriting)."""
         from PySide6.QtWidgets import QFileDialog
 
-        dlg = QFileDialog(self.pai, titulo, str(sugerido), filtro)
+        dlg = dialogo_arquivo(self.pai, titulo, sugerido, filtro, salvar=True)
         dlg.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dlg.setDefaultSuffix("OPS")
         dlg.selectFile(str(sugerido))
@@ -166,7 +217,7 @@ class DialogosFalsos(Dialogos):
         pai: QWidget,
         respostas: list[Resposta] | None = None,
         arquivos: list[Path] | None = None,
-        ao_mostrar: Callable[[Any], None] | None = None,
+        ao_mostrar: Callable[[Any], object] | None = None,
     ) -> None:
         super().__init__(pai)
         self.respostas = list(respostas or [])

@@ -13,6 +13,7 @@ that succeeds, or Não), calls ``continuar``. A failed save cancels the close.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
@@ -57,6 +58,9 @@ NOMES_CURTOS = {
     "apuracao": "Apuração do mínimo",
 }
 INTERVALO_SINCRONIA_MS = 5000
+#: The title with no declaration open. Qt appends the application's display name (" — SIOPS",
+#: ``cliente.criar_aplicacao``) to every title: writing "SIOPS" here would show it twice.
+TITULO = "Declaração bimestral[*]"
 
 
 def atalhos(*teclas: QKeySequence.StandardKey | str) -> list[QKeySequence]:
@@ -116,7 +120,7 @@ class JanelaPrincipal(AcoesArquivo, QMainWindow):
         self._janelas_extras: list[Any] = []
         self._texto_demo: str | None = None
         self.grupo_desfazer = QUndoGroup(self)
-        self.setWindowTitle("SIOPS — Declaração bimestral[*]")
+        self.setWindowTitle(TITULO)
         self.resize(1280, 800)
 
         self.centro = QStackedWidget()
@@ -145,6 +149,19 @@ class JanelaPrincipal(AcoesArquivo, QMainWindow):
         self.rotulo_criticas.setObjectName("rotulo_criticas")
         self.statusBar().addPermanentWidget(self.rotulo_percentual)
         self.statusBar().addPermanentWidget(self.rotulo_criticas)
+        self._rotulo_demo: QLabel | None = None
+        self.rotulo_mensagem = QLabel()  # long messages, wrapped (``mostrar_mensagem``)
+        self.rotulo_mensagem.setObjectName("rotulo_mensagem")
+        self.rotulo_mensagem.setWordWrap(True)
+        self.rotulo_mensagem.setTextFormat(Qt.TextFormat.PlainText)
+        self.statusBar().addWidget(self.rotulo_mensagem, 1)
+        self.rotulo_mensagem.hide()
+        self._timer_mensagem = QTimer(self)
+        self._timer_mensagem.setSingleShot(True)
+        self._timer_mensagem.timeout.connect(self.rotulo_mensagem.hide)
+        self.statusBar().messageChanged.connect(
+            lambda m: self.rotulo_mensagem.hide() if m else None
+        )
 
         self._criar_acoes()
         self._criar_menus()
@@ -189,7 +206,7 @@ class JanelaPrincipal(AcoesArquivo, QMainWindow):
         )
         self.a_importar_planilha = self._acao("Importar &planilha (CSV)…", self.importar_planilha)
         self.a_importar_contabil = self._acao(
-            "Importar da &contabilidade (MSC/balancete)…", self.importar_contabil
+            "Importar da con&tabilidade (MSC/balancete)…", self.importar_contabil
         )
         self.a_gravar_transmissao = self._acao(
             "&Gravar arquivo para transmissão", self.gravar_transmissao, "Ctrl+T"
@@ -209,9 +226,22 @@ class JanelaPrincipal(AcoesArquivo, QMainWindow):
         self.a_rel_rreo = self._acao("Demonstrativo &RREO — Anexo 12 (PDF)", self.visualizar_rreo)
         self.a_rel_criticas = self._acao("Relatório de &críticas (PDF)", self.relatorio_criticas)
         self.a_relatorios: dict[str, QAction] = {
-            tipo: self._acao(f"{rotulo} (PDF)", lambda t=tipo: self.relatorio(t))
+            tipo: self._acao(f"{rotulo} (PDF)", partial(self.relatorio, tipo))
             for tipo, rotulo in RELATORIOS
         }
+        # Keyboard between the three areas (the table keeps Tab for its cells): F6 / Shift+F6
+        # cycle tree → table → críticas, Ctrl+1/2/3 go straight to one (Exibir menu).
+        self.a_ir_pastas = self._acao("Ir para as &pastas", lambda: self.focar_area(0), "Ctrl+1")
+        self.a_ir_tabela = self._acao(
+            "Ir para a &tabela ou formulário", lambda: self.focar_area(1), "Ctrl+2"
+        )
+        self.a_ir_criticas = self._acao(
+            "Ir para a &lista de críticas", lambda: self.focar_area(2), "Ctrl+3"
+        )
+        self.a_proxima_area = self._acao("Próxima á&rea", lambda: self.alternar_area(1), "F6")
+        self.a_area_anterior = self._acao(
+            "Área a&nterior", lambda: self.alternar_area(-1), "Shift+F6"
+        )
         self.a_painel = self.dock.toggleViewAction()
         self.a_painel.setText("Painel de &críticas")
         self.a_painel.setShortcut(QKeySequence("Ctrl+Shift+C"))
@@ -266,6 +296,16 @@ class JanelaPrincipal(AcoesArquivo, QMainWindow):
         self.menu_relatorios = rel
         exibir = mb.addMenu("E&xibir")
         exibir.addAction(self.a_painel)
+        exibir.addSeparator()
+        exibir.addActions(
+            [
+                self.a_ir_pastas,
+                self.a_ir_tabela,
+                self.a_ir_criticas,
+                self.a_proxima_area,
+                self.a_area_anterior,
+            ]
+        )
         aj = mb.addMenu("A&juda")
         aj.addActions([self.a_ajuda, self.a_sobre])
         self.menu_ajuda = aj
@@ -293,7 +333,7 @@ class JanelaPrincipal(AcoesArquivo, QMainWindow):
             a.setEnabled(False)
         self.rotulo_percentual.setText("")
         self.rotulo_criticas.setText("")
-        self.setWindowTitle("SIOPS — Declaração bimestral[*]")
+        self.setWindowTitle(TITULO)
         self.setWindowModified(False)
 
     def definir_documento(self, doc: Documento | None) -> None:
@@ -359,7 +399,9 @@ class JanelaPrincipal(AcoesArquivo, QMainWindow):
             self._itens[f"pasta:{pasta.id}"] = item
             if primeiro is None:
                 primeiro = item
-        self.navegacao.setCurrentItem(self._itens.get("pasta:receitas", primeiro))
+        inicial = self._itens.get("pasta:receitas", primeiro)
+        if inicial is not None:  # a layout without pastas shows nothing to select
+            self.navegacao.setCurrentItem(inicial)
 
     def _ao_navegar(self, atual: QTreeWidgetItem | None, _anterior: Any = None) -> None:
         if atual is None:
@@ -385,7 +427,71 @@ class JanelaPrincipal(AcoesArquivo, QMainWindow):
                 w.vista.mensagem.connect(self.mostrar_mensagem)
             self._paginas[chave] = w
             self.paginas.addWidget(w)
+            self._ordem_tab(w)
         return w
+
+    def _ordem_tab(self, w: QWidget) -> None:
+        """Pages are created on demand, after the críticas dock: put each one's fields between
+        the tree and the críticas list in the Tab chain (else Tab from the tree lands on the
+        críticas filter, whose arrow keys then change it)."""
+        campos = [
+            c
+            for c in w.findChildren(QWidget)
+            if c.focusPolicy() & Qt.FocusPolicy.TabFocus and c.window() is self
+        ]  # (popups of completers and calendars are windows of their own: left out)
+        if isinstance(w, PaginaTabela):
+            campos = [w.vista]
+        anterior: QWidget = self.navegacao
+        for c in campos:
+            QWidget.setTabOrder(anterior, c)
+            anterior = c
+        QWidget.setTabOrder(anterior, self.dock.tabela)
+
+    def _areas(self) -> list[QWidget]:
+        """The three areas the keyboard moves between: tree, current page, críticas list."""
+        w = self.paginas.currentWidget()
+        pagina: QWidget | None = w.vista if isinstance(w, PaginaTabela) else w
+        return [
+            a
+            for a in (self.navegacao, pagina, self.dock.tabela if self.dock.isVisible() else None)
+            if a is not None
+        ]
+
+    def focar_area(self, n: int) -> None:
+        """Ctrl+1/2/3: give the keyboard to the tree, the page or the críticas list."""
+        if self.documento is None:
+            return
+        if n == 2 and not self.dock.isVisible():
+            self.dock.show()
+        alvo = [self.navegacao, self.paginas.currentWidget(), self.dock.tabela][n]
+        if isinstance(alvo, PaginaTabela):
+            alvo = alvo.vista
+        if alvo is None:
+            return
+        if hasattr(alvo, "focar_primeiro"):
+            alvo.focar_primeiro()
+        else:
+            alvo.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def alternar_area(self, passo: int) -> None:
+        """F6 / Shift+F6: the next / previous area, wrapping."""
+        if self.documento is None:
+            return
+        areas = self._areas()
+        foco = QApplication.focusWidget()
+        atual = next(
+            (
+                i
+                for i, a in enumerate(areas)
+                if foco is not None and (foco is a or a.isAncestorOf(foco))
+            ),
+            -1,
+        )
+        alvo = areas[(atual + passo) % len(areas)]
+        if hasattr(alvo, "focar_primeiro"):
+            alvo.focar_primeiro()
+        else:
+            alvo.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def mostrar_pagina(self, chave: str) -> QWidget:
         w = self.pagina(chave)
@@ -430,9 +536,13 @@ class JanelaPrincipal(AcoesArquivo, QMainWindow):
             cat = self.documento.catalogo
             c = cat.campos.get(campo)
             if c is not None:
+                from siops.app.formulario import FormularioTextos
+
                 for p in cat.pastas:
                     if c.grupo in p.grupos:
-                        self.mostrar_pagina(f"form:{p.id}").focar(campo)
+                        pagina = self.mostrar_pagina(f"form:{p.id}")
+                        if isinstance(pagina, FormularioTextos):  # a "form:" page always is
+                            pagina.focar(campo)
                         return
         if getattr(achado, "tabela", None):
             if not self.ir_para_celula(achado.tabela, achado.linha, achado.coluna):
@@ -448,7 +558,11 @@ class JanelaPrincipal(AcoesArquivo, QMainWindow):
 
     def _atualizar_titulo(self) -> None:
         if self.documento is not None:
-            self.setWindowTitle(f"{self.documento.nome()}[*] — SIOPS")
+            d = self.documento.declaracao
+            self.setWindowTitle(
+                f"{self.documento.nome()}[*] — {d.ente.descricao}, {d.bimestre}º bimestre de "
+                f"{d.exercicio}"
+            )
 
     def texto_percentual(self) -> tuple[str, bool]:
         """The status-bar text of the applied percentage, and whether it is below the minimum."""
@@ -489,11 +603,33 @@ class JanelaPrincipal(AcoesArquivo, QMainWindow):
         self.rotulo_criticas.setStyleSheet("color: #a40000; font-weight: bold;" if imp else "")
 
     def mostrar_mensagem(self, texto: str, ms: int = 8000) -> None:
-        """A calm, non-modal message in the status bar."""
-        self.statusBar().showMessage(texto, ms)
+        """A calm, non-modal message in the status bar, never cut: one that does not fit beside
+        the fixed labels (percentage, críticas, DEMONSTRAÇÃO) goes to a label that wraps onto
+        a second line instead of running under them."""
+        sb = self.statusBar()
+        fixos = sum(
+            w.sizeHint().width() + 8
+            for w in (self.rotulo_percentual, self.rotulo_criticas, self._rotulo_demo)
+            if w is not None and w.isVisible()
+        )
+        if sb.fontMetrics().horizontalAdvance(texto) <= sb.width() - fixos - 24:
+            self.rotulo_mensagem.hide()
+            sb.showMessage(texto, ms)
+            return
+        sb.clearMessage()
+        self.rotulo_mensagem.setText(texto)
+        self.rotulo_mensagem.setToolTip(texto)
+        self.rotulo_mensagem.show()
+        self._timer_mensagem.start(ms)
+
+    def mensagem_atual(self) -> str:
+        """The message the status bar shows now (short in the bar, long in the wrapping label)."""
+        if self.statusBar().currentMessage():
+            return self.statusBar().currentMessage()
+        return self.rotulo_mensagem.text() if self.rotulo_mensagem.isVisible() else ""
 
     def mostrar_erro(self, texto: str) -> None:
-        self.statusBar().showMessage(texto, 12000)
+        self.mostrar_mensagem(texto, 12000)
         QApplication.beep()
 
     def _ocupado(self, ocupado: bool) -> None:
@@ -511,9 +647,11 @@ class JanelaPrincipal(AcoesArquivo, QMainWindow):
     def confirmar_edicao(self) -> None:
         """Commit whatever editor is open (a cell or a text field) before save/close."""
         w = self.paginas.currentWidget()
+        from siops.app.formulario import FormularioTextos
+
         if isinstance(w, PaginaTabela):
             w.vista.confirmar_editor()
-        elif hasattr(w, "confirmar"):
+        elif isinstance(w, FormularioTextos):
             w.confirmar()
 
     def copiar(self) -> None:
@@ -548,7 +686,10 @@ class JanelaPrincipal(AcoesArquivo, QMainWindow):
             rotulo = QLabel(resumo)
             rotulo.setObjectName("rotulo_demo")
             rotulo.setStyleSheet("color: #5b3a00; font-weight: bold;")
-            self.statusBar().insertPermanentWidget(0, rotulo)
+            # first of the permanent labels: index 1, after the one normal widget (the
+            # wrapping message label)
+            self.statusBar().insertPermanentWidget(1, rotulo)
+            self._rotulo_demo = rotulo
             self.a_demo = self._acao("Dados da &demonstração…", self.mostrar_texto_demo)
             self.menu_ajuda.insertAction(self.a_ajuda, self.a_demo)
         self._texto_demo = texto

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from siops import relatorios
 from siops.app.dialogos import Resposta
@@ -27,6 +27,7 @@ from siops.criticas import verificar
 from siops.ops_format import (
     ArquivoInvalido,
     TransmissaoRecusada,
+    caminhos,
     gravar_transmissao,
     importar_anterior,
     ler,
@@ -79,6 +80,13 @@ class AcoesArquivo:
     definir_documento: Callable[[Documento | None], None]
     mostrar_mensagem: Callable[..., None]
     confirmar_edicao: Callable[[], None]
+    _janelas_extras: list[Any]
+
+    @property
+    def _janela(self) -> QWidget:
+        """The main window this mixin is part of: the parent of the dialogs it opens."""
+        assert isinstance(self, QWidget)  # JanelaPrincipal(AcoesArquivo, QMainWindow)
+        return self
 
     # -- Nova / Abrir --------------------------------------------------------------------------
 
@@ -88,7 +96,7 @@ class AcoesArquivo:
             return
         from siops.app.janela_nova import DialogoNovaDeclaracao
 
-        dlg = DialogoNovaDeclaracao(self)  # type: ignore[arg-type]
+        dlg = DialogoNovaDeclaracao(self._janela)
         dlg.escolhido.connect(self.criar_declaracao)
         self.dialogos.mostrar(dlg)
 
@@ -426,12 +434,7 @@ class AcoesArquivo:
     def _mostrar_previa(self, doc: Documento, anterior: Path, imp: Any) -> None:
         from siops.app.janela_dialogos import DialogoImportacao
 
-        dlg = DialogoImportacao(
-            anterior,
-            [(p.titulo, p.campos + p.celulas) for p in imp.pastas],
-            imp.resumo(),
-            self,  # type: ignore[arg-type]
-        )
+        dlg = DialogoImportacao(anterior, imp, self._janela)
 
         def aplicar() -> None:
             if self.documento is not doc:
@@ -529,7 +532,7 @@ class AcoesArquivo:
             return
         from siops.app.contabil_dialogo import DialogoImportacaoContabil  # its own window
 
-        dlg = DialogoImportacaoContabil(doc.declaracao, previa, self)  # type: ignore[arg-type]
+        dlg = DialogoImportacaoContabil(doc.declaracao, previa, self._janela)
 
         def aplicar() -> None:
             lote = dlg.lote_escolhido()
@@ -639,7 +642,7 @@ class AcoesArquivo:
                 local = ""
             linhas.append(f"{a.codigo} — {a.mensagem}" + (f"\n    {local}" if local else ""))
         self.dock.show()
-        self.dialogos.mostrar(DialogoImpeditivas(linhas, self))  # type: ignore[arg-type]
+        self.dialogos.mostrar(DialogoImpeditivas(linhas, self._janela))
 
     def _pdf(self, nome: str, gerar: Callable[[Declaracao, Path], Path], o_que: str) -> None:
         doc = self.documento
@@ -701,9 +704,17 @@ class AcoesArquivo:
         """Ferramentas → Transmissor: the transmitter's own window."""
         from siops.transmissor.gui import abrir  # its own window, loaded when first asked for
 
+        doc = self.documento
+        if arquivo is None and doc is not None:
+            # Follow the open declaration: its transm folder and period (the copy may not be
+            # written yet; the Transmissor then says so for *this* bimestre, not the 1º).
+            d = doc.declaracao
+            arquivo = caminhos.pasta_transmissao(d.ente, d.exercicio, d.bimestre) / (
+                caminhos.nome_arquivo(d.ente, d.exercicio, d.bimestre)
+            )
         janela = abrir(self, arquivo)
         if janela is not None:
-            self._janelas_extras.append(janela)  # type: ignore[attr-defined]
+            self._janelas_extras.append(janela)
 
 
 # -- the reports, rendered off the GUI thread (``relatorios`` loads reportlab on first use) ----

@@ -1,5 +1,5 @@
-"""The críticas dock: the live list of findings, filtered by severity and group; a
-double-click (or Enter) on a finding takes the clerk to its cell or field."""
+"""The críticas dock: the live list of findings, filtered by severity and group; a click
+(or Enter) on a finding takes the clerk to its cell or field."""
 
 from __future__ import annotations
 
@@ -59,20 +59,30 @@ class DockCriticas(QDockWidget):
         caixa = QVBoxLayout(corpo)
         caixa.setContentsMargins(6, 4, 6, 6)
         barra = QHBoxLayout()
-        barra.addWidget(QLabel("Mostrar:"))
+        # The filters take focus by click or by their mnemonic (Alt+M, Alt+G), never by Tab:
+        # tabbing past them with the arrow keys would silently change the filter.
+        mostrar = QLabel("&Mostrar:")
+        barra.addWidget(mostrar)
         self.severidade = QComboBox()
+        self.severidade.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        mostrar.setBuddy(self.severidade)
         self.severidade.addItem("Impeditivas e avisos", None)
         self.severidade.addItem("Só impeditivas", "impeditiva")
         self.severidade.addItem("Só avisos", "aviso")
         barra.addWidget(self.severidade)
-        barra.addWidget(QLabel("Grupo:"))
+        rotulo_grupo = QLabel("&Grupo:")
+        barra.addWidget(rotulo_grupo)
         self.grupo = QComboBox()
+        self.grupo.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        rotulo_grupo.setBuddy(self.grupo)
         self.grupo.addItem("Todos os grupos", None)
         for g, titulo in grupos_criticas():
             self.grupo.addItem(titulo, g)
         barra.addWidget(self.grupo)
         barra.addStretch(1)
         self.resumo = QLabel()
+        # room for the longest count, so "17 crítica(s)" is never cut by the filters
+        self.resumo.setMinimumWidth(self.fontMetrics().horizontalAdvance("9999 de 9999 crítica(s)"))
         barra.addWidget(self.resumo)
         caixa.addLayout(barra)
         self.tabela = QTableView()
@@ -91,6 +101,7 @@ class DockCriticas(QDockWidget):
         hh.resizeSection(3, 360)
         hh.setStretchLastSection(True)
         self.tabela.activated.connect(self._ativar)
+        self.tabela.clicked.connect(self._ativar)  # one click goes to the cell
         caixa.addWidget(self.tabela)
         self.setWidget(corpo)
         self.severidade.currentIndexChanged.connect(self._filtrar)

@@ -15,48 +15,65 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QTextBrowser,
+    QTreeWidget,
+    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from siops.ops_format.importacao import Importacao
+
 
 class DialogoImportacao(QDialog):
-    """Preview of the previous-bimestre import: what will be copied, per pasta."""
+    """Preview of the previous-bimestre import: per pasta, what will be copied and, expandable
+    under it, every value that changes (old → new), so nothing is overwritten unseen."""
 
-    def __init__(
-        self,
-        anterior: Path,
-        contagens: list[tuple[str, int]],
-        resumo: str = "",
-        parent: QWidget | None = None,
-    ) -> None:
+    def __init__(self, anterior: Path, imp: Importacao, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Importar bimestre anterior")
         self.setObjectName("dialogo_importacao")
-        self.resize(560, 380)
+        self.resize(760, 520)
         caixa = QVBoxLayout(self)
+        colunas = _colunas_importaveis(imp)
         texto = QLabel(
             f"Serão copiados de <b>{anterior.name}</b> somente os dados que passam de um "
-            "bimestre para o outro: Informações Adicionais, Responsáveis, Instituições, "
-            "Previsão Atualizada das receitas e Dotação Atualizada das despesas. Os valores "
-            "realizados (empenhados, liquidados, pagos, arrecadados) não são copiados."
+            "bimestre para o outro: Informações Adicionais, Responsáveis, Instituições"
+            + (f" e {colunas}" if colunas else "")
+            + ". Os valores realizados (empenhados, liquidados, pagos, arrecadados) não são "
+            "copiados. Abra cada pasta para ver o que muda (valor atual → valor importado)."
         )
         texto.setWordWrap(True)
         caixa.addWidget(texto)
-        self.lista = QListWidget()
-        total = 0
-        for pasta, n in contagens:
-            self.lista.addItem(f"{pasta}: {n} item(ns)")
-            total += n
-        if not contagens:
-            self.lista.addItem("Nenhum valor a importar.")
-        caixa.addWidget(self.lista)
-        if resumo:
-            detalhe = QLabel(resumo)
-            detalhe.setWordWrap(True)
-            caixa.addWidget(detalhe)
+        self.arvore = QTreeWidget()
+        self.arvore.setObjectName("arvore_importacao")
+        self.arvore.setHeaderLabels(["Pasta / item", "Muda de → para"])
+        self.arvore.setUniformRowHeights(True)
+        self.arvore.header().setStretchLastSection(True)
+        for p in imp.pastas:
+            mudancas = imp.mudancas_da_pasta(p.pasta)
+            item = QTreeWidgetItem(
+                [
+                    f"{p.titulo}: {p.campos + p.celulas} item(ns)",
+                    f"{len(mudancas)} mudança(s)" if mudancas else "nada muda",
+                ]
+            )
+            for m in mudancas:
+                filho = QTreeWidgetItem([m.descricao, f"{m.antes or '(vazio)'} → {m.depois}"])
+                filho.setToolTip(0, m.texto())
+                filho.setToolTip(1, m.texto())
+                item.addChild(filho)
+            self.arvore.addTopLevelItem(item)
+        if not imp.pastas:
+            self.arvore.addTopLevelItem(QTreeWidgetItem(["Nenhum valor a importar.", ""]))
+        self.arvore.resizeColumnToContents(1)
+        self.arvore.setColumnWidth(0, 460)
+        caixa.addWidget(self.arvore, 1)
+        detalhe = QLabel(imp.resumo())
+        detalhe.setWordWrap(True)
+        caixa.addWidget(detalhe)
         rodape = QLabel(
-            f"Total: {total} item(ns). A importação pode ser desfeita com Editar → Desfazer."
+            f"Total: {imp.total_campos + imp.total_celulas} item(ns), {len(imp.mudancas)} "
+            "mudança(s). A importação pode ser desfeita com Editar → Desfazer."
         )
         caixa.addWidget(rodape)
         botoes = QDialogButtonBox(
@@ -66,6 +83,33 @@ class DialogoImportacao(QDialog):
         botoes.accepted.connect(self.accept)
         botoes.rejected.connect(self.reject)
         caixa.addWidget(botoes)
+
+    def textos_mudancas(self) -> list[str]:
+        """Every change as one line (what a test or a screen reader reads)."""
+        linhas = []
+        for i in range(self.arvore.topLevelItemCount()):
+            item = self.arvore.topLevelItem(i)
+            if item is None:
+                continue
+            for k in range(item.childCount()):
+                f = item.child(k)
+                if f is not None:
+                    linhas.append(f"{f.text(0)}: {f.text(1)}")
+        return linhas
+
+
+def _colunas_importaveis(imp: Importacao) -> str:
+    """'previsão inicial, previsão atualizada, dotação inicial e dotação atualizada', from the
+    catalog's flags (one source of truth)."""
+    nomes: dict[str, None] = {}
+    for t in imp.atual.catalogo.tabelas.values():
+        for c in t.colunas:
+            if c.importavel:
+                nomes[c.titulo.lower()] = None
+    lista = list(nomes)
+    if len(lista) <= 1:
+        return "".join(lista)
+    return ", ".join(lista[:-1]) + " e " + lista[-1]
 
 
 class DialogoImpeditivas(QDialog):

@@ -115,7 +115,8 @@ class DialogoNovaDeclaracao(QDialog):
         self.uf.currentIndexChanged.connect(self._filtrar)
         self._grupo_esfera.buttonToggled.connect(self._mudou_esfera)
         self.exercicio.valueChanged.connect(lambda _v: self._preencher_bimestres())
-        self.lista.selectionModel().currentChanged.connect(lambda *_: self._validar())
+        self._escolhido: Any | None = None  # the ente last chosen, kept across searches
+        self.lista.selectionModel().currentChanged.connect(self._ao_escolher)
         self.lista.doubleClicked.connect(lambda *_: self._aceitar())
         self._filtrar()
         self.busca.setFocus()
@@ -160,11 +161,33 @@ class DialogoNovaDeclaracao(QDialog):
             self.contagem.setText(f"{n} município(s) encontrado(s)")
         else:
             self.contagem.setText("")
-        if n == 1 or not municipio:
+        volta = self._linha_do_escolhido()
+        if volta is not None:
+            # The chosen município is in the list again (a typo corrected): chosen and
+            # highlighted again, instead of silently unselected.
+            self.lista.selectionModel().setCurrentIndex(
+                self.filtro.index(volta, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
+            )
+            self.lista.scrollTo(self.filtro.index(volta, 0))
+        elif n == 1 or not municipio:
             self.lista.selectionModel().setCurrentIndex(
                 self.filtro.index(0, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
             )
         self._validar()
+
+    def _ao_escolher(self, atual: Any, _anterior: Any = None) -> None:
+        e = atual.data(PAPEL_OBJETO) if atual.isValid() else None
+        if e is not None:
+            self._escolhido = e
+        self._validar()
+
+    def _linha_do_escolhido(self) -> int | None:
+        if self._escolhido is None:
+            return None
+        for r in range(self.filtro.rowCount()):
+            if self.filtro.index(r, 0).data(PAPEL_OBJETO) is self._escolhido:
+                return r
+        return None
 
     def ente_escolhido(self) -> Any | None:
         idx = self.lista.currentIndex()

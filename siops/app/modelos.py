@@ -8,6 +8,7 @@ the model only answers ``data()`` by role, formatting there (Brazilian numbers, 
 
 from __future__ import annotations
 
+import re
 import textwrap
 import unicodedata
 from collections.abc import Iterable
@@ -274,6 +275,21 @@ class ModeloTabela(QAbstractTableModel):
         return None
 
     # -- editing -------------------------------------------------------------------------------
+
+    def motivo_recusa(self, row: int, col: int, texto: str) -> str | None:
+        """Why ``texto`` would be refused in this cell (the full Portuguese message), or None.
+
+        The same checks ``setData`` applies, without changing anything: the editor asks before
+        it closes, so a refused text stays in the field as typed.
+        """
+        k = self.chave(row, col)
+        if k is None or (row, col) not in self._editavel:
+            return None
+        try:
+            self.documento.declaracao.validar_valor(k, parse_digitado(texto))
+        except (ValorInvalido, EdicaoInvalida) as exc:
+            return str(exc)
+        return None
 
     def setData(self, index: Indice, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or not index.isValid():
@@ -558,6 +574,28 @@ class FiltroEntes(QSortFilterProxyModel):
         return all(p in chave for p in self._palavras)
 
 
+_NOME_PADRAO = re.compile(r"^([ME][0-9A-Z]+)_(\d{4})_([A-Za-z]+)Bimestre\.(?:OPS|IMP)$", re.I)
+
+
+def descrever_arquivo(caminho: Path) -> str:
+    """'Monteiro Lobato/SP — 5º bimestre de 2026' from a standard file name (the names the
+    program writes, ``M353170_2026_QuintoBimestre.OPS``); '' for any other name."""
+    from siops.forms.declaracao import NOMES_BIMESTRE
+    from siops.forms.entes import ente
+
+    m = _NOME_PADRAO.match(caminho.name)
+    if m is None:
+        return ""
+    nomes = [n.lower() for n in NOMES_BIMESTRE]
+    if m.group(3).lower() not in nomes:
+        return ""
+    try:
+        quem = ente(m.group(1)).descricao
+    except Exception:  # EnteDesconhecido: a renamed file
+        return ""
+    return f"{quem} — {nomes.index(m.group(3).lower()) + 1}º bimestre de {m.group(2)}"
+
+
 class ModeloRecentes(QAbstractListModel):
     """Recently opened declarations (welcome screen)."""
 
@@ -581,7 +619,8 @@ class ModeloRecentes(QAbstractListModel):
             return None
         p = self._caminhos[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{p.name}\n{p.parent}"
+            quem = descrever_arquivo(p)
+            return f"{quem}\n{p.name} — {p.parent}" if quem else f"{p.name}\n{p.parent}"
         if role == Qt.ItemDataRole.ToolTipRole:
             return str(p)
         if role == PAPEL_OBJETO:

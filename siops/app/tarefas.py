@@ -17,6 +17,8 @@ from siops.transmissor.gui.tarefas import Tarefas as _TarefasComProgresso
 class Tarefas(_TarefasComProgresso):
     """A single background worker with callbacks on the GUI thread."""
 
+    # narrower on purpose: ``fn`` takes no progress callback here; nothing in the app calls
+    # this through the transmitter's type
     def executar(  # type: ignore[override]
         self,
         descricao: str,

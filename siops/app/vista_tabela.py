@@ -13,14 +13,27 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import (
+    QFocusEvent,
     QFont,
     QFontMetrics,
     QGuiApplication,
     QKeyEvent,
     QKeySequence,
-    QRegularExpressionValidator,
+    QPainter,
+    QPalette,
+    QPen,
     QResizeEvent,
 )
 from PySide6.QtWidgets import (
@@ -28,7 +41,9 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QHeaderView,
+    QLabel,
     QLineEdit,
+    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
@@ -39,44 +54,161 @@ from siops.app.modelos import RECUO, ModeloTabela, parse_digitado
 from siops.forms.declaracao import DefinirCelula, EdicaoInvalida, Lote
 from siops.forms.dinheiro import ValorInvalido
 
-#: What a cell editor accepts while typing: digits, thousands dots, one comma, two decimals.
-PADRAO_VALOR = r"^[-+]?[0-9.]{0,22}(,[0-9]{0,2})?$"
+#: The longest text a cell editor takes (a hundred-billion amount with thousands dots is 22).
+LIMITE_DIGITACAO = 40
+
+
+class AvisoCampo(QLabel):
+    """Why a typed value was refused, shown right under (or over) the cell, in full.
+
+    A child of the view's viewport, not the status bar (whose fixed labels cut long messages)
+    nor a tooltip (which vanishes when the mouse moves): it stays until the clerk types again,
+    leaves the cell or presses Esc.
+    """
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("aviso_campo")
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setStyleSheet(
+            "QLabel#aviso_campo { background: #fff4d6; color: #5a3b00; "
+            "border: 1px solid #c58a00; border-radius: 3px; padding: 4px 6px; }"
+        )
+        self.hide()
+
+    def mostrar(self, texto: str, celula: QRect) -> None:
+        """Show ``texto`` wrapped to fit the viewport, under ``celula`` (over it near the end)."""
+        pai = self.parentWidget()
+        if pai is None:  # built with the viewport as parent; nothing to place it in otherwise
+            return
+        area = pai.rect()
+        self.setText(texto)
+        largura = min(max(360, celula.width()), max(area.width() - 8, 120))
+        self.setFixedWidth(largura)
+        altura = self.heightForWidth(largura)
+        self.setFixedHeight(altura)
+        x = min(max(celula.left(), 4), max(area.right() - largura - 3, 0))
+        y = celula.bottom() + 1
+        if y + altura > area.bottom():
+            y = max(celula.top() - altura, 0)
+        self.move(x, y)
+        self.show()
+        self.raise_()
 
 
 class DelegadoValor(QStyledItemDelegate):
-    """A right-aligned line editor that only takes Brazilian amounts.
+    """A right-aligned line editor for Brazilian amounts that never alters what was typed.
 
+    The text is checked when the clerk confirms it (Enter, Tab): a refused value ("1,2,3",
+    "abc", "-5") keeps the editor open with the text as typed and the reason next to the field,
+    instead of a validator silently eating keys ("1,2,3" → 1,23) or the value vanishing.
     ``enter`` records that the editor is being closed by Enter (Qt closes it with the same
     hint when the current cell changes by mouse), so the view moves down only then.
     """
 
     enter = False
 
+    def __init__(self, vista: TabelaValores) -> None:
+        super().__init__(vista)
+        self.vista = vista
+        self._indices: dict[QWidget, QPersistentModelIndex] = {}
+
     def eventFilter(self, editor: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            confirmar = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab, Qt.Key.Key_Backtab)
+            if event.key() in confirmar and isinstance(editor, QLineEdit):
+                motivo = self._motivo(editor)
+                if motivo:
+                    self.enter = False
+                    self._avisar(editor, motivo)
+                    return True  # the editor stays open with the text as typed
             if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 self.enter = True
         return super().eventFilter(editor, event)
 
+    def _motivo(self, editor: QLineEdit) -> str | None:
+        idx = self._indices.get(editor)
+        if idx is None or not idx.isValid():
+            return None
+        modelo = self.vista.modelo()
+        if editor.text().strip() == (modelo.index(idx.row(), idx.column()).data() or ""):
+            return None
+        return modelo.motivo_recusa(idx.row(), idx.column(), editor.text())
+
+    def _avisar(self, editor: QWidget, motivo: str) -> None:
+        idx = self._indices.get(editor)
+        if idx is None:
+            return
+        celula = self.vista.visualRect(self.vista.modelo().index(idx.row(), idx.column()))
+        self.vista.aviso.mostrar(motivo, celula)
+        self.vista.mensagem.emit(motivo)
+
     def createEditor(
-        self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex
+        self,
+        parent: QWidget,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
     ) -> QWidget:
         ed = QLineEdit(parent)
         ed.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        ed.setValidator(QRegularExpressionValidator(PADRAO_VALOR, ed))
+        ed.setMaxLength(LIMITE_DIGITACAO)
         ed.setFrame(False)
+        self._indices[ed] = QPersistentModelIndex(index)
+        ed.textEdited.connect(lambda _t: self.vista.aviso.hide())
+        ed.destroyed.connect(lambda *_: self._esquecer())
         return ed
 
-    def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:
+    def _esquecer(self) -> None:
+        self._indices = {e: i for e, i in self._indices.items() if _vivo(e)}
+
+    def destroyEditor(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:
+        self._indices.pop(editor, None)
+        self.vista.aviso.hide()
+        super().destroyEditor(editor, index)
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        """The cell with the keyboard focus gets a 2-pixel frame: the style's dotted one is
+        hard to see on the selection colour."""
+        super().paint(painter, option, index)
+        estado = option.state
+        if estado & QStyle.StateFlag.State_HasFocus and self.vista.hasFocus():
+            painter.save()
+            cor = option.palette.color(QPalette.ColorRole.Highlight).darker(160)
+            painter.setPen(QPen(cor, 2))
+            painter.drawRect(option.rect.adjusted(1, 1, -1, -1))
+            painter.restore()
+
+    def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:
         assert isinstance(editor, QLineEdit)
         if not editor.text():  # a typed first key is already in the editor: keep it
             editor.setText(index.data(Qt.ItemDataRole.EditRole) or "")
 
-    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: QModelIndex) -> None:
+    def setModelData(
+        self,
+        editor: QWidget,
+        model: QAbstractItemModel,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
         assert isinstance(editor, QLineEdit)
         atual = index.data(Qt.ItemDataRole.EditRole) or ""
         if editor.text().strip() != atual:
+            # Leaving the cell by mouse with a refused value: the model says why (status bar)
+            # and nothing changes; the value typed is kept in the message.
             model.setData(index, editor.text(), Qt.ItemDataRole.EditRole)
+
+
+def _vivo(w: QObject) -> bool:
+    try:
+        w.objectName()
+    except RuntimeError:
+        return False
+    return True
 
 
 class ResultadoColagem:
@@ -104,6 +236,7 @@ class TabelaValores(QTableView):
         super().__init__(parent)
         self.setModel(modelo)
         self.setItemDelegate(DelegadoValor(self))
+        self.aviso = AvisoCampo(self.viewport())
         self.setEditTriggers(
             QAbstractItemView.EditTrigger.DoubleClicked
             | QAbstractItemView.EditTrigger.EditKeyPressed
@@ -189,6 +322,30 @@ class TabelaValores(QTableView):
         if largas:
             self._ajustar_colunas_numericas(largas)
             self._ajustar_titulo()
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        """Arriving by keyboard (Tab, F6, Ctrl+2) on no cell or on a title: go to the first
+        editable cell, selected, so the clerk sees where typing will go."""
+        super().focusInEvent(event)
+        teclado = (
+            Qt.FocusReason.TabFocusReason,
+            Qt.FocusReason.BacktabFocusReason,
+            Qt.FocusReason.ShortcutFocusReason,
+        )
+        if event.reason() not in teclado:
+            return
+        atual = self.currentIndex()
+        if atual.isValid() and self.modelo().editavel(atual.row(), atual.column()):
+            if not self.selectionModel().isSelected(atual):
+                self.setCurrentIndex(atual)
+            return
+        r, c = (atual.row(), 0) if atual.isValid() else (0, -1)
+        prox = self.proxima_editavel(r, c, 1, vertical=False)
+        if not prox.isValid():
+            prox = self.proxima_editavel(0, -1, 1, vertical=False)
+        if prox.isValid():
+            self.setCurrentIndex(prox)
+            self.scrollTo(prox)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

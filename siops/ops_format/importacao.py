@@ -3,8 +3,9 @@
 From a ``.IMP`` (the previous ``.OPS`` renamed) or directly from the previous ``.OPS``, only
 what the catalog marks importable is copied: the text fields with ``CampoTexto.importavel``
 (Dados Gerais, Responsáveis, Instituições, Fundo, Conselho) and the cells of the columns with
-``Coluna.importavel`` (previsão atualizada of the receitas, dotação atualizada of the
-despesas). Realized values are never copied: they are entered for the new period.
+``Coluna.importavel`` (previsão inicial and atualizada of the receitas, dotação inicial and
+atualizada of the despesas: the LOA figures do not change during the year, DOMAIN §4). Realized
+values are never copied: they are entered for the new period.
 
 Decisions (not in DOMAIN, recorded here):
 
@@ -12,11 +13,12 @@ Decisions (not in DOMAIN, recorded here):
   never erases what the user already typed in the current declaration; it may overwrite it, and
   the preview counts those overwrites.
 * From a previous *exercício* (the 6º bimestre of last year into the 1º of this one) only the
-  text fields are copied: last year's previsão/dotação atualizada is not this year's budget.
+  text fields are copied: last year's previsão/dotação is not this year's budget.
 * A cell with no place in the current catalog (another layout) is skipped and counted.
 
 ``importar_anterior`` only computes: it returns an ``Importacao`` with the preview (counts per
-pasta) and one ``Lote`` to apply as a single undo step.
+pasta, and every value that *changes*, old → new, so the clerk sees what will be overwritten
+before accepting) and one ``Lote`` to apply as a single undo step.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from siops.forms.declaracao import Comando, Declaracao, DefinirCelula, DefinirTexto, Lote
+from siops.forms.dinheiro import formatar
 from siops.ops_format.erros import ImportacaoRecusada
 
 DESCRICAO = "Importar bimestre anterior"
@@ -41,6 +44,20 @@ class ContagemPasta:
 
 
 @dataclass(frozen=True, slots=True)
+class Mudanca:
+    """One item the import changes: where (pasta, a legible description) and old → new."""
+
+    pasta: str  # pasta id
+    descricao: str  # "Receitas — IPTU — Previsão inicial" or the text field's title
+    antes: str  # as shown on screen ("0,00", "" for an empty text)
+    depois: str
+
+    def texto(self) -> str:
+        """'Receitas — IPTU — Previsão inicial: 0,00 → 420.000,00' (empty text: '(vazio)')."""
+        return f"{self.descricao}: {self.antes or '(vazio)'} → {self.depois}"
+
+
+@dataclass(frozen=True, slots=True)
 class Importacao:
     """The preview and the edit of an import (see module docstring)."""
 
@@ -51,6 +68,10 @@ class Importacao:
     colunas: tuple[str, ...]  # titles of the importable columns copied
     ignoradas: int  # importable cells of the old file with no place in the current catalog
     so_textos: bool  # another exercício: values are not copied
+    mudancas: tuple[Mudanca, ...] = ()  # what actually changes, in catalog order
+
+    def mudancas_da_pasta(self, pasta: str) -> list[Mudanca]:
+        return [m for m in self.mudancas if m.pasta == pasta]
 
     @property
     def total_campos(self) -> int:
@@ -98,7 +119,8 @@ class Importacao:
         if self.so_textos:
             linhas.append(
                 "O arquivo é de outro exercício: só os campos de texto são importados; a "
-                "previsão e a dotação atualizadas são as do orçamento deste exercício."
+                "previsão e a dotação (iniciais e atualizadas) são as do orçamento deste "
+                "exercício."
             )
         if self.ignoradas:
             linhas.append(
@@ -138,6 +160,7 @@ def importar_anterior(anterior: Declaracao, atual: Declaracao) -> Importacao:
     cat = atual.catalogo
     so_textos = anterior.exercicio != atual.exercicio
     comandos: list[DefinirTexto | DefinirCelula] = []
+    mudancas: list[Mudanca] = []
     contagem: dict[str, list[int]] = {}  # pasta id -> [campos, células, substituídos]
 
     pasta_do_grupo = {g: p for p in cat.pastas for g in p.grupos}
@@ -150,6 +173,10 @@ def importar_anterior(anterior: Declaracao, atual: Declaracao) -> Importacao:
         if atual.texto(campo.id) and atual.texto(campo.id) != texto:
             c[2] += 1
         comandos.append(DefinirTexto(campo.id, texto, DESCRICAO))
+        if atual.texto(campo.id) != texto:
+            mudancas.append(
+                Mudanca(pasta_do_grupo[campo.grupo].id, campo.titulo, atual.texto(campo.id), texto)
+            )
 
     ignoradas = 0
     colunas: dict[str, None] = {}
@@ -169,6 +196,15 @@ def importar_anterior(anterior: Declaracao, atual: Declaracao) -> Importacao:
         if atual.valor(chave) not in (0, valor):
             c[2] += 1
         comandos.append(DefinirCelula(chave, valor, DESCRICAO))
+        if atual.valor(chave) != valor:
+            mudancas.append(
+                Mudanca(
+                    cat.pasta_da_tabela(t).id,
+                    cat.descricao_celula(chave),
+                    formatar(atual.valor(chave)),
+                    formatar(valor),
+                )
+            )
 
     pastas = tuple(
         ContagemPasta(p.id, p.titulo, *contagem[p.id]) for p in cat.pastas if p.id in contagem
@@ -181,4 +217,5 @@ def importar_anterior(anterior: Declaracao, atual: Declaracao) -> Importacao:
         colunas=tuple(colunas),
         ignoradas=ignoradas,
         so_textos=so_textos,
+        mudancas=tuple(mudancas),
     )

@@ -56,7 +56,7 @@ def test_importar_contabil_mostra_a_previa_e_aplica_um_passo(janela, balcao, qtb
     assert d.valor(PAGA_301) == esperado.valor(PAGA_301) > 0
     assert d.valor(NAO_COMPUTADA) == Decimal(0)  # the table left unchecked
     assert dict(d.celulas_digitadas()) == dict(esperado.celulas_digitadas())
-    assert "Importação da contabilidade concluída" in j.statusBar().currentMessage()
+    assert "Importação da contabilidade concluída" in j.mensagem_atual()
     assert j.isWindowModified()
 
     # ONE undo step takes the whole import back, one redo brings it again.

@@ -85,7 +85,7 @@ def test_importar_planilha_csv(janela, balcao, qtbot, ambiente):
     qtbot.waitUntil(lambda: j.documento.declaracao.texto("fundo_lei") == "Lei 9/1990")
     d = j.documento.declaracao
     assert d.valor(("receitas_base", "iptu", "realizada")) == Decimal("1500.25")
-    assert "Planilha importada: 3 valor(es)." in j.statusBar().currentMessage()
+    assert "Planilha importada: 3 valor(es)." in j.mensagem_atual()
     j.a_desfazer.trigger()  # one undo step
     assert d.valor(("receitas_base", "iptu", "realizada")) == 0
     # A bad line: nothing imported, the line named.

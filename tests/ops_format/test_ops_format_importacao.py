@@ -34,13 +34,18 @@ def test_copia_exatamente_os_campos_e_colunas_importaveis(completa):
     assert atual.textos() == textos
     assert dict(atual.celulas_digitadas()) == celulas
     # what that means, in the catalog's terms: every text field, and only the previsão and
-    # dotação atualizada columns, which exist in both receitas and despesas
+    # dotação (inicial and atualizada: the LOA), which exist in both receitas and despesas
     assert len(textos) == len(atual.catalogo.campos)
-    assert {k[2] for k in celulas} == {"previsao_atualizada", "dotacao_atualizada"}
+    assert {k[2] for k in celulas} == {
+        "previsao_inicial",
+        "previsao_atualizada",
+        "dotacao_inicial",
+        "dotacao_atualizada",
+    }
     assert any(k[0].startswith("receitas") for k in celulas)
     assert any(k[0].startswith("despesas") for k in celulas)
     todas = dict(anterior.celulas_digitadas())
-    assert len(todas) > 3 * len(celulas)  # the realized values stayed behind
+    assert len(todas) > 2 * len(celulas)  # the realized values stayed behind
     # the preview counted per pasta what the lote does
     assert imp.total_campos == len(textos) and imp.total_celulas == len(celulas)
     assert len(imp.lote.comandos) == len(textos) + len(celulas)

@@ -83,6 +83,12 @@ def test_transmite_pela_janela_com_a1(
     qtbot.mouseClick(j.botao_recibo, Qt.MouseButton.LeftButton)
     titulo, pagina = j.dialogos.recibos[-1]
     assert protocolo in titulo and "TECNICA DE TESTE" in pagina
+    # the receipt's date as a clerk reads it (dd/mm/aaaa hh:mm:ss), not ISO 8601
+    import re
+
+    assert re.search(r"Recebido em</th><td>\d{2}/\d{2}/\d{4} \d{2}:\d{2}:\d{2}</td>", pagina), (
+        pagina
+    )
     # a situação vem do servidor
     qtbot.mouseClick(j.botao_situacao, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: j.rotulo_status.text() == "Situação atualizada.", timeout=30000)
@@ -204,6 +210,11 @@ def test_gestor_homologa_pela_janela(
     qtbot.waitUntil(lambda: j.rotulo_status.text() == "Homologação não feita.", timeout=60000)
     _titulo, texto = j.dialogos.perguntas[-1]
     assert "Percentual aplicado" in texto and r.protocolo in texto
+    # the confirmation says whose certificate will sign
+    from siops.assinatura.assinador import AssinadorA1 as _A1
+
+    titular = _A1(a1_gestor.caminho, a1_gestor.senha).fatos.nome
+    assert f"Assina: {titular}" in texto, texto
     assert j.modelo.estado(0).estado == "transmitido"
     # agora confirma
     j.dialogos.senhas.append(a1_gestor.senha)
@@ -212,4 +223,5 @@ def test_gestor_homologa_pela_janela(
     qtbot.waitUntil(lambda: j.modelo.estado(0).estado == "homologado", timeout=60000)
     j.tarefas.aguardar()
     assert j.dialogos.mostrados[-1][1] == "Homologação concluída"
+    assert j.barra.maximum() > 0 and j.barra.value() == j.barra.maximum()  # not back to 0%
     assert tecnico.situacao(r.protocolo)["situacao"] == "homologado"

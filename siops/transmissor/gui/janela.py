@@ -36,17 +36,60 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from siops.assinatura.assinador import CriterioToken
 from siops.transmissor import operacoes
 from siops.transmissor.config import Configuracoes, pasta_dados
 from siops.transmissor.fila import FilaOffline
 from siops.transmissor.gui.dialogos import Dialogos
 from siops.transmissor.gui.modelo import ModeloArquivos
+from siops.transmissor.gui.operacao import OperacaoToken
 from siops.transmissor.gui.pin import PedidoPin
 from siops.transmissor.gui.tarefas import Tarefas
 
 TITULO = "SIOPSNET — Transmissor do SIOPS"
 INTERVALO_FILA_MS = 120_000
 PROXY_MODOS = (("sistema", "Do sistema"), ("nenhum", "Nenhum"), ("manual", "Manual"))
+
+
+def data_hora_legivel(texto: str) -> str:
+    """``2026-12-04T16:40:49-03:00`` → ``04/12/2026 16:40:49`` (hora de Brasília); o texto como
+    veio se não for uma data ISO."""
+    import datetime as dt
+
+    from siops.forms.tempo import em_brasilia
+
+    try:
+        quando = dt.datetime.fromisoformat(texto.strip())
+    except ValueError:
+        return texto
+    return em_brasilia(quando).strftime("%d/%m/%Y %H:%M:%S")
+
+
+DIAS_AVISO_VENCIMENTO = 30
+
+
+def _titular(assinador: Any) -> str:
+    """Quem vai assinar: 'NOME (CPF 123.456.789-09), certificado da AC X, válido até
+    dd/mm/aaaa' — e o aviso quando faltam ``DIAS_AVISO_VENCIMENTO`` dias ou menos para vencer;
+    '' se não der para ler."""
+    import datetime as dt
+
+    from siops.forms.tempo import data_br
+
+    try:
+        f = assinador.fatos
+    except Exception:
+        return ""
+    cpf = f"{f.cpf[:3]}.{f.cpf[3:6]}.{f.cpf[6:9]}-{f.cpf[9:]}" if f.cpf else ""
+    texto = f"{f.nome} (CPF {cpf})" if cpf else f.nome
+    texto += f", certificado da {f.emissor}, válido até {data_br(f.fim)}"
+    faltam = (f.fim - dt.datetime.now(dt.UTC)).days
+    if faltam <= DIAS_AVISO_VENCIMENTO:
+        texto += (
+            f" — ATENÇÃO: o certificado vence em {max(faltam, 0)} dia(s); providencie a "
+            "renovação na sua Autoridade Certificadora"
+        )
+    return texto
 
 
 def mensagem_de_erro(erro: BaseException) -> str:
@@ -92,6 +135,7 @@ class JanelaTransmissor(QMainWindow):
         self.cliente: Any = None
         self.pasta: Path | None = None
         self.modelo = ModeloArquivos(self)
+        self._operacao: OperacaoToken | None = None  # a homologação que possui a sessão do token
         self._montar()
         self._carregar_config()
         self.tarefas.ocupadoMudou.connect(self._ocupado)
@@ -224,6 +268,12 @@ class JanelaTransmissor(QMainWindow):
         linha_tk.addWidget(self.token_combo, 1)
         linha_tk.addWidget(self.botao_tokens)
         f.addRow("Driver do token:", linha_tk)
+        self.botao_intermediarias = QPushButton("ACs intermediárias…", g_cert)
+        self.botao_intermediarias.setToolTip(
+            "Indique os arquivos das ACs intermediárias quando o token guarda só o seu certificado"
+        )
+        self.botao_intermediarias.clicked.connect(self.escolher_intermediarias)
+        f.addRow("", self.botao_intermediarias)
         self.radio_a1.toggled.connect(self._tipo_mudou)
         geral.addWidget(g_cert)
 
@@ -260,7 +310,23 @@ class JanelaTransmissor(QMainWindow):
         self.rotulo_status = QLabel("", central)
         self.rotulo_status.setWordWrap(True)
         geral.addWidget(self.rotulo_status)
-        self.setCentralWidget(central)
+        # as abas: a transmissão (técnico) e o Módulo de Gestores (certificado do gestor)
+        from PySide6.QtWidgets import QTabWidget
+
+        from siops.transmissor.gui.gestores import PainelGestores
+
+        self.abas = QTabWidget(self)
+        self.abas.addTab(central, "Transmissão")
+        self.gestores = PainelGestores(
+            self.abas,
+            self.dialogos,
+            self.tarefas,
+            self._novo_cliente,
+            self.pedido_pin.pedir,
+            self.config,
+        )
+        self.abas.addTab(self.gestores, "Módulo de Gestores")
+        self.setCentralWidget(self.abas)
 
     def _carregar_config(self) -> None:
         from siops.assinatura.assinador import modulos_candidatos
@@ -312,8 +378,8 @@ class JanelaTransmissor(QMainWindow):
         a1 = self.radio_a1.isChecked()
         for w in (self.a1_edit, self.botao_a1):
             w.setEnabled(a1)
-        for w in (self.modulo_combo, self.token_combo, self.botao_tokens):
-            w.setEnabled(not a1)
+        for controle in (self.modulo_combo, self.token_combo, self.botao_tokens):
+            controle.setEnabled(not a1)
 
     def _modulo(self) -> str:
         texto = self.modulo_combo.currentText().strip()
@@ -443,16 +509,24 @@ class JanelaTransmissor(QMainWindow):
 
     def _periodo_dos_arquivos(self, linhas: list[Any]) -> None:
         """Põe exercício e bimestre de acordo com o nome do primeiro arquivo (M…_2025_SegundoBimestre)."""
+
+        for e in linhas:
+            if self.periodo_do_nome(e.caminho.name):
+                return
+
+    def periodo_do_nome(self, nome: str) -> bool:
+        """Exercício, bimestre e esfera a partir de um nome padrão (M…_2026_SextoBimestre.OPS);
+        False se o nome não é padrão."""
         import re
 
         nomes = ("Primeiro", "Segundo", "Terceiro", "Quarto", "Quinto", "Sexto")
-        for e in linhas:
-            m = re.search(r"_(\d{4})_([A-Za-z]+)Bimestre", e.caminho.name)
-            if m and m.group(2) in nomes:
-                self.exercicio_spin.setValue(int(m.group(1)))
-                self.bimestre_combo.setCurrentIndex(nomes.index(m.group(2)))
-                self.esfera_combo.setCurrentIndex(0 if e.caminho.name.startswith("M") else 1)
-                return
+        m = re.search(r"_(\d{4})_([A-Za-z]+)Bimestre", nome)
+        if not m or m.group(2) not in nomes:
+            return False
+        self.exercicio_spin.setValue(int(m.group(1)))
+        self.bimestre_combo.setCurrentIndex(nomes.index(m.group(2)))
+        self.esfera_combo.setCurrentIndex(0 if nome.startswith("M") else 1)
+        return True
 
     def recarregar(self) -> None:
         """Relê a situação dos arquivos da pasta aberta."""
@@ -483,7 +557,7 @@ class JanelaTransmissor(QMainWindow):
             atual = self.token_combo.currentText()
             self.token_combo.clear()
             for t in tokens:
-                self.token_combo.addItem(t.rotulo)
+                self.token_combo.addItem(t.rotulo, t.serie)  # a série desempata rótulos iguais
             if atual and atual in [t.rotulo for t in tokens]:
                 self.token_combo.setCurrentText(atual)
             self.status(
@@ -508,15 +582,59 @@ class JanelaTransmissor(QMainWindow):
                 if senha is None:
                     self.status("Transmissão cancelada.")
                     return
-                continuar(lambda: AssinadorA1(arquivo, senha))
+                continuar(lambda: self._com_cadeia(AssinadorA1(arquivo, senha)))
 
             self.dialogos.senha(
                 "Certificado A1", f"Senha do certificado {Path(arquivo).name}:", com_senha
             )
             return
         modulo = self._modulo() or None
+        criterio = self._criterio_token()
+        continuar(
+            lambda: self._com_cadeia(AssinadorPKCS11(modulo, criterio, self.pedido_pin.pedir))
+        )
+
+    def _com_cadeia(self, assinador: Any) -> Any:
+        """O assinador com a cadeia completada (do token/.pfx, das ACs indicadas em "ACs
+        intermediárias…", das distribuídas com o programa ou do AIA), que vai no KeyInfo."""
+        from siops.assinatura.cadeia import ComCadeia
+
+        return ComCadeia(assinador, self.config.intermediarios(), self.config.revogacao())
+
+    def escolher_intermediarias(self) -> None:
+        """Botão "ACs intermediárias…": um arquivo PEM com as ACs que o token não guarda
+        (fica nas configurações e vale para as próximas assinaturas)."""
+        from cryptography import x509
+
+        def escolhido(arquivo: Path) -> None:
+            try:
+                certs = x509.load_pem_x509_certificates(arquivo.read_bytes())
+            except (OSError, ValueError):
+                self.dialogos.avisar(
+                    "ACs intermediárias",
+                    f"O arquivo {arquivo.name} não traz certificados de AC em PEM.",
+                    "aviso",
+                )
+                return
+            self.config.intermediarios_icp = list(
+                dict.fromkeys([*self.config.intermediarios_icp, str(arquivo)])
+            )
+            self._salvar_config()
+            self.status(f"ACs intermediárias: {len(certs)} certificado(s) de {arquivo.name}.")
+
+        self.dialogos.escolher_arquivo(
+            "ACs intermediárias", Path.home(), "Certificados de AC (*.pem *.crt *.cer)", escolhido
+        )
+
+    def _criterio_token(self) -> CriterioToken:
+        """O rótulo escrito ou escolhido e, se escolhido da lista, também o número de série
+        (o que separa dois tokens de mesmo rótulo)."""
         rotulo = self.token_combo.currentText().strip() or None
-        continuar(lambda: AssinadorPKCS11(modulo, rotulo, self.pedido_pin.pedir))
+        i = self.token_combo.currentIndex()
+        serie = None
+        if i >= 0 and self.token_combo.itemText(i).strip() == rotulo:
+            serie = self.token_combo.itemData(i) or None
+        return CriterioToken(rotulo, serie)
 
     # ------------------------------------------------------------------ transmitir
 
@@ -533,6 +651,7 @@ class JanelaTransmissor(QMainWindow):
             return
         self._salvar_config()
         cliente, fila, raizes = self.cliente, self.fila, self.config.raizes()
+        revogacao = self.config.revogacao()
 
         def iniciar(fabrica: Any) -> None:
             def trabalho(progresso: Any) -> list[Any]:
@@ -542,7 +661,13 @@ class JanelaTransmissor(QMainWindow):
                     for arq in arquivos:
                         resultados.append(
                             operacoes.transmitir_arquivo(
-                                arq, assinador, cliente, fila, progresso=progresso, raizes=raizes
+                                arq,
+                                assinador,
+                                cliente,
+                                fila,
+                                progresso=progresso,
+                                raizes=raizes,
+                                revogacao=revogacao,
                             )
                         )
                 return resultados
@@ -635,7 +760,7 @@ class JanelaTransmissor(QMainWindow):
             ("Protocolo", c.protocolo),
             ("Ente", f"{c.nome_ente} ({c.ente})"),
             ("Período", f"{c.bimestre}º bimestre de {c.exercicio}"),
-            ("Recebido em", c.data_hora),
+            ("Recebido em", data_hora_legivel(c.data_hora)),
             ("Assinado por", f"{c.signatario_nome} (CPF {c.signatario_cpf})"),
             ("Resumo SHA-256 do arquivo", c.digest),
             ("Recibo emitido por", f"{c.servidor} — assinatura conferida ({c.assinado_por})"),
@@ -686,57 +811,50 @@ class JanelaTransmissor(QMainWindow):
         raizes = self.config.raizes()
 
         def iniciar(fabrica: Any) -> None:
-            aberto: dict[str, Any] = {}
+            # uma operação dona da sessão do token, do resumo à assinatura (gui/operacao.py)
+            op = OperacaoToken(self.tarefas, fabrica, "homologação", self._falha("Homologar"))
+            self._encerrar_operacao()
+            self._operacao = op
 
-            def preparar(_p: Any) -> Any:
-                a = fabrica()
-                a.__enter__()  # o PIN é pedido uma vez para o resumo e a assinatura
-                aberto["a"] = a
-                try:
-                    return operacoes.preparar_homologacao(cliente, a, e.protocolo, raizes)
-                except BaseException:
-                    a.__exit__(None, None, None)
-                    raise
+            quem: list[str] = []  # o titular do certificado que vai assinar
 
-            def fechar(_p: Any) -> None:
-                aberto["a"].__exit__(None, None, None)
+            def preparar(a: Any, _p: Any) -> Any:
+                quem.append(_titular(a))
+                return operacoes.preparar_homologacao(cliente, a, e.protocolo, raizes)
 
             def preparado(prep: Any) -> None:
+                if op.encerrada:  # a janela fechou enquanto o resumo chegava
+                    return
+
+                def concluir(a: Any, _p: Any) -> Any:
+                    return operacoes.concluir_homologacao(cliente, a, prep, arquivo_local=e.caminho)
+
                 def resposta(sim: bool) -> None:
-                    if not sim:
-                        self.tarefas.executar(
-                            "fechar",
-                            fechar,
-                            lambda _r: self.status("Homologação não feita."),
-                            self._falha("Homologar"),
-                        )
+                    if op.encerrada:
                         return
-
-                    def concluir(_p: Any) -> Any:
-                        try:
-                            return operacoes.concluir_homologacao(
-                                cliente, aberto["a"], prep, arquivo_local=e.caminho
-                            )
-                        finally:
-                            aberto["a"].__exit__(None, None, None)
-
+                    if not sim:
+                        op.encerrar()
+                        self.status("Homologação não feita.")
+                        return
                     self.status("Assinando a homologação e o demonstrativo…")
-                    self.tarefas.executar(
-                        "homologação", concluir, self._homologado, self._falha("Homologar")
-                    )
+                    op.passo(concluir, self._homologado, ultimo=True)
 
+                titular = quem[-1] if quem and quem[-1] else "titular do certificado escolhido"
                 texto = (
                     prep.resumo
-                    + "\n\nAo homologar, estes dados e o demonstrativo levam a sua assinatura digital. Homologar?"
+                    + f"\n\nAssina: {titular}.\nAo homologar, estes dados e o demonstrativo "
+                    "levam essa assinatura digital. Homologar?"
                 )
                 self.dialogos.confirmar("Homologar dados", texto, resposta)
 
             self.status(f"Buscando no servidor o protocolo {e.protocolo}…")
-            self.tarefas.executar("homologação", preparar, preparado, self._falha("Homologar"))
+            op.passo(preparar, preparado)
 
         self._com_assinador(iniciar)
 
     def _homologado(self, res: Any) -> None:
+        self.barra.setRange(0, 1)  # concluída: a barra fica cheia, não volta a 0%
+        self.barra.setValue(1)
         self.recarregar()
         texto = f"Homologado — protocolo {res.protocolo}."
         if res.pdf is not None:
@@ -748,8 +866,14 @@ class JanelaTransmissor(QMainWindow):
 
     # ------------------------------------------------------------------ fechar
 
+    def _encerrar_operacao(self) -> None:
+        """Encerra a operação com token em andamento (fecha a sessão), se houver."""
+        op, self._operacao = self._operacao, None
+        if op is not None:
+            op.encerrar()
+
     def closeEvent(self, evento: QCloseEvent) -> None:
-        """Não fecha no meio de uma transmissão."""
+        """Não fecha no meio de uma transmissão; fechando, a sessão com o token fecha junto."""
         if self.tarefas.ocupado():
             self.dialogos.avisar(
                 "Fechar", "Uma transmissão está em andamento; aguarde terminar.", "aviso"
@@ -757,6 +881,7 @@ class JanelaTransmissor(QMainWindow):
             evento.ignore()
             return
         self._timer_fila.stop()
+        self._encerrar_operacao()
         evento.accept()
 
 

@@ -1,0 +1,369 @@
+"""Issue 24, "the clerk's day": each defect found walking the whole job under Xvfb, kept fixed
+by a test that drives the real window (offscreen) as the clerk did."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from siops.forms.declaracao import Declaracao, DefinirCelula
+from siops.forms.entes import ente
+
+
+def _caminho(ambiente: Path, ano: int, nome_bim: str, cod: str = "M353170") -> Path:
+    return (
+        ambiente
+        / "MS-SIOPS"
+        / "MUNICIPAL"
+        / str(ano)
+        / f"{nome_bim}Bimestre"
+        / f"{cod}_{ano}_{nome_bim}Bimestre.OPS"
+    )
+
+
+# --- 1. the import of the previous bimestre keeps the LOA figures ----------------------------
+
+
+def test_importar_anterior_mantem_previsao_e_dotacao_iniciais(janela, balcao, qtbot, ambiente):
+    from siops.criticas import verificar
+    from siops.ops_format import salvar
+
+    iptu_ini = ("receitas_base", "iptu", "previsao_inicial")
+    iptu_atu = ("receitas_base", "iptu", "previsao_atualizada")
+    desp_ini = ("despesas_asps", "s301_31", "dotacao_inicial")
+    anterior = Declaracao(ente("M353170"), 2026, 5)
+    anterior.aplicar(DefinirCelula(iptu_ini, Decimal("420000.00")))
+    anterior.aplicar(DefinirCelula(iptu_atu, Decimal("450000.00")))
+    anterior.aplicar(DefinirCelula(desp_ini, Decimal("1000000.00")))
+    salvar(anterior, _caminho(ambiente, 2026, "Quinto"))
+
+    j = janela
+    balcao.criar("monteiro lobato", "SP", 2026, 6)
+    mostrados = []
+    j.dialogos.ao_mostrar = mostrados.append
+    j.dialogos.arquivos.append(_caminho(ambiente, 2026, "Quinto"))
+    j.a_importar_anterior.trigger()
+    qtbot.waitUntil(lambda: bool(mostrados), timeout=15000)
+    dlg = mostrados[0]
+    # The preview lists what changes, old → new, under each pasta (expandable).
+    textos = dlg.textos_mudancas()
+    assert any(
+        "IPTU" in t and "Previsão inicial" in t and "0,00 → 420.000,00" in t for t in textos
+    ), textos
+    assert any("Dotação inicial" in t and "0,00 → 1.000.000,00" in t for t in textos), textos
+    dlg.accept()
+    d = j.documento.declaracao
+    qtbot.waitUntil(lambda: d.valor(iptu_ini) == Decimal("420000.00"), timeout=5000)
+    assert d.valor(desp_ini) == Decimal("1000000.00")
+    assert d.valor(iptu_atu) == Decimal("450000.00")
+
+    # "inicial zero, atualizada preenchida" is flagged (an aviso: the LOA was not typed).
+    sem_loa = Declaracao(ente("M353170"), 2026, 2)
+    sem_loa.aplicar(DefinirCelula(iptu_atu, Decimal("450000.00")))
+    achados = [a for a in verificar(sem_loa) if a.tabela == "receitas_base"]
+    assert any("inicial" in a.mensagem and "IPTU" in a.mensagem for a in achados), achados
+
+
+# --- 2. bad input is never changed or dropped in silence -------------------------------------
+
+
+def _digitar_sem_esperar(qtbot, vista, texto):
+    """Type into the current cell (the first key opens the editor) and press Enter."""
+    from PySide6.QtCore import Qt
+
+    qtbot.keyClicks(vista, texto[0])
+    editor = vista.focusWidget()
+    assert editor is not vista and editor.parentWidget() is vista.viewport()
+    qtbot.keyClicks(editor, texto[1:])
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    return editor
+
+
+def test_entrada_invalida_fica_no_campo_com_a_mensagem_ao_lado(janela, balcao, qtbot):
+    from PySide6.QtCore import QRect, Qt
+
+    j = janela
+    balcao.criar("monteiro lobato", "SP", 2025, 2)
+    j.mostrar_pagina("tabela:despesas_asps")
+    desp = j.vista("despesas_asps")
+    m = desp.modelo()
+    pos = balcao.pos(desp, "s301_44", "empenhada")
+    antes = m.index(*pos).data()
+    for texto, motivo in (
+        ("1,2,3", "formato"),
+        ("abc", "não é um número"),
+        ("-5", "negativo"),
+    ):
+        desp.ir_para(*pos)
+        editor = _digitar_sem_esperar(qtbot, desp, texto)
+        # Nothing changed, the editor is still open with exactly what was typed…
+        assert m.index(*pos).data() == antes, texto
+        assert desp.state() == desp.State.EditingState, texto
+        assert editor.text() == texto
+        # …and the full reason is shown next to the field, not cut.
+        aviso = desp.aviso
+        qtbot.waitUntil(aviso.isVisible, timeout=3000)
+        assert motivo in aviso.text(), (texto, aviso.text())
+        assert aviso.height() >= aviso.heightForWidth(aviso.width())
+        area = QRect(0, 0, desp.viewport().width(), desp.viewport().height())
+        assert area.contains(aviso.geometry()), (aviso.geometry(), area)
+        celula = desp.visualRect(m.index(*pos))
+        assert (
+            abs(aviso.geometry().top() - celula.bottom()) < 4
+            or abs(aviso.geometry().bottom() - celula.top()) < 4
+        )  # right under (or over) the cell
+        qtbot.keyClick(editor, Qt.Key.Key_Escape)
+        qtbot.waitUntil(lambda: desp.state() != desp.State.EditingState, timeout=3000)
+        assert not aviso.isVisible()
+    # A valid value still goes in.
+    desp.ir_para(*pos)
+    _digitar_sem_esperar(qtbot, desp, "12,5")
+    qtbot.waitUntil(lambda: m.index(*pos).data() == "12,50", timeout=3000)
+
+
+# --- 3. keyboard: tree → table → críticas, a visible cell, shortcuts, one click ----------------
+
+
+def test_teclado_arvore_tabela_criticas_e_clique_simples(janela, balcao, qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    j = janela
+    balcao.criar("monteiro lobato", "SP", 2025, 1)
+    j.mostrar_pagina("tabela:receitas_base")
+    rec = j.vista("receitas_base")
+    # Tab from the pastas tree goes into the table, on a visible (current, selected,
+    # editable) cell; never into the críticas filter, whose arrow keys would change it.
+    j.navegacao.setFocus()
+    qtbot.waitUntil(j.navegacao.hasFocus, timeout=3000)
+    qtbot.keyClick(j.navegacao, Qt.Key.Key_Tab)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is rec, timeout=3000)
+    atual = rec.currentIndex()
+    assert atual.isValid() and rec.modelo().editavel(atual.row(), atual.column())
+    assert rec.selectionModel().isSelected(atual)
+    for combo in (j.dock.severidade, j.dock.grupo):
+        assert not combo.focusPolicy() & Qt.FocusPolicy.TabFocus
+    # Shortcuts between the three areas, shown in the Exibir menu.
+    exibir = next(a.menu() for a in j.menuBar().actions() if a.text() == "E&xibir")
+    atalhos = {a.shortcut().toString() for a in exibir.actions() if not a.isSeparator()}
+    assert {"F6", "Ctrl+1", "Ctrl+2", "Ctrl+3"} <= atalhos, atalhos
+    qtbot.keyClick(rec, Qt.Key.Key_F6)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is j.dock.tabela, timeout=3000)
+    qtbot.keyClick(j.dock.tabela, Qt.Key.Key_F6)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is j.navegacao, timeout=3000)
+    qtbot.keyClick(j.navegacao, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is rec, timeout=3000)
+    qtbot.keyClick(rec, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is j.dock.tabela, timeout=3000)
+
+    # A single click on a crítica goes to its cell.
+    j.mostrar_pagina("tabela:despesas_asps")
+    desp = j.vista("despesas_asps")
+    balcao.digitar(desp, "s302_33", "liquidada", "10,00")
+    j.mostrar_pagina("tabela:receitas_base")
+    qtbot.waitUntil(lambda: j.dock.filtro.rowCount() > 0, timeout=10000)
+    linha = next(
+        r
+        for r in range(j.dock.filtro.rowCount())
+        if getattr(j.dock.filtro.index(r, 0).data(Qt.ItemDataRole.UserRole + 4), "tabela", None)
+        == "despesas_asps"
+    )
+    j.dock.tabela.scrollTo(j.dock.filtro.index(linha, 0))
+    centro = j.dock.tabela.visualRect(j.dock.filtro.index(linha, 1)).center()
+    qtbot.mouseClick(j.dock.tabela.viewport(), Qt.MouseButton.LeftButton, pos=centro)
+    qtbot.waitUntil(lambda: j.vista_atual() is desp, timeout=3000)
+    assert desp.currentIndex().row() == balcao.pos(desp, "s302_33", "liquidada")[0]
+
+
+# --- 8. smaller: mnemonics, recent files, title, the chosen município -------------------------
+
+
+def _mnemonico(texto: str) -> str | None:
+    i = texto.replace("&&", "").find("&")
+    if i < 0:
+        return None
+    import unicodedata
+
+    letra = texto.replace("&&", "")[i + 1]
+    return unicodedata.normalize("NFKD", letra)[0].casefold()
+
+
+def test_menus_sem_mnemonico_repetido_recentes_titulo_e_municipio(janela, balcao, qtbot, ambiente):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from siops.app.janela_nova import DialogoNovaDeclaracao
+    from siops.app.modelos import ModeloRecentes
+
+    j = janela
+    menus = [a.menu() for a in j.menuBar().actions()]
+    topo = [_mnemonico(a.text()) for a in j.menuBar().actions()]
+    assert len(topo) == len(set(topo)), topo
+    for menu in menus:
+        letras = [_mnemonico(a.text()) for a in menu.actions() if not a.isSeparator()]
+        letras = [x for x in letras if x]
+        repetidas = {x for x in letras if letras.count(x) > 1}
+        assert not repetidas, (menu.title(), repetidas, [a.text() for a in menu.actions()])
+
+    # The title names the declaration once; Qt appends the application name itself.
+    nome_app = QApplication.applicationDisplayName()
+    assert nome_app == "SIOPS"
+    assert "SIOPS" not in j.windowTitle()
+    balcao.criar("monteiro lobato", "SP", 2026, 5)
+    assert "SIOPS" not in j.windowTitle()
+    assert "Monteiro Lobato" in j.windowTitle() and "5º bimestre de 2026" in j.windowTitle()
+
+    # Recent files say whose and which bimestre.
+    m = ModeloRecentes([_caminho(ambiente, 2026, "Quinto")])
+    texto = m.index(0, 0).data()
+    assert texto.splitlines()[0] == "Município de Monteiro Lobato/SP — 5º bimestre de 2026", texto
+    assert "M353170_2026_QuintoBimestre.OPS" in texto
+
+    # The chosen município keeps its highlight when a typo hides it and is corrected.
+    dlg = DialogoNovaDeclaracao(j)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    qtbot.keyClicks(dlg.busca, "monteiro")
+    alvo = next(
+        r for r in range(dlg.filtro.rowCount()) if "Lobato" in dlg.filtro.index(r, 0).data()
+    )
+    centro = dlg.lista.visualRect(dlg.filtro.index(alvo, 0)).center()
+    qtbot.mouseClick(dlg.lista.viewport(), Qt.MouseButton.LeftButton, pos=centro)
+    dlg.busca.setFocus()
+    qtbot.keyClicks(dlg.busca, "x")  # nothing matches "monteirox"
+    assert dlg.filtro.rowCount() == 0
+    qtbot.keyClick(dlg.busca, Qt.Key.Key_Backspace)
+    selecionados = dlg.lista.selectionModel().selectedIndexes()
+    assert [i.data() for i in selecionados] == ["Monteiro Lobato — SP"]
+    assert dlg.ente_escolhido() is not None and dlg.ente_escolhido().nome == "Monteiro Lobato"
+    dlg.reject()
+
+
+# --- 7. the Transmissor follows the open declaration and opens centred -----------------------
+
+
+def test_transmissor_segue_a_declaracao_aberta_e_abre_centrado(janela, balcao, qtbot):
+    j = janela
+    balcao.criar("monteiro lobato", "SP", 2026, 6)
+    j.a_transmissor.trigger()
+    t = j._janelas_extras[-1]
+    qtbot.waitExposed(t)
+    assert (t.exercicio_spin.value(), t.bimestre_combo.currentData()) == (2026, 6)
+    assert t.esfera_combo.currentIndex() == 0  # municipal
+    assert "SextoBimestre" in t.rotulo_pasta.text() and "2026" in t.rotulo_pasta.text()
+    # Centred over the main window, kept on the screen (the offscreen screen is 800×800, so a
+    # side that does not fit starts at the screen's edge).
+    tela = j.screen().availableGeometry()
+    ft, fj = t.frameGeometry(), j.frameGeometry()
+
+    def esperado(centro: int, tamanho: int, inicio: int, extensao: int) -> int:
+        if tamanho > extensao:
+            return inicio
+        return min(max(centro - tamanho // 2, inicio), inicio + extensao - tamanho)
+
+    assert abs(ft.left() - esperado(fj.center().x(), ft.width(), tela.left(), tela.width())) <= 4
+    assert abs(ft.top() - esperado(fj.center().y(), ft.height(), tela.top(), tela.height())) <= 4
+    t.close()
+
+
+# --- 5. file dialogs in pt-BR, columns not cut, dates dd/mm/aaaa ------------------------------
+
+
+def test_dialogo_de_arquivo_em_portugues(janela, qtbot, tmp_path):
+    import re
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QFileDialog, QLabel, QTreeView
+
+    from siops.app.dialogos import Dialogos
+
+    pasta = tmp_path / "QuintoBimestre"
+    pasta.mkdir()
+    (pasta / "M353170_2026_QuintoBimestre.OPS").write_text("x")
+    Dialogos(janela).escolher_abrir("Abrir declaração", pasta, "Declarações (*.OPS)", print)
+    dlg = next(d for d in janela.findChildren(QFileDialog) if d.isVisible())
+    qtbot.waitExposed(dlg)
+    textos = [w.text() for w in dlg.findChildren(QLabel) if w.isVisible()]
+    assert not [t for t in textos if "Look in" in t or "Files of" in t], textos
+    tv = dlg.findChild(QTreeView, "treeView")
+    m = tv.model()
+    qtbot.waitUntil(lambda: m.rowCount(tv.rootIndex()) == 1, timeout=5000)
+    datas = [m.index(0, c, tv.rootIndex()).data() for c in range(m.columnCount(tv.rootIndex()))]
+    assert any(re.fullmatch(r"\d{2}/\d{2}/\d{4} \d{2}:\d{2}", str(x)) for x in datas), datas
+    fm = tv.fontMetrics()
+    hh = tv.header()
+    margem = 6  # the item delegate's text margins (3 px each side in Fusion)
+    for c in range(m.columnCount(tv.rootIndex())):
+        icone = tv.iconSize().width() + 4 if c == 0 else 0
+        for texto in (
+            m.headerData(c, Qt.Orientation.Horizontal),
+            m.index(0, c, tv.rootIndex()).data(),
+        ):
+            largura = fm.horizontalAdvance(str(texto)) + margem + icone
+            assert largura <= hh.sectionSize(c), (texto, hh.sectionSize(c))
+    dlg.reject()
+
+
+# --- 4. nothing cut at 1280×800 and 1366×768 (Qt's own font metrics) -------------------------
+
+
+def _cortados(j) -> list[str]:
+    """Every visible single-line label, status message and table header of the window whose
+    text is wider than the room it has."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QLabel, QTableView
+
+    problemas = []
+    for rotulo in j.findChildren(QLabel):
+        if not rotulo.isVisible() or rotulo.wordWrap() or not rotulo.text():
+            continue
+        if rotulo.textFormat() == Qt.TextFormat.RichText or "<" in rotulo.text():
+            continue
+        largura = rotulo.fontMetrics().horizontalAdvance(rotulo.text().replace("&", ""))
+        if largura > rotulo.contentsRect().width():
+            problemas.append(f"rótulo {rotulo.objectName()!r}: {rotulo.text()!r}")
+    sb = j.statusBar()
+    longa = j.rotulo_mensagem
+    if longa.isVisible() and longa.heightForWidth(longa.width()) > longa.height():
+        problemas.append(f"mensagem longa sem altura: {longa.text()!r}")
+    msg = sb.currentMessage()
+    if msg:
+        fixos = sum(
+            w.width() + 6
+            for w in sb.findChildren(QLabel)
+            if w.isVisible() and w.parentWidget() is sb
+        )
+        if sb.fontMetrics().horizontalAdvance(msg) > sb.width() - fixos - 12:
+            problemas.append(f"mensagem: {msg!r}")
+    for vista in j.findChildren(QTableView):
+        if not vista.isVisible():
+            continue
+        hh = vista.horizontalHeader()
+        m = vista.model()
+        for c in range(m.columnCount()):
+            if hh.isSectionHidden(c):
+                continue
+            for linha in str(m.headerData(c, Qt.Orientation.Horizontal) or "").split("\n"):
+                if hh.fontMetrics().horizontalAdvance(linha) + 8 > hh.sectionSize(c):
+                    problemas.append(f"cabeçalho {c} de {vista.objectName()!r}: {linha!r}")
+    return problemas
+
+
+def test_nada_cortado_em_1280x800_e_1366x768(janela, balcao, qtbot):
+    j = janela
+    balcao.criar("monteiro lobato", "SP", 2025, 2)
+    j.mostrar_demonstracao("credenciais", "DEMONSTRAÇÃO — servidor local")
+    for largura, altura in ((1280, 800), (1366, 768)):
+        j.resize(largura, altura)
+        for pagina in ("tabela:receitas_base", "tabela:despesas_asps", "tabela:apuracao"):
+            j.mostrar_pagina(pagina)
+            m = j.vista(pagina.split(":")[1]).modelo()
+            # the longest message a refusal shows, in the status bar
+            j.vista(pagina.split(":")[1]).mensagem.emit(
+                m.motivo_recusa(*balcao.pos(j.vista("despesas_asps"), "s301_44", "paga"), "-5")
+                if pagina == "tabela:despesas_asps"
+                else "Importação concluída: 312 item(ns) do bimestre anterior; confira os valores."
+            )
+            qtbot.wait(50)
+            assert not _cortados(j), (largura, altura, pagina, _cortados(j))
