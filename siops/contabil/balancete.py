@@ -29,7 +29,7 @@ import os
 import re
 import unicodedata
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -203,7 +203,8 @@ def _ler_csv(caminho: Path) -> _Planilha:
     primeiras = texto[:4096].splitlines()[:LINHAS_PROCURA_CABECALHO]
     contagem = {s: sum(linha.count(s) for linha in primeiras) for s in (";", "\t", ",")}
     sep = ";" if contagem[";"] else ("\t" if contagem["\t"] else ",")
-    linhas = [(i, list(r)) for i, r in enumerate(csv.reader(texto.splitlines(), delimiter=sep), 1)]
+    leitor = csv.reader(texto.splitlines(), delimiter=sep)
+    linhas: list[tuple[int, list[object]]] = [(i, list(r)) for i, r in enumerate(leitor, 1)]
     return _Planilha(linhas, [], caminho)
 
 
@@ -321,7 +322,7 @@ def _formulas(caminho: Path, folha: str, celulas: list[tuple[int, int]]) -> str 
 # --- the header -------------------------------------------------------------------------------
 
 
-def _casar(cabecalho: list[object]) -> tuple[dict[str, int], list[str]]:
+def _casar(cabecalho: Sequence[object]) -> tuple[dict[str, int], list[str]]:
     """Field -> column index by synonyms (longest synonym wins; leftmost column per field)."""
     escolha: dict[str, int] = {}
     ignoradas = []
@@ -587,9 +588,9 @@ def _converter(p: _Planilha, cols: Colunas) -> FonteContabil:
                 "renúncias e outras deduções, se houver, informe à mão."
             )
     else:
-        for num, chave, lidos in _despesas_analiticas(registros):
+        for num, (fs, nd, fr, co), lidos in _despesas_analiticas(registros):
             for medida, v in lidos.items():
-                fonte.somar_despesa(chave, medida, v, num)
+                fonte.somar_despesa((fs, nd, fr, co), medida, v, num)
         fonte.tem_co = any(c[3] for _, c, _ in registros)
     if sem_codigo:
         fonte.avisos.append(

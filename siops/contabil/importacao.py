@@ -72,9 +72,9 @@ def _juntar(fontes: list[FonteContabil]) -> FonteContabil:
                 )
             for medida, v in valores.items():
                 total.somar_receita(k, medida, v, f.linhas_receita.get(k, 0))
-        for k, valores in f.despesas.items():
+        for kd, valores in f.despesas.items():
             for medida, v in valores.items():
-                total.somar_despesa(k, medida, v, f.linhas_despesa.get(k, 0))
+                total.somar_despesa(kd, medida, v, f.linhas_despesa.get(kd, 0))
         total.medidas |= f.medidas
         total.avisos += f.avisos
         total.tem_co |= f.tem_co

@@ -343,8 +343,8 @@ def previa(d: Declaracao, fonte: FonteContabil, mapa: Mapeamento | None = None) 
                 acc.incertezas[k] = acc.incertezas.get(k, ZERO) + v
 
     for (fs, nd, fr, co), valores in fonte.despesas.items():
-        c = mapa.despesa(fs, nd, fr, co)
-        if c is None:
+        cd = mapa.despesa(fs, nd, fr, co)
+        if cd is None:
             continue  # not health spending (outside função 10): outside the reconciliation
         linha = fonte.linhas_despesa.get((fs, nd, fr, co), 0)
         for medida, v in valores.items():
@@ -352,10 +352,10 @@ def previa(d: Declaracao, fonte: FonteContabil, mapa: Mapeamento | None = None) 
             if m is None or v == 0:
                 continue
             acc.somar_fonte(medida, v)
-            if c.destino is None:
-                acc.perder("despesa", _codigo_despesa(fs, nd, fr, co), c.motivo, medida, v, linha)
+            if cd.destino is None:
+                acc.perder("despesa", _codigo_despesa(fs, nd, fr, co), cd.motivo, medida, v, linha)
             else:
-                acc.mapear((*c.destino, m.coluna), medida, v)
+                acc.mapear((*cd.destino, m.coluna), medida, v)
 
     tabelas, recusadas, importado, recusado = _celulas(d, fonte, mapa, acc)
     conciliacao = [

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from typing import NoReturn
 
 from siops.forms import inteiros
 
@@ -90,7 +91,7 @@ class ParserPt(argparse.ArgumentParser):
         texto = texto.replace("positional arguments:", "argumentos:")
         return texto.replace("options:", "opções:")
 
-    def error(self, message: str) -> None:
+    def error(self, message: str) -> NoReturn:
         for en, pt in TRADUCOES.items():
             message = message.replace(en, pt)
         self.print_usage(sys.stderr)

@@ -35,7 +35,8 @@ _PLANO = re.compile(r"^[+-]?\d+(\.\d+)?$")
 def _checar(d: Decimal, texto: str) -> Decimal:
     if not d.is_finite():
         raise ValorInvalido(f"O valor '{texto}' não é um número.")
-    if d.as_tuple().exponent < -2 and d != d.quantize(CENTAVO):
+    expoente = d.as_tuple().exponent  # an int once finite ('n', 'N', 'F' mark NaN and infinity)
+    if isinstance(expoente, int) and expoente < -2 and d != d.quantize(CENTAVO):
         raise ValorInvalido(
             f"O valor '{texto}' tem mais de duas casas decimais; informe reais e centavos."
         )

@@ -188,11 +188,11 @@ def extrair(raiz: etree._Element) -> Conteudo:
     for nome in ("ente", "exercicio", "bimestre", "layout", "resumo"):
         linhas[(nome,)] = filhos[nome].sourceline
     for e in filhos["campos"].iterchildren(etree.Element):
-        cid = e.get("id")
+        cid = e.get("id", "")  # required by the XSD: the default is never used
         c.campos.append((cid, e.text or ""))
         linhas[("campo", cid)] = e.sourceline
     for e in filhos["celulas"].iterchildren(etree.Element):
-        t, lin, k = e.get("t"), e.get("l"), e.get("k")
+        t, lin, k = e.get("t", ""), e.get("l", ""), e.get("k", "")  # required by the XSD
         c.celulas.append((t, lin, k, e.text or ""))
         linhas[("c", t, lin, k)] = e.sourceline
     return c

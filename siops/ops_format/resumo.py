@@ -35,7 +35,7 @@ class Conteudo:
     celulas: list[tuple[str, str, str, str]] = field(default_factory=list)  # (t, l, k, valor)
     programa: str = ""
     resumo: str = ""  # the digest the file carries (not part of the canonical form)
-    linhas: dict[tuple[str, ...], int] = field(default_factory=dict)
+    linhas: dict[tuple[str, ...], int | None] = field(default_factory=dict)  # None: lxml lost it
 
 
 def canonico_v1(c: Conteudo) -> bytes:

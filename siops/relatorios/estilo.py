@@ -225,7 +225,8 @@ def imagem_marca() -> tuple[ImageReader, tuple[float, float]]:
 
     px = 100  # pixels per TAMANHO_MARCA points (≈ 144 dpi)
     fonte = ImageFont.truetype(fontes().arquivo_negrito, px)
-    x0, y0, x1, y1 = fonte.getbbox(MARCA_PREVIA)
+    # whole pixels for a TrueType font; Pillow's stubs say float for every kind of font
+    x0, y0, x1, y1 = (round(v) for v in fonte.getbbox(MARCA_PREVIA))
     margem = 6
     img = Image.new("RGBA", (x1 - x0 + 2 * margem, y1 - y0 + 2 * margem), (255, 255, 255, 0))
     r, g, b = (int(v * 255) for v in COR_MARCA.rgb())

@@ -43,17 +43,28 @@ SEPARADOR = " › "
 
 
 class AchadoLike(Protocol):
-    """What the report reads of a finding (``criticas.Achado`` has it all)."""
+    """What the report reads of a finding (``criticas.Achado`` has it all).
 
-    codigo: Any
-    grupo: Any
-    severidade: str
-    titulo: str
-    mensagem: str
-    tabela: str | None
-    linha: str | None
-    coluna: str | None
-    campo: str | None
+    Read-only members: ``Achado`` is a frozen dataclass, and the report never writes."""
+
+    @property
+    def codigo(self) -> Any: ...
+    @property
+    def grupo(self) -> Any: ...
+    @property
+    def severidade(self) -> str: ...
+    @property
+    def titulo(self) -> str: ...
+    @property
+    def mensagem(self) -> str: ...
+    @property
+    def tabela(self) -> str | None: ...
+    @property
+    def linha(self) -> str | None: ...
+    @property
+    def coluna(self) -> str | None: ...
+    @property
+    def campo(self) -> str | None: ...
 
 
 def local_do_achado(a: AchadoLike, cat: Catalogo) -> str:

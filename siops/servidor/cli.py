@@ -2,9 +2,12 @@
 
     siops-servidor --dados DIR --porta N [--host 127.0.0.1] [--certificado C --chave K]
                    [--raizes PEM ...] [--limite-mb 20] [--primeiro-exercicio 2024]
-                   [--smtp-host H --smtp-porta P --smtp-remetente E]
+                   [--smtp-host H --smtp-porta P --smtp-remetente E | --correio-pasta DIR]
+                   [--banco postgresql://usuario@maquina/banco] [--workers N]
     siops-servidor admin --dados DIR criar-admin --cpf CPF --nome NOME
     siops-servidor admin --dados DIR cadastrar-chefe --ente M355030 --nome N --cpf C [--email E]
+    siops-servidor admin --dados DIR desbloquear --cpf CPF
+    siops-servidor admin --dados DIR listar-cadastros --ente M355030
     siops-servidor admin --dados DIR autorizar-retransmissao ID [--observacao TEXTO]
     siops-servidor admin --dados DIR listar-retransmissoes [--situacao solicitada]
     siops-servidor admin --dados DIR carregar-referencia-fns ARQ.csv|ARQ.json
@@ -59,6 +62,20 @@ def _parser_servidor() -> argparse.ArgumentParser:
     p.add_argument("--smtp-host")
     p.add_argument("--smtp-porta", type=argumentos.porta)
     p.add_argument("--smtp-remetente")
+    p.add_argument(
+        "--correio-pasta",
+        type=Path,
+        help="grava cada e-mail como um arquivo .eml nesta pasta em vez de usar o SMTP",
+    )
+    p.add_argument(
+        "--banco",
+        help="PostgreSQL: postgresql://usuario@maquina/banco (padrão: o SQLite da pasta de dados)",
+    )
+    p.add_argument(
+        "--workers",
+        type=argumentos.inteiro("o número de workers", 1, 256),
+        help="processos do servidor atrás da mesma porta (acima de 1 exige --banco PostgreSQL)",
+    )
     p.add_argument("--log", default="warning", help="nível de log (debug, info, warning)")
     return p
 
@@ -77,6 +94,9 @@ def _config(a: argparse.Namespace) -> Config:
         smtp_host=getattr(a, "smtp_host", None),
         smtp_porta=getattr(a, "smtp_porta", None),
         smtp_remetente=getattr(a, "smtp_remetente", None),
+        url_banco=getattr(a, "banco", None),
+        workers=getattr(a, "workers", None),
+        correio_pasta=getattr(a, "correio_pasta", None),
     )
 
 
@@ -111,9 +131,9 @@ def servir(argv: list[str]) -> int:
         if motivo:
             print(f"Certificado de AC {arq}: {motivo}.", file=sys.stderr)
             return 2
-    for arq in (cfg.certificado, cfg.chave):
-        if arq is not None and not arq.is_file():
-            print(f"Arquivo de HTTPS não encontrado: {arq}", file=sys.stderr)
+    for https in (cfg.certificado, cfg.chave):
+        if https is not None and not https.is_file():
+            print(f"Arquivo de HTTPS não encontrado: {https}", file=sys.stderr)
             return 2
     try:
         cfg.dados.mkdir(parents=True, exist_ok=True)
@@ -127,7 +147,8 @@ def servir(argv: list[str]) -> int:
         return 2
     if not cfg.raizes:
         print(
-            "Aviso: nenhuma AC raiz configurada (--raizes): nenhuma assinatura será aceita.",
+            "Aviso: nenhuma AC raiz configurada (--raizes): valem as ACs Raiz oficiais da "
+            "ICP-Brasil distribuídas com o programa.",
             file=sys.stderr,
         )
     esquema = "https" if cfg.certificado else "http"
@@ -140,6 +161,8 @@ def servir(argv: list[str]) -> int:
     # leitura e limite por endereço; as requisições simultâneas são contadas pela aplicação
     # (criar_app), não pelo ``limit_concurrency`` do uvicorn, que conta conexões — mil sockets
     # ociosos bastariam para recusar todo mundo.
+    if cfg.workers > 1:
+        return _servir_workers(cfg, a.log.lower())
     uvicorn.run(
         criar_app(cfg),
         host=cfg.host,
@@ -157,23 +180,89 @@ def servir(argv: list[str]) -> int:
     return 0
 
 
+def _servir_workers(cfg: Config, nivel_log: str) -> int:
+    """``--workers N``: N processos uvicorn atrás da mesma porta, sobre o mesmo PostgreSQL.
+
+    Antes de criar os workers, este processo leva o banco à última migração e cria (se faltam)
+    as chaves de recibo: os N não disputam a migração nem geram N chaves diferentes. O
+    supervisor do uvicorn recria um worker que morre (até por SIGKILL); o que ele tinha
+    confirmado já estava no banco e nos arquivos, e o que não confirmou o cliente reenvia
+    (a recepção é idempotente pelo SHA-256).
+    """
+    import uvicorn
+
+    from siops.servidor import migracoes, worker
+    from siops.servidor.chaves import carregar_ou_gerar
+    from siops.servidor.config import para_json
+
+    try:
+        migracoes.migrar(cfg.url_banco)
+    except Exception as exc:  # conexão recusada, senha errada, banco inexistente…
+        print(f"Não foi possível abrir o banco PostgreSQL: {exc}", file=sys.stderr)
+        return 2
+    carregar_ou_gerar(cfg.pasta_chaves, cfg.nome_servidor)
+    os.environ[worker.ENV_CONFIG] = para_json(cfg)
+    uvicorn.run(
+        "siops.servidor.worker:app",
+        factory=True,
+        workers=cfg.workers,
+        host=cfg.host,
+        port=cfg.porta,
+        ssl_certfile=str(cfg.certificado) if cfg.certificado else None,
+        ssl_keyfile=str(cfg.chave) if cfg.chave else None,
+        log_level=nivel_log,
+        access_log=False,
+        http="siops.servidor.worker:Protocolo",
+        loop="asyncio",
+        timeout_graceful_shutdown=10,
+        timeout_keep_alive=5,
+        backlog=2048,
+    )
+    return 0
+
+
 # --- administração ----------------------------------------------------------------------------
 
 
 def _parser_admin() -> argparse.ArgumentParser:
     p = _Parser(prog="siops-servidor admin", description="Administração do servidor SIOPS.")
     p.add_argument("--dados", type=Path, required=True, help="pasta de dados do servidor")
+    p.add_argument("--banco", help="o PostgreSQL do servidor, se não está no servidor.json")
     sub = p.add_subparsers(dest="comando", required=True, metavar="COMANDO", parser_class=_Parser)
 
     s = sub.add_parser("criar-admin", help="cria um administrador (login por CPF e senha)")
     s.add_argument("--cpf", required=True)
     s.add_argument("--nome", required=True)
 
-    s = sub.add_parser("cadastrar-chefe", help="cadastra o chefe do Executivo (dados do TSE)")
-    s.add_argument("--ente", required=True)
-    s.add_argument("--nome", required=True)
-    s.add_argument("--cpf", required=True)
-    s.add_argument("--email", default="")
+    s = sub.add_parser(
+        "cadastrar-chefe",
+        help="cadastra o chefe do Executivo (dados do TSE)",
+        description="Cadastra o prefeito ou governador eleito (dados do TSE, ou o ofício com a "
+        "ata de posse): o início da cadeia de cadastro do ente. Um novo chefe anula toda a "
+        "cadeia anterior (substituto, secretário de saúde, substituto e técnico) até ele "
+        "cadastrar o secretário no Módulo de Gestores (siopsnet cadastrar, ou a aba Módulo de "
+        "Gestores do Transmissor).",
+    )
+    s.add_argument("--ente", required=True, help="código do ente: M + IBGE de 6 dígitos, ou E + UF")
+    s.add_argument("--nome", required=True, help="nome como no certificado digital")
+    s.add_argument("--cpf", required=True, help="CPF (com ou sem pontuação)")
+    s.add_argument("--email", default="", help="e-mail de contato (opcional)")
+
+    s = sub.add_parser(
+        "desbloquear",
+        help="desbloqueia o acesso de quem errou a senha muitas vezes",
+        description="Zera as tentativas erradas e o bloqueio de acesso de um CPF (o técnico "
+        "que ligou para o suporte). A senha não muda: se ela foi esquecida, o técnico usa "
+        '"Esqueceu a senha" (siopsnet esqueci-senha --cpf CPF).',
+    )
+    s.add_argument("--cpf", required=True, help="CPF da pessoa bloqueada")
+
+    s = sub.add_parser(
+        "listar-cadastros",
+        help="lista quem está ativo num ente",
+        description="Quem está cadastrado e ativo no ente, em cada papel (JSON).",
+    )
+    s.add_argument("--ente", required=True, help="código do ente (ex.: M355030)")
 
     s = sub.add_parser("autorizar-retransmissao", help="autoriza uma solicitação")
     s.add_argument("id", type=argumentos.inteiro("o número da solicitação", 1))
@@ -231,8 +320,9 @@ def administrar(argv: list[str]) -> int:
             try:
                 ctx.repo.criar_admin(cpf, a.nome, senhas.hash_senha(senha), iso(ctx.agora()))
             except ConflitoEstado as exc:  # papel_de_ente: um administrador nunca é técnico
+                pares = exc.detalhe if isinstance(exc.detalhe, list) else []  # [(ente, papel)]
                 papeis = ", ".join(
-                    f"{NOME_PAPEL[p]} de {cadastro.descricao_ente(e)}" for e, p in exc.detalhe
+                    f"{NOME_PAPEL[p]} de {cadastro.descricao_ente(e)}" for e, p in pares
                 )
                 raise ValueError(
                     f"O CPF {cpfs.formatar(cpf)} tem papel ativo num ente ({papeis}) e não pode "
@@ -250,6 +340,32 @@ def administrar(argv: list[str]) -> int:
                     else "."
                 ),
                 file=sys.stderr,
+            )
+        elif a.comando == "desbloquear":
+            cpf = cpfs.normalizar(a.cpf)
+            usuario = ctx.repo.usuario(cpf) if cpfs.valido(cpf) else None
+            if usuario is None:
+                raise ValueError(
+                    f"O CPF {a.cpf} não é de ninguém cadastrado neste servidor: confira os dígitos."
+                )
+            ctx.repo.zerar_falhas(cpf)
+            print(
+                f"Acesso de {usuario.nome} (CPF {cpfs.formatar(cpf)}) desbloqueado"
+                + (
+                    f" (estava bloqueado até {usuario.bloqueado_ate})."
+                    if usuario.bloqueado_ate
+                    else " (não estava bloqueado)."
+                ),
+                file=sys.stderr,
+            )
+        elif a.comando == "listar-cadastros":
+            codigo = cadastro.codigo_ente(a.ente)
+            print(
+                json.dumps(
+                    {"ente": codigo, "ativos": cadastro.ativos(ctx, codigo)},
+                    ensure_ascii=False,
+                    indent=2,
+                )
             )
         elif a.comando == "autorizar-retransmissao":
             r = homologacao.autorizar_retransmissao(ctx, a.id, "linha de comando", a.observacao)

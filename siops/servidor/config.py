@@ -26,6 +26,11 @@ class Config:
     chave: Path | None = None
     raizes: tuple[Path, ...] = ()  # PEM das raízes ICP-Brasil aceitas
     intermediarios: tuple[Path, ...] = ()  # PEM de ACs intermediárias conhecidas (opcional)
+    # Sem ``raizes``: as ACs Raiz oficiais da ICP-Brasil (siops/assinatura/confianca.py).
+    # Revogação (LCR/OCSP) das assinaturas recebidas: "estrita" recusa quando a LCR não pode
+    # ser obtida; "branda" aceita e registra; "desligada" não consulta (só para testes locais).
+    revogacao: str = "estrita"
+    proxy_revogacao: str = ""  # proxy para buscar LCR/OCSP; vazio = o do sistema (HTTP_PROXY)
     limite_transmissao: int = 20 * MIB
     limite_documento: int = 5 * MIB
     limite_pdf: int = 30 * MIB
@@ -36,6 +41,9 @@ class Config:
     smtp_tls: bool = False
     smtp_usuario: str = ""
     smtp_senha: str = ""
+    # Uma pasta em vez do SMTP: cada mensagem vira um ``.eml`` nela (servidor/correio.py). É o
+    # correio da demonstração e de homologação, onde ninguém tem caixa postal; ``None`` = SMTP.
+    correio_pasta: Path | None = None
     horas_token: int = 8
     tentativas_senha: int = 5
     bloqueio_segundos: int = 15 * 60
@@ -44,6 +52,12 @@ class Config:
     janela_futuro_segundos: int = 300
     processos_verificacao: int = 0  # 0 = um por núcleo; 1 = sem pool (na própria thread)
     fila_escrita: int = 2000  # pedidos aguardando o escritor do banco antes de 503
+    # O banco: vazio = SQLite em ``dados/servidor.sqlite3`` (instalação de uma máquina);
+    # ``postgresql://usuario@host/banco`` = PostgreSQL (produção, vários workers).
+    url_banco: str = ""
+    conexoes_banco: int = 16  # conexões com o PostgreSQL por worker
+    # Processos do servidor atrás da mesma porta (exige PostgreSQL acima de 1).
+    workers: int = 1
     # camada HTTP (servidor/limites.py; docs/api.md §10.1)
     tempo_cabecalho_segundos: float = 10  # o cabeçalho do pedido inteiro, desde o 1º byte
     tempo_corpo_segundos: float = 20  # o máximo sem chegar nenhum byte do corpo
@@ -56,8 +70,19 @@ class Config:
 
     @property
     def banco(self) -> Path:
-        """O arquivo SQLite."""
+        """O arquivo SQLite (quando ``url_banco`` não aponta para um PostgreSQL)."""
         return self.dados / "servidor.sqlite3"
+
+    @property
+    def postgres(self) -> bool:
+        """Se o banco é um PostgreSQL (``url_banco``)."""
+        return self.url_banco.startswith(("postgresql://", "postgres://"))
+
+    @property
+    def endereco_banco(self) -> str:
+        """Onde está o banco: a URL do PostgreSQL ou o caminho do arquivo SQLite (o que os
+        processos de verificação recebem para ler a referência do FNS)."""
+        return self.url_banco if self.postgres else str(self.banco)
 
     @property
     def pasta_chaves(self) -> Path:
@@ -70,7 +95,7 @@ class Config:
         return self.dados / "arquivos"
 
 
-_CAMINHOS = {"dados", "certificado", "chave"}
+_CAMINHOS = {"dados", "certificado", "chave", "correio_pasta"}
 _LISTAS = {"raizes", "intermediarios"}
 
 
@@ -109,8 +134,33 @@ def carregar(dados: Path, **sobrepor: Any) -> Config:
             continue
         valores[chave] = _converter(chave, valor)
     cfg = replace(Config(dados=dados), **valores)
+    if cfg.revogacao not in ("estrita", "branda", "desligada"):
+        raise ValueError(
+            f"A opção revogacao deve ser estrita, branda ou desligada (recebido: {cfg.revogacao!r})."
+        )
     _validar_limites_http(cfg)
+    _validar_banco(cfg)
     return cfg
+
+
+def _validar_banco(cfg: Config) -> None:
+    """O banco é SQLite (vazio) ou uma URL ``postgresql://``; mais de um worker exige
+    PostgreSQL (o SQLite do servidor tem um só escritor, dentro de um processo)."""
+    url = cfg.url_banco
+    if not isinstance(url, str) or (url and not cfg.postgres):
+        raise ValueError(
+            f"O banco deve ser uma URL postgresql://usuario@maquina/banco (recebido: {url!r}); "
+            "sem a opção, o servidor usa o SQLite da pasta de dados."
+        )
+    for nome, maximo in (("workers", 256), ("conexoes_banco", 1000)):
+        v = getattr(cfg, nome)
+        if isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= maximo:
+            raise ValueError(f"{nome} deve ser um número inteiro de 1 a {maximo} ({v!r}).")
+    if cfg.workers > 1 and not cfg.postgres:
+        raise ValueError(
+            f"Com {cfg.workers} workers o banco precisa ser PostgreSQL (--banco "
+            "postgresql://…): o SQLite da pasta de dados aceita um só processo servidor."
+        )
 
 
 def _validar_limites_http(cfg: Config) -> None:
@@ -125,6 +175,37 @@ def _validar_limites_http(cfg: Config) -> None:
             raise ValueError(f"{nome} deve ser um número inteiro maior ou igual a 0 ({v!r}).")
 
 
+def para_json(cfg: Config) -> str:
+    """A configuração inteira em JSON (segredos inclusive), para passar aos workers
+    (``de_json`` a reconstrói sem reler ``servidor.json``)."""
+    out: dict[str, Any] = {}
+    for f in fields(cfg):
+        v = getattr(cfg, f.name)
+        if isinstance(v, Path):
+            v = str(v)
+        elif isinstance(v, tuple):
+            v = [str(x) for x in v]
+        out[f.name] = v
+    return json.dumps(out, ensure_ascii=False)
+
+
+def de_json(texto: str) -> Config:
+    """A configuração gravada por ``para_json``."""
+    bruto = json.loads(texto)
+    return Config(**{k: _converter(k, v) for k, v in bruto.items()})
+
+
+def _sem_senha_na_url(url: str) -> str:
+    """``postgresql://u:SENHA@h/b`` → ``postgresql://u:***@h/b`` (para o log)."""
+    if "://" not in url or "@" not in url:
+        return url
+    esquema, resto = url.split("://", 1)
+    credenciais, maquina = resto.rsplit("@", 1)
+    if ":" in credenciais:
+        credenciais = credenciais.split(":", 1)[0] + ":***"
+    return f"{esquema}://{credenciais}@{maquina}"
+
+
 def como_dict(cfg: Config) -> dict[str, Any]:
     """A configuração em tipos JSON (para o log de partida)."""
     out: dict[str, Any] = {}
@@ -136,8 +217,10 @@ def como_dict(cfg: Config) -> dict[str, Any]:
             v = [str(x) for x in v]
         if f.name == "smtp_senha" and v:
             v = "***"
+        if f.name == "url_banco":
+            v = _sem_senha_na_url(v)
         out[f.name] = v
     return out
 
 
-__all__ = ["MIB", "Config", "carregar", "como_dict"]
+__all__ = ["MIB", "Config", "carregar", "como_dict", "de_json", "para_json"]

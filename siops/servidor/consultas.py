@@ -200,7 +200,7 @@ def demonstrativo_pdf(ctx: Contexto, protocolo: str) -> bytes:
     O PDF PAdES que o gestor assinou não é público: o certificado ICP-Brasil embutido na
     assinatura traz o CPF dele (nada público traz CPF); quem tem papel no ente o baixa por
     ``demonstrativo_assinado``."""
-    t, h = _homologacao_vigente(ctx, protocolo)
+    t, h = _homologada(ctx, protocolo, "demonstrativo homologado")
     cache = ctx.cfg.dados / "demonstrativos" / f"{protocolo}-{h.id}.pdf"
     if cache.exists():
         return cache.read_bytes()
@@ -215,24 +215,11 @@ def demonstrativo_pdf(ctx: Contexto, protocolo: str) -> bytes:
     return pdf
 
 
-def _homologacao_vigente(ctx: Contexto, protocolo: str) -> tuple[m.Transmissao, m.Homologacao]:
-    t = ctx.repo.transmissao(protocolo)
-    h = ctx.repo.homologacao(protocolo) if t is not None else None
-    if t is None or h is None or t.situacao != m.HOMOLOGADO:
-        raise ErroAPI(
-            404,
-            "nao_encontrado",
-            f"Não há demonstrativo homologado vigente com o protocolo {protocolo}.",
-            ["Só os dados homologados (e não substituídos por retransmissão) são públicos."],
-        )
-    return t, h
-
-
 def demonstrativo_assinado(ctx: Contexto, quem: Autenticado, protocolo: str) -> bytes:
     """``GET /homologacoes/{protocolo}/demonstrativo``: o PDF PAdES que o gestor assinou (só
     para quem tem papel no ente, ou o administrador); 404 se ele não foi enviado."""
     _transmissao_visivel(ctx, quem, protocolo)
-    _, h = _homologacao_vigente(ctx, protocolo)
+    _, h = _homologada(ctx, protocolo, "demonstrativo homologado")
     if not (h.demonstrativo_recebido and h.digest_demonstrativo):
         raise ErroAPI(
             404,
@@ -243,15 +230,18 @@ def demonstrativo_assinado(ctx: Contexto, quem: Autenticado, protocolo: str) -> 
     return ctx.armazem.ler(h.digest_demonstrativo, ".pdf")
 
 
-def _homologada(ctx: Contexto, protocolo: str):
-    """The current homologated transmission and its homologation, or a 404 in Portuguese."""
+def _homologada(
+    ctx: Contexto, protocolo: str, o_que: str = "declaração homologada"
+) -> tuple[m.Transmissao, m.Homologacao]:
+    """The current homologated transmission and its homologation, or a 404 in Portuguese
+    (``o_que``: what was asked for)."""
     t = ctx.repo.transmissao(protocolo)
     h = ctx.repo.homologacao(protocolo) if t is not None else None
     if t is None or h is None or t.situacao != m.HOMOLOGADO:
         raise ErroAPI(
             404,
             "nao_encontrado",
-            f"Não há declaração homologada vigente com o protocolo {protocolo}.",
+            f"Não há {o_que} vigente com o protocolo {protocolo}.",
             ["Só os dados homologados (e não substituídos por retransmissão) são públicos."],
         )
     return t, h

@@ -111,6 +111,8 @@ class ProtocoloLimitado(H11Protocol):
     por_endereco: int = 64  # 0 = sem limite
     abertas: Counter[str]  # conexões abertas por endereço (compartilhado pela subclasse)
 
+    # typeshed types the argument as BaseTransport; a stream protocol always gets a Transport,
+    # and uvicorn's H11Protocol narrows it the same way (with the same ignore)
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         self._prazo: asyncio.TimerHandle | None = None
         self._fase: str | None = None  # "cabecalho", "corpo" ou None

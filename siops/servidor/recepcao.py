@@ -272,7 +272,7 @@ def _receber_novo(
     try:
         t, criada = ctx.repo.aceitar(nova)
     except ConflitoEstado as exc:
-        if exc.codigo == "periodo_homologado":
+        if exc.codigo == "periodo_homologado" and isinstance(exc.detalhe, m.Transmissao):
             raise erro_periodo_homologado(ctx, exc.detalhe, desc) from None
         raise
     if not criada and t.situacao not in m.VIGENTES:

@@ -20,7 +20,7 @@ NS = "urn:siops-desktop:recibo:1"
 
 
 def _sub(pai: etree._Element, nome: str, texto: str, **atributos: str) -> etree._Element:
-    el = etree.SubElement(pai, f"{{{NS}}}{nome}", **atributos)
+    el = etree.SubElement(pai, f"{{{NS}}}{nome}", attrib=atributos)
     el.text = texto
     return el
 

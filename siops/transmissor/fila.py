@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -58,15 +59,15 @@ class FilaOffline:
     def _travada(self) -> Iterator[None]:
         self.pasta.mkdir(parents=True, exist_ok=True)
         with open(self.pasta / ".trava", "a+b") as f:
-            try:
-                import fcntl
-
-                fcntl.flock(f.fileno(), fcntl.LOCK_EX)
-            except ImportError:  # Windows: msvcrt trava por região
+            if sys.platform == "win32":  # msvcrt trava por região
                 import msvcrt
 
                 f.seek(0)
-                msvcrt.locking(f.fileno(), msvcrt.LK_LOCK, 1)  # type: ignore[attr-defined]
+                msvcrt.locking(f.fileno(), msvcrt.LK_LOCK, 1)
+            else:
+                import fcntl
+
+                fcntl.flock(f.fileno(), fcntl.LOCK_EX)
             yield
 
     def _ler(self) -> list[ItemFila]:

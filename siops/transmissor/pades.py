@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import io
+from collections.abc import Callable
 from typing import Any
 
 from asn1crypto import algos
 from asn1crypto import x509 as ax509
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import padding
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.serialization import Encoding
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
@@ -23,7 +24,11 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 from siops.assinatura.assinador import Assinador, ErroAssinador
 
 CAMPO = "AssinaturaGestor"
-_HASHES = {"sha256": hashes.SHA256, "sha384": hashes.SHA384, "sha512": hashes.SHA512}
+_HASHES: dict[str, Callable[[], hashes.HashAlgorithm]] = {
+    "sha256": hashes.SHA256,
+    "sha384": hashes.SHA384,
+    "sha512": hashes.SHA512,
+}
 
 
 class ErroPAdES(Exception):
@@ -50,7 +55,10 @@ class SignerAssinador(signers.Signer):
         self, data: bytes, digest_algorithm: str, dry_run: bool = False
     ) -> bytes:
         """Assina ``data`` com a chave do assinador (no token, se A3)."""
-        tamanho = self._assinador.certificado.public_key().key_size // 8  # type: ignore[union-attr]
+        publica = self._assinador.certificado.public_key()
+        if not isinstance(publica, rsa.RSAPublicKey):  # the mechanism above is sha256_rsa
+            raise ErroPAdES("O certificado do assinante não tem chave RSA.")
+        tamanho = publica.key_size // 8
         if dry_run:
             return bytes(tamanho)
         algoritmo = _HASHES.get(digest_algorithm.lower())

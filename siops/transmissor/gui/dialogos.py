@@ -48,7 +48,9 @@ class DialogoRecibo(QDialog):
         impressora = QPrinter(QPrinter.PrinterMode.HighResolution)
         dlg = QPrintDialog(impressora, self)
         dlg.accepted.connect(lambda: self.texto.document().print_(impressora))
-        dlg.open()
+        # PySide6's stubs give QPrintDialog.open only its (receiver, member) overload; the
+        # QDialog.open() it inherits (window-modal, no arguments) exists at run time.
+        dlg.open()  # type: ignore[call-arg]
 
 
 class Dialogos:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
@@ -90,7 +90,7 @@ class Tarefas(QObject):
             if ok:
                 sucesso(resultado)
             else:
-                falha(resultado)  # type: ignore[arg-type]
+                falha(cast(BaseException, resultado))  # the worker sends the exception
         finally:
             if not self._pendentes:
                 self.ocupadoMudou.emit(False)
