@@ -23,6 +23,7 @@ tradução das falhas para uma frase que o usuário entenda.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -477,6 +478,12 @@ def validar_cadeia(
     _conferir_titular(cert, nome)
     if politica:
         politica_icp(cert)
+    chave_cache = None
+    if revogacao is None:
+        chave_cache = _chave_caminho(cert, intermediarios, raizes, politica)
+        em_cache = _caminho_em_cache(chave_cache, agora)
+        if em_cache is not None:
+            return em_cache
     buscas = None
     if revogacao is not None and quando is None:
         # caminho já conferido com as mesmas LCRs ainda em cache: só a cadeia (ver revogacao)
@@ -517,6 +524,8 @@ def validar_cadeia(
     cadeia = do_topo[::-1]  # titular primeiro
     if buscas is not None and quando is None and not contexto.soft_fail_exceptions:
         guardar_situacao(tuple(_impressao(c) for c in cadeia), buscas)
+    if chave_cache is not None:
+        _guardar_caminho(chave_cache, cadeia)
     return cadeia
 
 
@@ -524,6 +533,59 @@ def _impressao(c: x509.Certificate) -> str:
     from cryptography.hazmat.primitives import hashes
 
     return c.fingerprint(hashes.SHA256()).hex()
+
+
+# --- caminhos já validados (sem revogação) -----------------------------------------------------
+#
+# Sem LCR/OCSP, a validação do caminho é função só das entradas (titular, intermediárias, raízes,
+# política) e do instante, e do instante só pela vigência de cada elo: as assinaturas, as
+# basicConstraints, o pathLen e o uso da chave não mudam com o tempo. Então um caminho validado
+# vale de novo, para as mesmas entradas, em qualquer instante em que todos os seus elos estão
+# vigentes. Isso tira o pyhanko-certvalidator (≈ 6 ms) de cada recepção do servidor, que recebe
+# sempre dos mesmos técnicos. Só sucessos são guardados; com revogação, quem decide é
+# ``revogacao.situacao_em_cache`` (até o ``nextUpdate`` das LCRs).
+
+_CAMINHOS: dict[tuple, tuple[list[x509.Certificate], dt.datetime, dt.datetime]] = {}
+_MAX_CAMINHOS = 4096
+_TRAVA_CAMINHOS = threading.Lock()
+
+
+def _chave_caminho(
+    cert: x509.Certificate,
+    intermediarios: list[x509.Certificate],
+    raizes: list[x509.Certificate],
+    politica: bool,
+) -> tuple:
+    return (
+        _impressao(cert),
+        tuple(sorted({_impressao(c) for c in intermediarios})),
+        tuple(sorted({_impressao(c) for c in raizes})),
+        politica,
+    )
+
+
+def _caminho_em_cache(chave: tuple, agora: dt.datetime) -> list[x509.Certificate] | None:
+    with _TRAVA_CAMINHOS:
+        achado = _CAMINHOS.get(chave)
+    if achado is None:
+        return None
+    cadeia, inicio, fim = achado
+    return list(cadeia) if inicio <= agora <= fim else None
+
+
+def _guardar_caminho(chave: tuple, cadeia: list[x509.Certificate]) -> None:
+    inicio = max(c.not_valid_before_utc for c in cadeia)
+    fim = min(c.not_valid_after_utc for c in cadeia)
+    with _TRAVA_CAMINHOS:
+        if len(_CAMINHOS) >= _MAX_CAMINHOS:
+            _CAMINHOS.pop(next(iter(_CAMINHOS)))  # o mais antigo
+        _CAMINHOS[chave] = (list(cadeia), inicio, fim)
+
+
+def esvaziar_cache_de_caminhos() -> None:
+    """Esquece os caminhos validados (testes; troca de raízes em tempo de execução)."""
+    with _TRAVA_CAMINHOS:
+        _CAMINHOS.clear()
 
 
 def _revogado(cert: x509.Certificate, nome: str, erro: Exception) -> CertificadoInvalido:

@@ -225,3 +225,28 @@ def test_cadeia_completada_pelo_aia_e_pelas_conhecidas(pub: PublicacaoTeste) -> 
     # an AC with the right name but another key is not the issuer
     estranha, _ = icp_teste.emitir_ac_estranha(icp_teste.NOME_INTERMEDIARIA)
     assert completar(e.cert, [estranha]) == ()
+
+
+def test_caminho_validado_fica_em_cache_so_para_as_mesmas_entradas(monkeypatch) -> None:
+    """Sem revogação, a validação do caminho (a parte cara: o pyhanko-certvalidator) vale para
+    as mesmas entradas — titular, intermediárias, raízes e política — enquanto todo elo da
+    cadeia está vigente; outra raiz, outra política ou um instante fora da vigência de um elo
+    validam de novo (e recusam)."""
+    import pyhanko_certvalidator
+
+    h = icp_teste.gerar_hierarquia()
+    e = icp_teste.emitir_ecpf(h, "FULANA", "52998224725")
+    cadeia = validar_cadeia(e.cert, [h.intermediaria], [h.raiz])
+    assert cadeia[0] == e.cert and cadeia[-1] == h.raiz
+
+    def proibido(*_a, **_k):
+        raise AssertionError("validou o caminho de novo")
+
+    monkeypatch.setattr(pyhanko_certvalidator, "CertificateValidator", proibido)
+    assert validar_cadeia(e.cert, [h.intermediaria], [h.raiz]) == cadeia  # do cache
+    outra = icp_teste.gerar_hierarquia()
+    with pytest.raises(AssertionError, match="validou o caminho de novo"):
+        validar_cadeia(e.cert, [h.intermediaria], [outra.raiz])  # outras raízes: não vem do cache
+    depois = min(c.not_valid_after_utc for c in cadeia) + dt.timedelta(days=1)
+    with pytest.raises((AssertionError, CertificadoInvalido)):
+        validar_cadeia(e.cert, [h.intermediaria], [h.raiz], quando=depois)
