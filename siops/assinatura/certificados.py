@@ -491,7 +491,10 @@ def validar_cadeia(
             cadeia = validar_cadeia(cert, intermediarios, raizes, None, None, None, politica)
         except CertificadoInvalido:
             cadeia = []  # talvez falte uma AC que só o AIA traz: a validação completa decide
-        if cadeia and situacao_em_cache(tuple(_impressao(c) for c in cadeia)):
+        if cadeia and (
+            not _declara_revogacao(cadeia)
+            or situacao_em_cache(tuple(_impressao(c) for c in cadeia))
+        ):
             return cadeia
     opcoes: dict = {
         "trust_roots": [_asn1(c) for c in raizes],
@@ -527,6 +530,29 @@ def validar_cadeia(
     if chave_cache is not None:
         _guardar_caminho(chave_cache, cadeia)
     return cadeia
+
+
+def _declara_revogacao(cadeia: list[x509.Certificate]) -> bool:
+    """Se algum elo abaixo da raiz declara onde conferir a revogação (ponto de distribuição de
+    LCR ou responder OCSP no AIA). Sem nenhum, não há o que consultar: a validação com
+    revogação (hard-fail do pyhanko-certvalidator) dá o mesmo que a sem — e o caminho já está
+    validado. Todo certificado ICP-Brasil declara a sua LCR, então isso só vale para
+    hierarquias sem publicação (testes, bench)."""
+    from cryptography.x509.oid import AuthorityInformationAccessOID, ExtensionOID
+
+    for c in cadeia[:-1]:
+        try:
+            c.extensions.get_extension_for_oid(ExtensionOID.CRL_DISTRIBUTION_POINTS)
+            return True
+        except x509.ExtensionNotFound:
+            pass
+        try:
+            aia = c.extensions.get_extension_for_class(x509.AuthorityInformationAccess).value
+        except x509.ExtensionNotFound:
+            continue
+        if any(d.access_method == AuthorityInformationAccessOID.OCSP for d in aia):
+            return True
+    return False
 
 
 def _impressao(c: x509.Certificate) -> str:

@@ -250,3 +250,23 @@ def test_caminho_validado_fica_em_cache_so_para_as_mesmas_entradas(monkeypatch) 
     depois = min(c.not_valid_after_utc for c in cadeia) + dt.timedelta(days=1)
     with pytest.raises((AssertionError, CertificadoInvalido)):
         validar_cadeia(e.cert, [h.intermediaria], [h.raiz], quando=depois)
+
+
+def test_revogacao_estrita_sem_enderecos_nao_revalida_o_caminho(monkeypatch) -> None:
+    """Uma cadeia em que nenhum elo declara LCR nem OCSP não tem o que consultar: com a
+    revogação estrita do servidor o resultado é o da validação sem revogação (o hard-fail do
+    pyhanko-certvalidator aceita), então o caminho já validado serve — a recepção não paga o
+    certvalidator a cada envio. Uma cadeia que declara LCR continua consultada (ver
+    ``test_revogado_por_ocsp_e_por_lcr``)."""
+    import pyhanko_certvalidator
+
+    h = icp_teste.gerar_hierarquia()
+    e = icp_teste.emitir_ecpf(h, "FULANA", "52998224725")
+    estrita = revogacao.Revogacao(estrita=True)
+    cadeia = validar_cadeia(e.cert, [h.intermediaria], [h.raiz], revogacao=estrita)
+
+    def proibido(*_a, **_k):
+        raise AssertionError("validou o caminho de novo")
+
+    monkeypatch.setattr(pyhanko_certvalidator, "CertificateValidator", proibido)
+    assert validar_cadeia(e.cert, [h.intermediaria], [h.raiz], revogacao=estrita) == cadeia
