@@ -29,6 +29,6 @@ def data_br(quando: dt.datetime) -> str:
     return em_brasilia(quando).strftime("%d/%m/%Y")
 
 
-def data_hora_br(quando: dt.datetime) -> str:
-    """``28/11/2026 00:46``."""
-    return em_brasilia(quando).strftime("%d/%m/%Y %H:%M")
+def data_hora_br(quando: dt.datetime, segundos: bool = False) -> str:
+    """``28/11/2026 00:46`` (``28/11/2026 00:46:09`` com ``segundos``: recibos)."""
+    return em_brasilia(quando).strftime("%d/%m/%Y %H:%M:%S" if segundos else "%d/%m/%Y %H:%M")

@@ -169,12 +169,21 @@ async def sessoes(request: Request) -> Response:
     return JSONUTF8(await _em_thread(autenticacao.login, ctx, await ler_json(request)), 201)
 
 
-async def sessao_certificado(request: Request) -> Response:
-    """``POST /sessoes/certificado``: sessão de gestor por documento assinado."""
+async def _documento_assinado(
+    request: Request, tratar: Callable[[Contexto, bytes], Any], status: int = 200
+) -> Response:
+    """Um POST anônimo cujo corpo é um documento XML assinado (cadastro, contato, sessão de
+    gestor, homologação, retransmissão): tipo XML, corpo até ``limite_documento``, ``tratar``
+    fora do laço de eventos; a assinatura é quem autoriza."""
     ctx = _ctx(request)
     _exigir_xml(request)
     corpo = await ler_corpo(request, ctx.cfg.limite_documento)
-    return JSONUTF8(await _em_thread(autenticacao.login_certificado, ctx, corpo), 201)
+    return JSONUTF8(await _em_thread(tratar, ctx, corpo), status)
+
+
+async def sessao_certificado(request: Request) -> Response:
+    """``POST /sessoes/certificado``: sessão de gestor por documento assinado."""
+    return await _documento_assinado(request, autenticacao.login_certificado, 201)
 
 
 async def esqueci(request: Request) -> Response:
@@ -193,10 +202,7 @@ async def trocar_senha(request: Request) -> Response:
 
 async def cadastros(request: Request) -> Response:
     """``POST /cadastros``: cadastro assinado na cadeia."""
-    ctx = _ctx(request)
-    _exigir_xml(request)
-    corpo = await ler_corpo(request, ctx.cfg.limite_documento)
-    return JSONUTF8(await _em_thread(cadastro.cadastrar, ctx, corpo), 201)
+    return await _documento_assinado(request, cadastro.cadastrar, 201)
 
 
 async def cadastros_do_ente(request: Request) -> Response:
@@ -209,10 +215,7 @@ async def cadastros_do_ente(request: Request) -> Response:
 
 async def contato(request: Request) -> Response:
     """``POST /cadastros/contato``: alteração assinada do e-mail e do telefone."""
-    ctx = _ctx(request)
-    _exigir_xml(request)
-    corpo = await ler_corpo(request, ctx.cfg.limite_documento)
-    return JSONUTF8(await _em_thread(cadastro.alterar_contato, ctx, corpo))
+    return await _documento_assinado(request, cadastro.alterar_contato)
 
 
 async def transmissoes(request: Request) -> Response:
@@ -294,10 +297,7 @@ async def situacao_uf(request: Request) -> Response:
 
 async def homologacoes(request: Request) -> Response:
     """``POST /homologacoes``: homologação assinada."""
-    ctx = _ctx(request)
-    _exigir_xml(request)
-    corpo = await ler_corpo(request, ctx.cfg.limite_documento)
-    return JSONUTF8(await _em_thread(homologacao.homologar, ctx, corpo), 201)
+    return await _documento_assinado(request, homologacao.homologar, 201)
 
 
 async def demonstrativo_assinado(request: Request) -> Response:
@@ -312,10 +312,7 @@ async def demonstrativo_assinado(request: Request) -> Response:
 
 async def retransmissoes(request: Request) -> Response:
     """``POST /retransmissoes``: solicitação assinada."""
-    ctx = _ctx(request)
-    _exigir_xml(request)
-    corpo = await ler_corpo(request, ctx.cfg.limite_documento)
-    return JSONUTF8(await _em_thread(homologacao.solicitar_retransmissao, ctx, corpo), 201)
+    return await _documento_assinado(request, homologacao.solicitar_retransmissao, 201)
 
 
 async def retransmissao(request: Request) -> Response:

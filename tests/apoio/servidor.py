@@ -440,3 +440,58 @@ class Servidor(ServidorLocal):
 
 
 FabricaServidor = Callable[..., Servidor]
+
+
+@dataclass
+class EnvioDaFila:
+    """Clientes que esvaziam uma fila de corpos assinados em ``POST /transmissoes`` (cada um
+    com o seu ``Idempotency-Key`` = SHA-256), para os testes de queda: ``reconhecidos`` (digest
+    → resposta 200/201) e ``sem_resposta`` (erro de rede ou outro status, para reenviar)."""
+
+    url: str
+    token: str
+    timeout: float = 30
+    reconhecidos: dict[str, dict] = field(default_factory=dict)
+    sem_resposta: list[bytes] = field(default_factory=list)
+    parar: threading.Event = field(default_factory=threading.Event)
+    _trava: threading.Lock = field(default_factory=threading.Lock)
+
+    def cliente(self, fila: Any) -> None:
+        """Um cliente (uma thread): envia até a fila acabar ou ``parar``."""
+        import queue
+
+        sessao = requests.Session()
+        sessao.trust_env = False
+        while not self.parar.is_set():
+            try:
+                corpo = fila.get_nowait()
+            except queue.Empty:
+                return
+            digest = hashlib.sha256(corpo).hexdigest()
+            try:
+                r = sessao.post(
+                    f"{self.url}/api/v1/transmissoes",
+                    data=corpo,
+                    timeout=self.timeout,
+                    headers={
+                        "Authorization": f"Bearer {self.token}",
+                        "Idempotency-Key": digest,
+                        "Content-Type": "application/xml",
+                    },
+                )
+            except requests.RequestException:
+                with self._trava:
+                    self.sem_resposta.append(corpo)
+                continue
+            with self._trava:
+                if r.status_code in (200, 201):
+                    self.reconhecidos[digest] = r.json()
+                else:
+                    self.sem_resposta.append(corpo)
+
+    def iniciar(self, fila: Any, clientes: int) -> list[threading.Thread]:
+        """``clientes`` threads já iniciadas."""
+        threads = [threading.Thread(target=self.cliente, args=(fila,)) for _ in range(clientes)]
+        for t in threads:
+            t.start()
+        return threads

@@ -7,13 +7,12 @@ Usa uma segunda instância do servidor (pasta de dados própria), para não mata
 
 from __future__ import annotations
 
-import hashlib
 import json
 import queue
-import threading
 import time
 
 import requests
+from apoio.servidor import EnvioDaFila
 
 from tests.apoio_postgres import consultar_banco
 
@@ -31,43 +30,9 @@ def test_sigkill_durante_envios(outro_servidor, pki, corpos_distintos):
     fila: queue.Queue[bytes] = queue.Queue()
     for c in corpos:
         fila.put(c)
-    reconhecidos: dict[str, dict] = {}  # digest -> resposta
-    sem_resposta: list[bytes] = []
-    trava = threading.Lock()
-    parar = threading.Event()
-
-    def cliente() -> None:
-        sessao = requests.Session()
-        while not parar.is_set():
-            try:
-                corpo = fila.get_nowait()
-            except queue.Empty:
-                return
-            digest = hashlib.sha256(corpo).hexdigest()
-            try:
-                r = sessao.post(
-                    f"{s.url}/api/v1/transmissoes",
-                    data=corpo,
-                    timeout=30,
-                    headers={
-                        "Authorization": f"Bearer {token}",
-                        "Idempotency-Key": digest,
-                        "Content-Type": "application/xml",
-                    },
-                )
-            except requests.RequestException:
-                with trava:
-                    sem_resposta.append(corpo)
-                continue
-            with trava:
-                if r.status_code in (200, 201):
-                    reconhecidos[digest] = r.json()
-                else:
-                    sem_resposta.append(corpo)
-
-    threads = [threading.Thread(target=cliente) for _ in range(CLIENTES)]
-    for t in threads:
-        t.start()
+    envio = EnvioDaFila(s.url, token, timeout=30)
+    reconhecidos, sem_resposta, parar = envio.reconhecidos, envio.sem_resposta, envio.parar
+    threads = envio.iniciar(fila, CLIENTES)
     fim = time.monotonic() + 30
     while len(reconhecidos) < 40 and time.monotonic() < fim:
         time.sleep(0.01)

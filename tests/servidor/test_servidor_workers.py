@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import psycopg
-import requests
+from apoio.servidor import EnvioDaFila
 
 ENTES = ["M330455", "M261160", "M355030", "M431490"]  # Rio, Recife, São Paulo, Porto Alegre
 
@@ -121,43 +121,9 @@ def test_sigkill_de_um_worker_no_meio_dos_envios(fabrica_servidor, postgres, pki
     fila: queue.Queue[bytes] = queue.Queue()
     for c in corpos:
         fila.put(c)
-    reconhecidos: dict[str, dict] = {}
-    sem_resposta: list[bytes] = []
-    trava = threading.Lock()
-
-    def cliente() -> None:
-        sessao = requests.Session()
-        sessao.trust_env = False
-        while True:
-            try:
-                corpo = fila.get_nowait()
-            except queue.Empty:
-                return
-            digest = hashlib.sha256(corpo).hexdigest()
-            try:
-                r = sessao.post(
-                    f"{s.url}/api/v1/transmissoes",
-                    data=corpo,
-                    timeout=60,
-                    headers={
-                        "Authorization": f"Bearer {token}",
-                        "Idempotency-Key": digest,
-                        "Content-Type": "application/xml",
-                    },
-                )
-            except requests.RequestException:
-                with trava:
-                    sem_resposta.append(corpo)
-                continue
-            with trava:
-                if r.status_code in (200, 201):
-                    reconhecidos[digest] = r.json()
-                else:
-                    sem_resposta.append(corpo)
-
-    threads = [threading.Thread(target=cliente) for _ in range(16)]
-    for t in threads:
-        t.start()
+    envio = EnvioDaFila(s.url, token, timeout=60)
+    reconhecidos, sem_resposta = envio.reconhecidos, envio.sem_resposta
+    threads = envio.iniciar(fila, 16)
     fim = time.monotonic() + 120
     while len(reconhecidos) < 20 and time.monotonic() < fim:
         time.sleep(0.01)

@@ -56,13 +56,13 @@ def data_hora_legivel(texto: str) -> str:
     veio se não for uma data ISO."""
     import datetime as dt
 
-    from siops.forms.tempo import em_brasilia
+    from siops.forms.tempo import data_hora_br
 
     try:
         quando = dt.datetime.fromisoformat(texto.strip())
     except ValueError:
         return texto
-    return em_brasilia(quando).strftime("%d/%m/%Y %H:%M:%S")
+    return data_hora_br(quando, segundos=True)
 
 
 DIAS_AVISO_VENCIMENTO = 30
