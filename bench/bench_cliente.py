@@ -81,12 +81,17 @@ def _filho_cliente(t0: float, arquivo: str, edicoes: int) -> dict:
 
     # One typed edit: model.setData → Declaracao (formulas) → Verificador.atualizar (críticas)
     # → dataChanged + status bar → the paint of the dirty regions, delivered by the event loop.
-    j.mostrar_pagina("tabela:despesas_asps")
-    desp = j.vista("despesas_asps")
+    # (the apuração's deductions: typed cells that move the minimum; the Anexo 12 despesas
+    # are computed from the ledger since issue 19)
+    j.mostrar_pagina("tabela:apuracao")
+    desp = j.vista("apuracao")
     for _ in range(3):
         app.processEvents()
     m = desp.modelo()
-    alvos = [m.index(*m.posicao(lin, "liquidada")) for lin in ("s301_33", "s302_31", "s305_33")]
+    alvos = [
+        m.index(*m.posicao(lin, "liquidada"))
+        for lin in ("recursos_minimo_nao_aplicado", "rp_cancelados", "recursos_minimo_nao_aplicado")
+    ]
     tempos = []
     for i in range(edicoes):
         idx = alvos[i % len(alvos)]

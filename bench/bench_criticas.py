@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from bench.medir import linha, mediana
 from siops.criticas import Verificador, verificar
-from siops.forms.declaracao import DefinirCelula
+from siops.forms.declaracao import DefinirLancamento
 from siops.forms.entes import ente
 from siops.forms.formulas import Chave
 from siops.forms.gerador import declaracao_cheia
@@ -25,9 +25,12 @@ EDICAO: Chave = ("despesas_asps", "s301_31", "liquidada")
 
 
 def _chaves_de_uma_edicao(d) -> set[Chave]:
+    """The keys one ledger edit changes: the line feeding ``EDICAO`` (its Anexo 12 row, fonte,
+    elemento) and every derived cell they move."""
     mudadas: set[Chave] = set()
     d.ouvir(mudadas.update)
-    d.aplicar(DefinirCelula(EDICAO, d.valor(EDICAO) + Decimal("1.00")))
+    linha, col = d.catalogo.classificador.linha_canonica(EDICAO)
+    d.aplicar(DefinirLancamento(linha, col, d.lancamento(linha, col) + Decimal("1.00")))
     return mudadas
 
 

@@ -1,4 +1,5 @@
-"""The .OPS file's load and save on a fully filled declaration (issue 3's benchmark).
+"""The .OPS file's load and save on a fully filled declaration with a ledger of 3.000 despesa
+lines (issues 3 and 19).
 
 * load = ``ops_format.ler``: read, hardened parse, XSD, digest, semantic checks and the model
   with every derived cell computed; baseline: read the same file, hardened lxml parse and XSD
@@ -21,20 +22,19 @@ from pathlib import Path
 from lxml import etree
 
 from bench.medir import linha, mediana
-from siops.forms.entes import ente
-from siops.forms.gerador import declaracao_cheia
 from siops.ops_format import ler, para_bytes, salvar
 from siops.ops_format.esquema import esquema
 from siops.ops_format.formato import conteudo_de
-from siops.ops_format.versoes import namespace
+from siops.ops_format.versoes import VERSAO_ATUAL, namespace
 
 META = 3.0
 
 
 def _declaracao():
+    from bench.bench_nucleo import declaracao_grande
     from siops.forms.declaracao import DefinirTexto
 
-    d = declaracao_cheia(ente("M355030"), 2025, 6, 1)
+    d = declaracao_grande(3000)
     for cid, campo in d.catalogo.campos.items():
         d.aplicar(DefinirTexto(cid, f"{campo.titulo} — Conceição"))
     return d
@@ -49,7 +49,7 @@ def main(rapido: bool = False) -> list[dict]:
         arq = pasta / "M355030_2025_SextoBimestre.OPS"
         salvar(d, arq)
         tamanho = arq.stat().st_size
-        xsd = esquema(1)
+        xsd = esquema(VERSAO_ATUAL)
 
         def carga_bruta() -> None:
             dados = arq.read_bytes()
@@ -67,7 +67,7 @@ def main(rapido: bool = False) -> list[dict]:
         bruto = pasta / "bruto.xml"
 
         def gravacao_bruta() -> None:
-            raiz = etree.Element(q + "declaracao", nsmap={None: ns}, versao="1")
+            raiz = etree.Element(q + "declaracao", nsmap={None: ns}, versao=str(VERSAO_ATUAL))
             etree.SubElement(raiz, q + "ente", codigo=c.ente, esfera=c.esfera)
             for nome in ("exercicio", "bimestre", "layout", "programa"):
                 etree.SubElement(raiz, q + nome).text = getattr(c, nome)
@@ -77,6 +77,9 @@ def main(rapido: bool = False) -> list[dict]:
             celulas = etree.SubElement(raiz, q + "celulas")
             for t, lin, k, v in c.celulas:
                 etree.SubElement(celulas, q + "c", t=t, l=lin, k=k).text = v
+            razao = etree.SubElement(raiz, q + "razao")
+            for tipo, chave, valores in c.razao:
+                etree.SubElement(razao, q + tipo, dict(chave + valores))
             etree.SubElement(raiz, q + "resumo", algoritmo="SHA-256").text = "0" * 64
             dados = etree.tostring(raiz, xml_declaration=True, encoding="UTF-8", pretty_print=True)
             with open(bruto, "wb") as f:
@@ -91,7 +94,8 @@ def main(rapido: bool = False) -> list[dict]:
     n = len(c.celulas)
     return [
         linha(
-            f"ops: abrir declaração cheia ({n} células, {tamanho // 1024} kB)",
+            f"ops: abrir declaração cheia ({n} células, {len(c.razao)} linhas do razão, "
+            f"{tamanho // 1024} kB)",
             carga * 1000,
             "ms",
             carga_base * 1000,

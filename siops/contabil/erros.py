@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from siops.forms.mapeamento import MapeamentoInvalido
+
+__all__ = ["ErroContabil", "MapeamentoInvalido"]
+
 
 class ErroContabil(ValueError):
     """A source file (MSC or balancete) that cannot be imported; nothing was changed.
@@ -23,7 +27,3 @@ class ErroContabil(ValueError):
         self.motivo = motivo
         self.linha = linha
         self.arquivo = Path(arquivo) if arquivo is not None else None
-
-
-class MapeamentoInvalido(ValueError):
-    """The mapping data (``resources/msc_mapeamento.json``) contradicts itself or the catalog."""

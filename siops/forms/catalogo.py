@@ -15,6 +15,7 @@ import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from siops.forms.formulas import (
     Chave,
@@ -285,6 +286,9 @@ class Catalogo:
     somente_6o: frozenset[Chave]
     dependentes: dict[Chave, tuple[Chave, ...]]  # cell -> derived cells reading it directly
     ordem: dict[Chave, int]  # topological rank of every derived cell
+    #: Leaf cells fed by the ledger (``forms.razao``): computed, never typed.
+    agregadas: frozenset[Chave] = frozenset()
+    classificador: Any = None  # forms.razao.Classificador, attached by ``catalogo()``
 
     @property
     def pastas(self) -> tuple[Pasta, ...]:
@@ -298,7 +302,7 @@ class Catalogo:
         return self.tabelas[tid]
 
     def existe(self, chave: Chave) -> bool:
-        return chave in self.ordem or chave in self.editaveis
+        return chave in self.ordem or chave in self.editaveis or chave in self.agregadas
 
     def editavel(self, chave: Chave, bimestre: int) -> bool:
         """Whether the user may type into the cell in this bimestre."""
@@ -307,7 +311,11 @@ class Catalogo:
         return bimestre == 6 or chave not in self.somente_6o
 
     def derivada(self, chave: Chave) -> bool:
-        return chave in self.formulas
+        return chave in self.formulas or chave in self.agregadas
+
+    def agregada(self, chave: Chave) -> bool:
+        """Whether a cell is a view of the ledger (``forms.razao``)."""
+        return chave in self.agregadas
 
     def tabelas_anexo12(self) -> list[Tabela]:
         return [t for t in self.tabelas.values() if t.anexo12]
@@ -434,7 +442,14 @@ def catalogo(esfera: str, exercicio: int) -> Catalogo:
 
     if esfera not in ESFERAS:
         raise ValueError(f"Esfera desconhecida: '{esfera}'. Use municipal, estadual ou df.")
-    return compilar(construir(esfera, versao_layout(exercicio)), exercicio)
+    from siops.forms.razao import Classificador
+
+    cat = compilar(construir(esfera, versao_layout(exercicio)), exercicio)
+    cat.classificador = Classificador(cat)
+    cat.agregadas = cat.classificador.agregadas
+    cat.editaveis = cat.editaveis - cat.agregadas
+    cat.somente_6o = cat.somente_6o - cat.agregadas
+    return cat
 
 
 def minimo(padrao: int) -> dict[str, Expr]:

@@ -29,8 +29,16 @@ from siops.forms.catalogo import (
     Catalogo,
     catalogo,
 )
-from siops.forms.dinheiro import ZERO, ValorInvalido, formatar, quantizar
+from siops.forms.dinheiro import LIMITE_VALOR, ZERO, ValorInvalido, formatar, quantizar
 from siops.forms.formulas import Chave, chave_param
+from siops.forms.razao import (
+    ChaveDespesa,
+    ChaveInvalida,
+    ChaveRazao,
+    ChaveReceita,
+    coluna_de,
+)
+from siops.forms.razao import ordem as ordem_razao
 
 if TYPE_CHECKING:
     from siops.forms.entes import Ente
@@ -126,7 +134,82 @@ class Lote:
         return Lote(tuple(reversed(inversos)), self.descricao), mudou
 
 
-Comando = DefinirCelula | DefinirTexto | Lote
+#: The key reported to listeners when the ledger changed (the ledger views repaint).
+CHAVE_RAZAO: Chave = ("_razao", "", "")
+
+ValoresLinha = tuple[tuple[str, Decimal], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DefinirLancamento:
+    """Set one column of a ledger line (creating the line when it is new)."""
+
+    chave: ChaveRazao
+    coluna: str
+    valor: Decimal
+    descricao: str = "Editar lançamento"
+
+    def aplicar(self, d: Declaracao) -> tuple[Comando, set[Chave]]:
+        if self.chave not in d._razao:
+            mudou = d._incluir_linha(self.chave, ((self.coluna, self.valor),))
+            return RemoverLinha(self.chave, self.descricao), mudou
+        antigo = d._razao[self.chave].get(self.coluna, ZERO)
+        mudou = d._lancar(self.chave, self.coluna, self.valor)
+        return DefinirLancamento(self.chave, self.coluna, antigo, self.descricao), mudou
+
+
+@dataclass(frozen=True, slots=True)
+class IncluirLinha:
+    """Add a ledger line (with its values); the inverse removes it."""
+
+    chave: ChaveRazao
+    valores: ValoresLinha = ()
+    descricao: str = "Incluir linha"
+
+    def aplicar(self, d: Declaracao) -> tuple[Comando, set[Chave]]:
+        if self.chave in d._razao:
+            raise EdicaoInvalida(f"A linha {self.chave.descricao()} já existe.")
+        mudou = d._incluir_linha(self.chave, self.valores)
+        return RemoverLinha(self.chave, self.descricao), mudou
+
+
+@dataclass(frozen=True, slots=True)
+class RemoverLinha:
+    """Remove a ledger line; the inverse puts it back with its values."""
+
+    chave: ChaveRazao
+    descricao: str = "Excluir linha"
+
+    def aplicar(self, d: Declaracao) -> tuple[Comando, set[Chave]]:
+        if self.chave not in d._razao:
+            raise EdicaoInvalida(f"A linha {self.chave.descricao()} não existe.")
+        valores = tuple(d._razao[self.chave].items())
+        mudou = d._remover_linha(self.chave)
+        return IncluirLinha(self.chave, valores, self.descricao), mudou
+
+
+@dataclass(frozen=True, slots=True)
+class SubstituirRazao:
+    """Replace the whole ledger (an import): one undo step, one recomputation."""
+
+    despesas: tuple[tuple[ChaveRazao, ValoresLinha], ...]
+    descricao: str = "Importar razão"
+
+    def aplicar(self, d: Declaracao) -> tuple[Comando, set[Chave]]:
+        antigo = tuple((k, tuple(v.items())) for k, v in d._razao.items())
+        mudou = d._substituir_razao(self.despesas)
+        return SubstituirRazao(antigo, self.descricao), mudou
+
+
+Comando = (
+    DefinirCelula
+    | DefinirTexto
+    | Lote
+    | DefinirLancamento
+    | IncluirLinha
+    | RemoverLinha
+    | SubstituirRazao
+)
 
 
 # --- the model --------------------------------------------------------------------------------
@@ -175,6 +258,15 @@ class Declaracao:
         self._valores: dict[Chave, Decimal] = {}
         self._derivados: dict[Chave, Decimal] = {}
         self._textos: dict[str, str] = {}
+        #: The ledger: line -> {coluna: valor} (only non-zero values; a line may be empty).
+        self._razao: dict[ChaveRazao, dict[str, Decimal]] = {}
+        #: The official program's ids (campo, linha "#Lnnn") of ledger lines read from an
+        #: ``.IMPT`` file, written back on export (metadata: outside the undo stack).
+        self.ids_siops: dict[ChaveRazao, tuple[str, str]] = {}
+        #: The ledger's aggregated cells (``Catalogo.agregadas``), non-zero only.
+        self._agregados: dict[Chave, Decimal] = {}
+        #: What opening converted from an older file format (``ops_format.conversao``).
+        self.avisos_formato: list[str] = []
         self.modificada = False
         self._ouvintes: list[Callable[[set[Chave]], None]] = []
         # An empty declaration's derived values depend only on the catalog and the bimestre.
@@ -193,7 +285,10 @@ class Declaracao:
             return self._param(chave)
         if chave in self._derivados:
             return self._derivados[chave]
-        return self._valores.get(chave, ZERO)
+        v = self._valores.get(chave)
+        if v is not None:
+            return v
+        return self._agregados.get(chave, ZERO)
 
     def _param(self, chave: Chave) -> Decimal:
         nome = chave[1]
@@ -259,6 +354,11 @@ class Declaracao:
         """Check a value for a typed cell; return it quantized or raise ``EdicaoInvalida``."""
         cat = self.catalogo
         if chave not in cat.editaveis:
+            if chave in cat.agregadas:
+                raise EdicaoInvalida(
+                    f"A célula {cat.descricao_celula(chave)} é calculada a partir das linhas "
+                    "de receita e despesa (o razão): edite as linhas na pasta Razão."
+                )
             if cat.existe(chave):
                 raise EdicaoInvalida(
                     f"A célula {cat.descricao_celula(chave)} é calculada e não pode ser editada."
@@ -319,6 +419,159 @@ class Declaracao:
             return {chave_texto} | self._propagar((chave_param(campo),))
         return {chave_texto}
 
+    # -- the ledger ------------------------------------------------------------------------
+
+    def linhas_razao(self, tipo: type | None = None) -> list[tuple[ChaveRazao, dict[str, Decimal]]]:
+        """The ledger lines (despesas, then receitas, each in key order), with their values."""
+        linhas = sorted(self._razao.items(), key=lambda kv: ordem_razao(kv[0]))
+        if tipo is not None:
+            linhas = [kv for kv in linhas if isinstance(kv[0], tipo)]
+        return [(k, dict(v)) for k, v in linhas]
+
+    def tem_linha(self, chave: ChaveRazao) -> bool:
+        return chave in self._razao
+
+    def lancamento(self, chave: ChaveRazao, coluna: str) -> Decimal:
+        """The value of one column of a ledger line (zero when absent)."""
+        return self._razao.get(chave, {}).get(coluna, ZERO)
+
+    def origem(self, celula: Chave) -> list[tuple[ChaveRazao, str, int, Decimal]]:
+        """De onde vem este valor? The ledger lines feeding an aggregated cell, with the
+        column read, its sign and the value (only the non-zero ones)."""
+        cls = self.catalogo.classificador
+        out = []
+        for k, valores in self._razao.items():
+            for alvo, rc, sinal in cls.destino(k).alimenta:
+                if alvo == celula and valores.get(rc):
+                    out.append((k, rc, sinal, valores[rc]))
+        out.sort(key=lambda x: ordem_razao(x[0]))
+        return out
+
+    def comando_celula(self, chave: Chave, valor: Decimal, descricao: str = "Editar célula"):
+        """The edit that makes a cell hold ``valor``: the cell itself when typed; for an
+        Anexo 12 cell of the ledger, its canonical line (``Classificador.linha_canonica``),
+        adjusted by the difference. Used to convert version-1 files and cell-level CSVs."""
+        cat = self.catalogo
+        if chave not in cat.agregadas:
+            return DefinirCelula(chave, valor, descricao)
+        canon = cat.classificador.linha_canonica(chave)
+        if canon is None:
+            raise EdicaoInvalida(
+                f"A célula {cat.descricao_celula(chave)} é calculada a partir das linhas de "
+                "receita e despesa (o razão) e não pode ser editada."
+            )
+        linha, col = canon
+        sinal = next(
+            s for a, rc, s in cat.classificador.destino(linha).alimenta if a == chave and rc == col
+        )
+        atual = self.lancamento(linha, col)
+        novo = atual + sinal * (valor - self.valor(chave))
+        return DefinirLancamento(linha, col, novo, descricao)
+
+    def validar_lancamento(self, chave: ChaveRazao, coluna: str, valor: Decimal) -> Decimal:
+        """Check a ledger value; return it quantized or raise ``EdicaoInvalida``."""
+        try:
+            col = coluna_de(chave, coluna)
+        except ChaveInvalida as exc:
+            raise EdicaoInvalida(str(exc)) from None
+        if col.somente_6o and self.bimestre != 6 and valor != 0:
+            raise EdicaoInvalida(f"{_onde(chave, col.titulo)}: só é preenchida no 6º bimestre.")
+        expoente = valor.as_tuple().exponent if valor.is_finite() else None
+        if expoente == -2 and 0 <= valor <= LIMITE_VALOR:  # the common case: already centavos
+            return valor
+        try:
+            q = quantizar(valor)
+        except InvalidOperation as exc:
+            raise EdicaoInvalida(f"Valor inválido em {_onde(chave, col.titulo)}.") from exc
+        if q != valor:
+            raise EdicaoInvalida(
+                f"O valor {valor} em {_onde(chave, col.titulo)} tem mais de duas casas decimais."
+            )
+        if q < 0:
+            raise EdicaoInvalida(
+                f"O valor R$ {formatar(q)} em {_onde(chave, col.titulo)} é negativo; o razão "
+                "não admite valores negativos."
+            )
+        if abs(q) > LIMITE_VALOR:
+            raise EdicaoInvalida(
+                f"O valor em {_onde(chave, col.titulo)} passa do limite de "
+                f"R$ {formatar(LIMITE_VALOR)}."
+            )
+        return q
+
+    def _alimentar(self, chave: ChaveRazao, coluna: str, delta: Decimal, mudou: set[Chave]) -> None:
+        if not delta:
+            return
+        ag = self._agregados
+        for alvo, rc, sinal in self.catalogo.classificador.destino(chave).alimenta:
+            if rc != coluna:
+                continue
+            novo = ag.get(alvo, ZERO) + sinal * delta
+            if novo:
+                ag[alvo] = novo
+            else:
+                ag.pop(alvo, None)
+            mudou.add(alvo)
+
+    def _lancar(self, chave: ChaveRazao, coluna: str, valor: Decimal) -> set[Chave]:
+        q = self.validar_lancamento(chave, coluna, valor)
+        linha = self._razao[chave]
+        antigo = linha.get(coluna, ZERO)
+        if antigo == q:
+            return set()
+        if q:
+            linha[coluna] = q
+        else:
+            linha.pop(coluna, None)
+        mudou: set[Chave] = set()
+        self._alimentar(chave, coluna, q - antigo, mudou)
+        return {CHAVE_RAZAO} | mudou | self._propagar(mudou)
+
+    def _incluir_linha(self, chave: ChaveRazao, valores: ValoresLinha) -> set[Chave]:
+        checados = [(c, self.validar_lancamento(chave, c, v)) for c, v in valores]
+        self._razao[chave] = {c: v for c, v in checados if v}
+        mudou: set[Chave] = set()
+        for c, v in checados:
+            self._alimentar(chave, c, v, mudou)
+        return {CHAVE_RAZAO} | mudou | self._propagar(mudou)
+
+    def _remover_linha(self, chave: ChaveRazao) -> set[Chave]:
+        valores = self._razao.pop(chave)
+        mudou: set[Chave] = set()
+        for c, v in valores.items():
+            self._alimentar(chave, c, -v, mudou)
+        return {CHAVE_RAZAO} | mudou | self._propagar(mudou)
+
+    def _substituir_razao(self, linhas: Iterable[tuple[ChaveRazao, ValoresLinha]]) -> set[Chave]:
+        novo: dict[ChaveRazao, dict[str, Decimal]] = {}
+        for k, valores in linhas:
+            if k in novo:
+                raise EdicaoInvalida(f"A linha {k.descricao()} aparece duas vezes.")
+            novo[k] = {c: q for c, v in valores if (q := self.validar_lancamento(k, c, v))}
+        antes = dict(self._derivados), dict(self._agregados)
+        self._razao = novo
+        self._reagregar()
+        self.recalcular_tudo()
+        mudou = {CHAVE_RAZAO}
+        for celula in set(antes[1]) | set(self._agregados):
+            if antes[1].get(celula) != self._agregados.get(celula):
+                mudou.add(celula)
+        for celula, v in self._derivados.items():
+            if antes[0].get(celula) != v:
+                mudou.add(celula)
+        return mudou
+
+    def _reagregar(self) -> None:
+        """Recompute every aggregated cell from the ledger (on load and on a replacement)."""
+        ag: dict[Chave, Decimal] = {}
+        destino = self.catalogo.classificador.destino
+        for k, valores in self._razao.items():
+            for alvo, rc, sinal in destino(k).alimenta:
+                v = valores.get(rc)
+                if v:
+                    ag[alvo] = ag.get(alvo, ZERO) + sinal * v
+        self._agregados = {k: v for k, v in ag.items() if v}
+
     # -- the engine ------------------------------------------------------------------------
 
     def _propagar(self, origens: Iterable[Chave]) -> set[Chave]:
@@ -346,8 +599,18 @@ class Declaracao:
         for k in _em_ordem(cat):
             self._derivados[k] = cat.formulas[k].avaliar(self.valor)
 
-    def carregar(self, valores: Iterable[tuple[Chave, Decimal]], textos: dict[str, str]) -> None:
+    def carregar(
+        self,
+        valores: Iterable[tuple[Chave, Decimal]],
+        textos: dict[str, str],
+        razao: Iterable[tuple[ChaveRazao, ValoresLinha]] = (),
+    ) -> None:
         """Replace the content (file load): validates every value, recomputes once."""
+        novo_razao: dict[ChaveRazao, dict[str, Decimal]] = {}
+        for kr, linha in razao:
+            if kr in novo_razao:
+                raise EdicaoInvalida(f"A linha {kr.descricao()} aparece duas vezes.")
+            novo_razao[kr] = {c: q for c, v in linha if (q := self.validar_lancamento(kr, c, v))}
         novos: dict[Chave, Decimal] = {}
         for k, v in valores:
             q = self.validar_valor(k, v)
@@ -363,6 +626,8 @@ class Declaracao:
                 )
         self._valores = novos
         self._textos = {c: t.strip() for c, t in textos.items() if t.strip()}
+        self._razao = novo_razao
+        self._reagregar()
         self.recalcular_tudo()
         self.modificada = False
 
@@ -372,12 +637,20 @@ class Declaracao:
         d._valores = dict(self._valores)
         d._textos = dict(self._textos)
         d._derivados = dict(self._derivados)
+        d._razao = {k: dict(v) for k, v in self._razao.items()}
+        d._agregados = dict(self._agregados)
+        d.ids_siops = dict(self.ids_siops)
         d.modificada = self.modificada
         return d
 
     def estado(self) -> tuple[dict[Chave, Decimal], dict[Chave, Decimal], dict[str, str]]:
-        """Everything that defines the declaration's content (for equality in tests)."""
-        return dict(self._valores), dict(self._derivados), dict(self._textos)
+        """Everything that defines the declaration's content (for equality in tests): typed
+        cells and the ledger's aggregates, derived cells, text fields."""
+        return {**self._agregados, **self._valores}, dict(self._derivados), dict(self._textos)
+
+    def razao(self) -> dict[ChaveRazao, dict[str, Decimal]]:
+        """A copy of the ledger."""
+        return {k: dict(v) for k, v in self._razao.items()}
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Declaracao):
@@ -388,10 +661,15 @@ class Declaracao:
             and self.bimestre == other.bimestre
             and self._valores == other._valores
             and self._textos == other._textos
+            and self._razao == other._razao
         )
 
     # unhashable (mutable, compared by value); typeshed types object.__hash__ as a method
     __hash__ = None  # type: ignore[assignment]
+
+
+def _onde(chave: ChaveRazao, coluna: str) -> str:
+    return f"{chave.descricao()} — {coluna}"
 
 
 def percentual_texto(texto: str) -> Decimal:
@@ -419,13 +697,20 @@ def validar_percentual_texto(texto: str) -> str | None:
 
 
 __all__ = [
+    "CHAVE_RAZAO",
+    "ChaveDespesa",
+    "ChaveReceita",
     "Comando",
     "Declaracao",
     "DefinirCelula",
+    "DefinirLancamento",
     "DefinirTexto",
     "EdicaoInvalida",
+    "IncluirLinha",
     "Indicadores",
     "Lote",
+    "RemoverLinha",
+    "SubstituirRazao",
     "ValorInvalido",
     "nome_bimestre",
     "periodo",

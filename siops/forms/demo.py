@@ -15,6 +15,7 @@ from siops.forms import catalogo
 from siops.forms.declaracao import Declaracao
 from siops.forms.entes import ente
 from siops.forms.formulas import Chave
+from siops.forms.razao import ChaveDespesa, ChaveRazao, celulas_para_razao, linhas
 
 ENTE = "M353170"  # Monteiro Lobato/SP
 EXERCICIO = 2026
@@ -142,20 +143,62 @@ def valores(d: Declaracao) -> dict[Chave, Decimal]:
         v[(t, id_linha, "previsao_inicial")] = Decimal(anual)
         v[(t, id_linha, "previsao_atualizada")] = Decimal(anual)
         v[(t, id_linha, "realizada")] = _ate_bimestre(anual, "0.96")
-    for id_tabela, dados in (("despesas_asps", ASPS), ("despesas_nao_computadas", NAO_COMPUTADAS)):
-        for id_linha, dotacao in dados.items():
-            emp = _ate_bimestre(dotacao, "0.98")
+    return v
+
+
+#: The elemento each demo line of a grupo is booked to (a realistic ledger: pessoal as
+#: vencimentos, the rest of custeio split between serviços de terceiros and medicamentos).
+ELEMENTOS_DEMO = {
+    "31": (("3.1.90.11", "1"),),
+    "33": (("3.3.90.39", "0.58"), ("3.3.90.30.09", "0.22"), ("3.3.90.30", "0.20")),
+    "44": (("4.4.90.52", "1"),),
+}
+#: Not computed in the minimum: the SUS transfers of the União (custeio) and of the Estado.
+PLANILHAS_NAO_COMPUTADAS = (("86", "0.88"), ("6", "0.12"))
+
+
+def razao_demo(d: Declaracao) -> dict[ChaveRazao, dict[str, Decimal]]:
+    """The demo's despesas as SIOPS collects them: planilha × subfunção × natureza."""
+    meses = Decimal(2 * d.bimestre)
+    razao: dict[ChaveRazao, dict[str, Decimal]] = {}
+
+    def lancar(chave: ChaveDespesa, dotacao: Decimal, emp: Decimal) -> None:
+        liq = _r(emp * Decimal("0.93"))
+        linha = razao.setdefault(chave, {})
+        for c, x in (
+            ("dotacao_inicial", _r(dotacao * Decimal("0.95"))),
+            ("dotacao_atualizada", dotacao),
+            ("empenhada", emp),
+            ("liquidada", liq),
+            ("paga", _r(liq * Decimal("0.96"))),
+        ):
+            linha[c] = linha.get(c, Decimal(0)) + x
+
+    cat = d.catalogo
+    for id_tabela, dados, planilhas in (
+        ("despesas_asps", ASPS, (("4", "1"),)),
+        ("despesas_nao_computadas", NAO_COMPUTADAS, PLANILHAS_NAO_COMPUTADAS),
+    ):
+        for id_linha, anual in dados.items():
+            row = cat.tabela(id_tabela).linha(id_linha)
+            ajuste = "0.98"
             if (id_tabela, id_linha) == AVISO_DE_PROPOSITO and d.bimestre < 6:
                 # the aviso left on purpose; in the 6º an ASPS empenho above the dotação
                 # blocks (crítica 514), so a 6º-bimestre demo keeps within it
-                emp = _r(Decimal(dotacao) * Decimal("1.04"))
-            liq = _r(emp * Decimal("0.93"))
-            v[(id_tabela, id_linha, "dotacao_inicial")] = _r(Decimal(dotacao) * Decimal("0.95"))
-            v[(id_tabela, id_linha, "dotacao_atualizada")] = Decimal(dotacao)
-            v[(id_tabela, id_linha, "empenhada")] = emp
-            v[(id_tabela, id_linha, "liquidada")] = liq
-            v[(id_tabela, id_linha, "paga")] = _r(liq * Decimal("0.96"))
-    return v
+                ajuste = "1.04"
+            for plan, parte in planilhas:
+                for nd, fracao in ELEMENTOS_DEMO[id_linha[-2:]]:
+                    dot = _r(Decimal(anual) * Decimal(parte) * Decimal(fracao))
+                    emp = (
+                        _r(dot * Decimal(ajuste))
+                        if ajuste == "1.04"
+                        else _r(dot * meses / 12 * Decimal(ajuste))
+                    )
+                    lancar(ChaveDespesa.de(plan, str(row.subfuncao), nd), dot, emp)
+    # Transfers to the consórcio by contrato de rateio (modalidade 71): outside the minimum,
+    # the (II) of the consórcio table.
+    lancar(ChaveDespesa.de("4", "302", "3.3.71.70"), Decimal("260000.00"), Decimal("212000.00"))
+    return razao
 
 
 def _somar(v: dict[Chave, Decimal], tabela: str, coluna: str) -> Decimal:
@@ -180,7 +223,9 @@ def declaracao_demo(
         if e.esfera != "municipal":
             textos["chefe_cargo"] = "Governador(a)"
             textos["secretario_cargo"] = "Secretário(a) de Estado da Saúde"
-    d.carregar(v.items(), textos)
+    conv = celulas_para_razao(d.catalogo, v.items())
+    razao = {**conv.razao, **razao_demo(d)}
+    d.carregar(conv.digitadas.items(), textos, linhas(razao))
     receita = {
         c: d.valor((catalogo.RECEITAS_BASE, catalogo.TOTAL_BASE, c))
         for c in ("realizada", "previsao_inicial", "previsao_atualizada")
@@ -189,35 +234,6 @@ def declaracao_demo(
         proprios = d.valor(("despesas_asps", "total", col))
         outros = d.valor(("despesas_nao_computadas", "total", col))
         total = proprios + outros
-        # Despesa por fonte: recursos próprios = ASPS; the rest split União / Estado.
-        v[("despesa_fonte", "recursos_proprios", col)] = proprios
-        v[("despesa_fonte", "sus_estado", col)] = _r(outros * Decimal("0.12"))
-        v[("despesa_fonte", "sus_uniao", col)] = outros - _r(outros * Decimal("0.12"))
-        # By elemento: pessoal = the 3.1 rows; investimentos = the 4.4 rows; the rest split.
-        pessoal = sum(
-            (
-                x
-                for (t, linha, c), x in v.items()
-                if t.startswith("despesas_") and c == col and linha.endswith("_31")
-            ),
-            Decimal(0),
-        )
-        invest = sum(
-            (
-                x
-                for (t, linha, c), x in v.items()
-                if t.startswith("despesas_") and c == col and linha.endswith("_44")
-            ),
-            Decimal(0),
-        )
-        resto = total - pessoal - invest
-        med = _r(resto * Decimal("0.18"))
-        terc = _r(resto * Decimal("0.42"))
-        v[("despesa_elemento", "pessoal", col)] = pessoal
-        v[("despesa_elemento", "investimentos", col)] = invest
-        v[("despesa_elemento", "medicamentos", col)] = med
-        v[("despesa_elemento", "servicos_terceiros_pj", col)] = terc
-        v[("despesa_elemento", "demais", col)] = resto - med - terc
         # Blocos: the total despesa split by bloco.
         partes = (
             ("atencao_basica", "0.46"),
@@ -236,9 +252,6 @@ def declaracao_demo(
         v[("consorcios", "s302", col)] = _r(
             Decimal(180_000)
             * Decimal(("1", "0.9", "0.85")[("empenhada", "liquidada", "paga").index(col)])
-        )
-        v[("consorcios", "transferido_rateio", col)] = v[("consorcios", "s302", col)] + Decimal(
-            "12000.00"
         )
     uniao = d.valor(("receitas_adicionais", "uniao", "realizada"))
     estado = d.valor(("receitas_adicionais", "estados", "realizada"))
@@ -308,5 +321,6 @@ def declaracao_demo(
     v[(rp, "empenhos_ano_1", "inscrito")] = Decimal("418000.00")
     v[(rp, "empenhos_ano_1", "pagos")] = Decimal("371500.00")
     v[(rp, "empenhos_ano_1", "cancelados")] = Decimal("6200.00")
-    d.carregar(v.items(), textos)
+    conv = celulas_para_razao(d.catalogo, v.items())
+    d.carregar(conv.digitadas.items(), textos, linhas(razao))
     return d

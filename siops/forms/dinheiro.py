@@ -30,6 +30,7 @@ def quantizar(valor: Decimal) -> Decimal:
 
 _BR = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d*)?$")
 _PLANO = re.compile(r"^[+-]?\d+(\.\d+)?$")
+_CENTAVOS = re.compile(r"^-?\d{1,15}\.\d\d$")
 
 
 def _checar(d: Decimal, texto: str) -> Decimal:
@@ -82,6 +83,8 @@ def parse_valor(texto: str) -> Decimal:
 def parse_plano(texto: str) -> Decimal:
     """Parse the plain decimal text our files store (``-1234.5``); strict, no thousands."""
     t = texto.strip()
+    if _CENTAVOS.match(t):  # the common case in our files: "1234.56", at most 15 digits
+        return Decimal(t)
     if not _PLANO.match(t):
         raise ValorInvalido(f"O valor '{texto}' não é um número decimal simples (ex.: 1234.56).")
     return _checar(Decimal(t), t)

@@ -35,6 +35,15 @@ from siops.forms.catalogo import Catalogo, catalogo
 from siops.forms.declaracao import Declaracao, EdicaoInvalida
 from siops.forms.dinheiro import ValorInvalido, parse_plano, texto_plano
 from siops.forms.formulas import Chave
+from siops.forms.razao import (
+    ChaveComplementar,
+    ChaveDespesa,
+    ChaveInvalida,
+    ChaveRazao,
+    ChaveReceita,
+    coluna_de,
+    colunas_de,
+)
 from siops.ops_format import esquema, versoes, xml_seguro
 from siops.ops_format.atomico import gravar_atomico
 from siops.ops_format.erros import ArquivoInvalido, ErroGravacao
@@ -81,13 +90,39 @@ def conteudo_de(d: Declaracao) -> Conteudo:
         layout=d.catalogo.versao,
         campos=sorted(campos),
         celulas=[(t, lin, k, texto_plano(v)) for (t, lin, k), v in d.celulas_digitadas()],
+        razao=[linha_razao(k, v, d.ids_siops.get(k)) for k, v in d.linhas_razao()],
         programa=programa(),
     )
 
 
+def linha_razao(
+    k: ChaveRazao, valores: dict[str, Decimal], ids: tuple[str, str] | None = None
+) -> tuple[str, tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+    """One ledger line as the file holds it: tipo, key attributes, values (column order)."""
+    chave: tuple[tuple[str, str], ...]
+    if isinstance(k, ChaveDespesa):
+        tipo, chave = "d", (("p", k.planilha), ("s", k.subfuncao), ("n", k.natureza))
+    elif isinstance(k, ChaveReceita):
+        tipo, chave = "r", (("n", k.natureza),) + ((("f", k.fonte),) if k.fonte else ())
+    else:
+        tipo = "x"
+        chave = (("n", k.natureza), ("campo", k.campo), ("linha", k.linha), ("coluna", k.coluna))
+    if ids is not None and tipo != "x":
+        campo, ls = ids
+        chave += tuple((n, v) for n, v in (("campo", campo), ("ls", ls)) if v)
+    cols = tuple((c.id, texto_plano(valores[c.id])) for c in colunas_de(k) if c.id in valores)
+    return tipo, chave, cols
+
+
 def para_bytes(d: Declaracao) -> bytes:
     """The .OPS file of a declaration, in the current format version."""
-    c = conteudo_de(d)
+    return etree.tostring(
+        raiz_de(conteudo_de(d)), xml_declaration=True, encoding="UTF-8", pretty_print=True
+    )
+
+
+def raiz_de(c: Conteudo) -> etree._Element:
+    """The root of the current format version holding ``c``, with its digest."""
     ns = versoes.namespace()
     q = f"{{{ns}}}"
     raiz = etree.Element(q + "declaracao", nsmap={None: ns}, versao=str(versoes.VERSAO_ATUAL))
@@ -102,8 +137,12 @@ def para_bytes(d: Declaracao) -> bytes:
     celulas = etree.SubElement(raiz, q + "celulas")
     for t, lin, k, v in c.celulas:
         etree.SubElement(celulas, q + "c", t=t, l=lin, k=k).text = v
+    if c.razao:
+        razao = etree.SubElement(raiz, q + "razao")
+        for tipo, chave, valores in c.razao:
+            etree.SubElement(razao, q + tipo, dict(chave + valores))
     etree.SubElement(raiz, q + "resumo", algoritmo="SHA-256").text = resumo(c, versoes.VERSAO_ATUAL)
-    return etree.tostring(raiz, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return raiz
 
 
 def salvar(d: Declaracao, caminho: str | Path) -> Path:
@@ -142,9 +181,18 @@ def de_bytes(dados: bytes, origem: str = "") -> Declaracao:
             c.linhas.get(("resumo",)),
         )
     if versao < versoes.VERSAO_ATUAL:
+        antigo = c
         raiz = versoes.atualizar(raiz, versao)
         esquema.validar(raiz, versoes.VERSAO_ATUAL, origem)
         c = extrair(raiz)
+        from siops.ops_format.conversao import linhas_de_origem, relatorio
+
+        # messages point at the lines of the file the user has, not of the converted one
+        c.linhas = {**c.linhas, **linhas_de_origem(antigo)}
+        d = _declaracao(c, origem)
+
+        d.avisos_formato = relatorio(versao, antigo, d)
+        return d
     return _declaracao(c, origem)
 
 
@@ -195,7 +243,23 @@ def extrair(raiz: etree._Element) -> Conteudo:
         t, lin, k = e.get("t", ""), e.get("l", ""), e.get("k", "")  # required by the XSD
         c.celulas.append((t, lin, k, e.text or ""))
         linhas[("c", t, lin, k)] = e.sourceline
+    if "razao" in filhos:
+        for e in filhos["razao"].iterchildren(etree.Element):
+            tipo = etree.QName(e).localname
+            nomes = _CHAVE_RAZAO[tipo]
+            chave = tuple((n, v) for n, v in e.attrib.items() if n in nomes)
+            valores = tuple((n, v) for n, v in e.attrib.items() if n not in nomes)
+            c.razao.append((tipo, chave, valores))
+            linhas[(tipo, *(v for _, v in sorted(chave)))] = e.sourceline
     return c
+
+
+#: The attributes of each ledger element that make its key (the rest are column values).
+_CHAVE_RAZAO = {
+    "d": frozenset({"p", "s", "n", "campo", "ls"}),
+    "r": frozenset({"n", "f", "campo", "ls"}),
+    "x": frozenset({"n", "campo", "linha", "coluna"}),
+}
 
 
 def _declaracao(c: Conteudo, origem: str) -> Declaracao:
@@ -254,8 +318,9 @@ def _declaracao(c: Conteudo, origem: str) -> Declaracao:
             valores.append((chave, parse_plano(bruto)))
         except ValorInvalido as exc:
             raise erro(_na_celula(chave, exc), "c", *chave) from None
+    razao, ids = _razao(c, d, erro)
     try:
-        d.carregar(valores, textos)
+        d.carregar(valores, textos, razao)
     except EdicaoInvalida as geral:
         # The model's own checks (a negative value where none is allowed): find the cell again
         # cell by cell, only on this error path, to say which line.
@@ -264,9 +329,69 @@ def _declaracao(c: Conteudo, origem: str) -> Declaracao:
                 d.validar_valor(chave, v)
             except EdicaoInvalida as exc:
                 raise erro(_na_celula(chave, exc), "c", *chave) from None
+        for k, linha in razao:
+            for col, v in linha:
+                try:
+                    d.validar_lancamento(k, col, v)
+                except EdicaoInvalida as exc:
+                    onde = _onde_razao(c, k)
+                    na_coluna = (*onde, col) if (*onde, col) in c.linhas else onde
+                    raise erro(_minuscula(str(exc)), *na_coluna) from None
         texto = str(geral)
         raise erro(f"{texto[:1].lower()}{texto[1:]}") from None
+    d.ids_siops = ids
     return d
+
+
+def _minuscula(texto: str) -> str:
+    return f"{texto[:1].lower()}{texto[1:]}"
+
+
+def _onde_razao(c: Conteudo, k: ChaveRazao) -> tuple[str, ...]:
+    for tipo, chave, _ in c.razao:
+        if _chave_do_arquivo(tipo, dict(chave)) == k:
+            return (tipo, *(v for _, v in sorted(chave)))
+    return ()
+
+
+def _chave_do_arquivo(tipo: str, a: dict[str, str]) -> ChaveRazao:
+    if tipo == "d":
+        return ChaveDespesa.de(a["p"], a["s"], a["n"])
+    if tipo == "r":
+        return ChaveReceita.de(a["n"], a.get("f", ""))
+    return ChaveComplementar(a["n"], a["campo"], a["linha"], a["coluna"])
+
+
+def _razao(c: Conteudo, d: Declaracao, erro):
+    """The ledger lines of the file, checked key by key and value by value."""
+    linhas = []
+    ids: dict[ChaveRazao, tuple[str, str]] = {}
+    vistas: set[ChaveRazao] = set()
+    for tipo, chave, valores in c.razao:
+        onde = (tipo, *(v for _, v in sorted(chave)))
+        a = dict(chave)
+        try:
+            k = _chave_do_arquivo(tipo, a)
+        except ChaveInvalida as exc:
+            raise erro(f"no razão, {_minuscula(str(exc))}", *onde) from None
+        if k in vistas:
+            raise erro(f"a linha do razão {k.descricao()} aparece duas vezes.", *onde)
+        vistas.add(k)
+        vals = []
+        for col, bruto in valores:
+            try:
+                coluna_de(k, col)
+                v = parse_plano(bruto)  # the model checks the rest (sign, 6º) on load
+            except (ChaveInvalida, ValorInvalido) as exc:
+                na_coluna = (*onde, col) if (*onde, col) in c.linhas else onde
+                raise erro(
+                    f"no razão, {k.descricao()}: {_minuscula(str(exc))}", *na_coluna
+                ) from None
+            vals.append((col, v))
+        linhas.append((k, tuple(vals)))
+        if tipo != "x" and (a.get("campo") or a.get("ls")):
+            ids[k] = (a.get("campo", ""), a.get("ls", ""))
+    return linhas, ids
 
 
 def _na_celula(chave: Chave, exc: Exception) -> str:

@@ -3,8 +3,10 @@
 From a ``.IMP`` (the previous ``.OPS`` renamed) or directly from the previous ``.OPS``, only
 what the catalog marks importable is copied: the text fields with ``CampoTexto.importavel``
 (Dados Gerais, Responsáveis, Instituições, Fundo, Conselho) and the cells of the columns with
-``Coluna.importavel`` (previsão inicial and atualizada of the receitas, dotação inicial and
-atualizada of the despesas: the LOA figures do not change during the year, DOMAIN §4). Realized
+``Coluna.importavel`` and, in the ledger (``forms.razao``), the columns with
+``ColunaRazao.importavel`` of every receita and despesa line (previsão inicial and atualizada of
+the receitas, dotação inicial and atualizada of the despesas: the LOA figures do not change
+during the year, DOMAIN §4); a ledger line the current declaration lacks is created. Realized
 values are never copied: they are entered for the new period.
 
 Decisions (not in DOMAIN, recorded here):
@@ -25,11 +27,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from siops.forms.declaracao import Comando, Declaracao, DefinirCelula, DefinirTexto, Lote
+from siops.forms.declaracao import (
+    Comando,
+    Declaracao,
+    DefinirCelula,
+    DefinirLancamento,
+    DefinirTexto,
+    Lote,
+)
 from siops.forms.dinheiro import formatar
+from siops.forms.razao import ChaveDespesa, colunas_de
 from siops.ops_format.erros import ImportacaoRecusada
 
 DESCRICAO = "Importar bimestre anterior"
+#: The ledger's parts, counted apart in the preview (id, título).
+PASTA_RAZAO_DESPESAS = ("razao_despesas", "Planilhas de despesa (razão)")
+PASTA_RAZAO_RECEITAS = ("razao_receitas", "Receitas por natureza (razão)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +172,7 @@ def importar_anterior(anterior: Declaracao, atual: Declaracao) -> Importacao:
         )
     cat = atual.catalogo
     so_textos = anterior.exercicio != atual.exercicio
-    comandos: list[DefinirTexto | DefinirCelula] = []
+    comandos: list[DefinirTexto | DefinirCelula | DefinirLancamento] = []
     mudancas: list[Mudanca] = []
     contagem: dict[str, list[int]] = {}  # pasta id -> [campos, células, substituídos]
 
@@ -206,9 +219,36 @@ def importar_anterior(anterior: Declaracao, atual: Declaracao) -> Importacao:
                 )
             )
 
-    pastas = tuple(
-        ContagemPasta(p.id, p.titulo, *contagem[p.id]) for p in cat.pastas if p.id in contagem
-    )
+    if not so_textos:
+        for kr, valores in anterior.linhas_razao():
+            for col in colunas_de(kr):
+                lancado = valores.get(col.id)
+                if not col.importavel or not lancado:
+                    continue
+                antes = atual.lancamento(kr, col.id)
+                pasta = (
+                    PASTA_RAZAO_DESPESAS if isinstance(kr, ChaveDespesa) else PASTA_RAZAO_RECEITAS
+                )
+                colunas[col.titulo.lower()] = None
+                c = contagem.setdefault(pasta[0], [0, 0, 0])
+                c[1] += 1
+                if antes not in (0, lancado):
+                    c[2] += 1
+                comandos.append(DefinirLancamento(kr, col.id, lancado, DESCRICAO))
+                if antes != lancado:
+                    mudancas.append(
+                        Mudanca(
+                            pasta[0],
+                            f"{kr.descricao()} — {col.titulo}",
+                            formatar(antes),
+                            formatar(lancado),
+                        )
+                    )
+
+    titulos = {p.id: p.titulo for p in cat.pastas}
+    titulos.update(dict((PASTA_RAZAO_DESPESAS, PASTA_RAZAO_RECEITAS)))
+    ordem = [p.id for p in cat.pastas] + [PASTA_RAZAO_DESPESAS[0], PASTA_RAZAO_RECEITAS[0]]
+    pastas = tuple(ContagemPasta(p, titulos[p], *contagem[p]) for p in ordem if p in contagem)
     return Importacao(
         anterior=anterior,
         atual=atual,

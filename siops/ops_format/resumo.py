@@ -33,6 +33,12 @@ class Conteudo:
     layout: str
     campos: list[tuple[str, str]] = field(default_factory=list)  # (id, texto)
     celulas: list[tuple[str, str, str, str]] = field(default_factory=list)  # (t, l, k, valor)
+    #: The ledger (version 2): ``(tipo, chave, valores)`` with ``tipo`` "d", "r" or "x",
+    #: ``chave`` the key's attributes as ``(nome, texto)`` pairs (ids included) and ``valores``
+    #: ``(coluna, texto)`` pairs, all as the file holds them.
+    razao: list[tuple[str, tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]] = field(
+        default_factory=list
+    )
     programa: str = ""
     resumo: str = ""  # the digest the file carries (not part of the canonical form)
     linhas: dict[tuple[str, ...], int | None] = field(default_factory=dict)  # None: lxml lost it
@@ -55,7 +61,23 @@ def canonico_v1(c: Conteudo) -> bytes:
     return ("\n".join(partes) + "\n").encode("utf-8")
 
 
-CANONICOS: dict[int, Callable[[Conteudo], bytes]] = {1: canonico_v1}
+def canonico_v2(c: Conteudo) -> bytes:
+    """Version 2: version 1's lines (with its own title) and one line per ledger value, sorted:
+    ``tipo, the key's attributes (name=value), coluna, valor``; a line with no value still
+    appears once, with empty coluna and valor."""
+    v1 = canonico_v1(c).decode("utf-8").split("\n", 1)[1]
+    partes = []
+    for tipo, chave, valores in c.razao:
+        k = "\t".join(f"{n}={v}" for n, v in sorted(chave))
+        if not valores:
+            partes.append(f"{tipo}\t{k}\t\t")
+        partes += [f"{tipo}\t{k}\t{col}\t{v}" for col, v in valores]
+    partes.sort()
+    texto = "siops-desktop .OPS 2\n" + v1 + "".join(p + "\n" for p in partes)
+    return texto.encode("utf-8")
+
+
+CANONICOS: dict[int, Callable[[Conteudo], bytes]] = {1: canonico_v1, 2: canonico_v2}
 
 
 def resumo(c: Conteudo, versao: int) -> str:

@@ -6,7 +6,8 @@ by that version's canonical form, and only then converted step by step to the cu
 (STYLE habit 12, after Electrum's ``wallet_db.py``). A file of a version newer than
 ``VERSAO_ATUAL`` is refused with a message asking to update the program.
 
-Version 1 is the first one: there are no steps yet. A change of format adds a namespace, a
+Version 2 added the ledger (``forms.razao``): the Anexo 12's receita and despesa cells, typed
+in version 1, became computed views of ledger lines (step in ``conversao``). A change of format adds a namespace, a
 schema (the old one is kept as ``ops-<n>.xsd``), a canonical form in ``resumo.CANONICOS`` and
 a ``Passo`` here, and freezes a sample file of the old version under ``tests/data/``. Renaming
 a public id of the catalog (tabela, linha, coluna, campo) is such a change too.
@@ -20,9 +21,9 @@ from dataclasses import dataclass
 from lxml import etree
 
 PREFIXO_NS = "urn:siops-desktop:ops:"
-VERSAO_ATUAL = 1
+VERSAO_ATUAL = 2
 #: The XSD of each version, a file name in ``resources/``.
-ESQUEMAS: dict[int, str] = {1: "ops.xsd"}
+ESQUEMAS: dict[int, str] = {1: "ops-1.xsd", 2: "ops.xsd"}
 
 
 def namespace(versao: int = VERSAO_ATUAL) -> str:
@@ -53,15 +54,18 @@ class Passo:
     converter: Callable[[etree._Element], etree._Element]
 
 
-#: The steps, in order: ``PASSOS[i].de == i + 1``.
-PASSOS: tuple[Passo, ...] = ()
+def _passos() -> tuple[Passo, ...]:
+    """The steps, in order: ``[i].de == i + 1`` (imported late: they read the catalog)."""
+    from siops.ops_format.conversao import PASSO_1_2
+
+    return (PASSO_1_2,)
 
 
 def atualizar(
     raiz: etree._Element, versao: int, passos: tuple[Passo, ...] | None = None
 ) -> etree._Element:
     """Convert a root of ``versao`` into the current version, applying every step in order."""
-    passos = PASSOS if passos is None else passos
+    passos = _passos() if passos is None else passos
     for passo in passos:
         if passo.de < versao:
             continue

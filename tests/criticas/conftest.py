@@ -3,9 +3,10 @@ helpers to edit it.
 
 The clean declaration fills every required text field with valid data and declares a small,
 consistent execution: R$ 1.000.000,00 of base revenue; R$ 200.000,00 empenhados and
-liquidados, R$ 150.000,00 pagos in one ASPS row (20% applied: above the 15%/12% minimum, below
-35%); the same amounts in the recursos próprios fonte and in the elemento table, so every
-total agrees. Each rule's test changes one thing in it.
+liquidados, R$ 150.000,00 pagos in one ASPS line of the ledger (planilha 4, subfunção 301,
+natureza 3.3.90.00: 20% applied, above the 15%/12% minimum, below 35%); the recursos próprios
+fonte and the elemento "demais" are computed from it, so every total agrees by construction.
+Each rule's test changes one thing in it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from siops.forms.declaracao import Declaracao, DefinirCelula, DefinirTexto
+from siops.forms.declaracao import Declaracao, DefinirTexto
 
 #: Valid CPFs (check digits worked out by hand) and CNPJs (published examples).
 CPFS = ("529.982.247-25", "111.444.777-35", "123.456.789-09", "987.654.321-00")
@@ -41,14 +42,16 @@ def linha_da_base(d: Declaracao) -> str:
         return "fpm"
     for linha in t.linhas:
         k = ("receitas_base", linha.id, "realizada")
-        if linha.regra is None and k in d.catalogo.editaveis and "deducao" not in linha.id:
+        entrada = k in d.catalogo.editaveis or k in d.catalogo.agregadas
+        if linha.regra is None and entrada and "deducao" not in linha.id:
             return linha.id
     raise AssertionError("receitas_base sem linha digitável")
 
 
 def definir(d: Declaracao, chave: tuple[str, str, str], valor: str | Decimal) -> None:
-    """Type a value through the model (as the user would)."""
-    d.aplicar(DefinirCelula(chave, Decimal(valor)))
+    """Type a value through the model: a typed cell as the user types it; an Anexo 12 cell
+    computed from the ledger through its canonical ledger line (``comando_celula``)."""
+    d.aplicar(d.comando_celula(chave, Decimal(valor)))
 
 
 def texto(d: Declaracao, campo: str, valor: str) -> None:
@@ -58,7 +61,10 @@ def texto(d: Declaracao, campo: str, valor: str) -> None:
 
 def forcar(d: Declaracao, chave: tuple[str, str, str], valor: str | Decimal) -> None:
     """Put a value the model would refuse (a negative), as a file from elsewhere could carry."""
-    d._valores[chave] = Decimal(valor)
+    if chave in d.catalogo.agregadas:
+        d._agregados[chave] = Decimal(valor)
+    else:
+        d._valores[chave] = Decimal(valor)
     d.recalcular_tudo()
 
 
@@ -90,10 +96,11 @@ def limpa(ente, bimestre: int = 3, exercicio: int = 2025) -> Declaracao:
     definir(d, ("receitas_base", rb, "realizada"), BASE)
     definir(d, (*LINHA_ASPS, "dotacao_inicial"), DOTACAO)
     definir(d, (*LINHA_ASPS, "dotacao_atualizada"), DOTACAO)
-    for linha in (LINHA_ASPS, LINHA_FONTE, LINHA_ELEMENTO):
-        definir(d, (*linha, "empenhada"), EMPENHADA)
-        definir(d, (*linha, "liquidada"), LIQUIDADA)
-        definir(d, (*linha, "paga"), PAGA)
+    definir(d, (*LINHA_ASPS, "empenhada"), EMPENHADA)
+    definir(d, (*LINHA_ASPS, "liquidada"), LIQUIDADA)
+    definir(d, (*LINHA_ASPS, "paga"), PAGA)
+    for linha in (LINHA_FONTE, LINHA_ELEMENTO):  # computed from the ledger line
+        assert d.valor((*linha, "empenhada")) == EMPENHADA
     return d
 
 

@@ -19,7 +19,7 @@ from siops.criticas.motor import plano
 D = Decimal
 ASPS = ("despesas_asps", "s301_33")
 NAO_COMP = ("despesas_nao_computadas", "s301_31")
-FONTE = "despesa_fonte"
+RP_CANC = "controle_rp_cancelados"
 
 
 @dataclass
@@ -162,13 +162,6 @@ CASOS: dict[int, Caso] = {
     ),
     517: _c({(*ASPS, "dotacao_inicial"): "0"}, {(*ASPS, "dotacao_inicial"): "0.01"}),
     515: _anterior((*ASPS, "liquidada"), "200000.00", "199999.99", "200000.00"),
-    516: _c(
-        {("despesa_elemento", "demais", "empenhada"): "200000.01"},
-        {
-            ("despesa_elemento", "demais", "empenhada"): "199999.99",
-            ("despesa_elemento", "pessoal", "empenhada"): "0.01",
-        },
-    ),
     585: _c(
         {
             ("consorcios", "s301", "empenhada"): "100.01",
@@ -245,51 +238,34 @@ CASOS: dict[int, Caso] = {
         },
     ),
     612: _base("realizada", "0", "0.01"),
-    # Issue 20.1: XII (liquidada in the 3º bimestre) zero; one centavo is not zero. The
-    # fonte and elemento rows are zeroed too, so only the ASPS total is at stake.
+    # Issue 20.1: XII (liquidada in the 3º bimestre) zero; one centavo is not zero (fonte and
+    # elemento follow the ledger line by construction).
     614: _c(
-        {
-            (*lin, c): "0"
-            for lin in (ASPS, (FONTE, "recursos_proprios"), ("despesa_elemento", "demais"))
-            for c in ("paga", "liquidada", "empenhada")
-        },
-        {
-            (*lin, c): "0.01"
-            for lin in (ASPS, (FONTE, "recursos_proprios"), ("despesa_elemento", "demais"))
-            for c in ("paga", "liquidada", "empenhada")
-        },
+        {(*ASPS, c): "0" for c in ("paga", "liquidada", "empenhada")},
+        {(*ASPS, c): "0.01" for c in ("paga", "liquidada", "empenhada")},
     ),
     613: _c(
         {_apuracao("recursos_minimo_nao_aplicado", "liquidada"): "200000.01"},
         {_apuracao("recursos_minimo_nao_aplicado", "liquidada"): "200000.00"},
     ),
-    # --- 700 Fonte e restos a pagar
-    701: _forcado((FONTE, "sus_uniao", "empenhada")),
+    # --- 700 Restos a pagar (the despesa por fonte is computed from the ledger)
+    701: _forcado((RP_CANC, "cancelados_ano_1", "empenhadas")),
     702: _c(
-        {(FONTE, "sus_uniao", "empenhada"): "100", (FONTE, "sus_uniao", "liquidada"): "100.01"},
-        {(FONTE, "sus_uniao", "empenhada"): "100", (FONTE, "sus_uniao", "liquidada"): "100"},
+        {
+            (RP_CANC, "cancelados_ano_1", "empenhadas"): "100",
+            (RP_CANC, "cancelados_ano_1", "liquidadas"): "100.01",
+        },
+        {
+            (RP_CANC, "cancelados_ano_1", "empenhadas"): "100",
+            (RP_CANC, "cancelados_ano_1", "liquidadas"): "100",
+        },
     ),
     703: _c(
         {
-            (FONTE, "convenios", c): v
-            for c, v in (("empenhada", "9"), ("liquidada", "9"), ("paga", "9.01"))
+            (RP_CANC, "cancelados_ano", c): v
+            for c, v in (("empenhadas", "9"), ("liquidadas", "9"), ("pagas", "9.01"))
         },
-        {(FONTE, "convenios", c): "9" for c in ("empenhada", "liquidada", "paga")},
-    ),
-    710: _c(
-        {(FONTE, "sus_uniao", "empenhada"): "0.01"},
-        {(FONTE, "sus_uniao", "empenhada"): "0.01", (*NAO_COMP, "empenhada"): "0.01"},
-    ),
-    711: _c(
-        {
-            (FONTE, "recursos_proprios", "empenhada"): "199999.99",
-            (FONTE, "sus_uniao", "empenhada"): "0.01",
-        },
-        {
-            (FONTE, "recursos_proprios", "empenhada"): "200000.01",
-            ("despesas_asps", "s302_31", "dotacao_atualizada"): "1",
-            ("despesas_asps", "s302_31", "empenhada"): "0.01",
-        },
+        {(RP_CANC, "cancelados_ano", c): "9" for c in ("empenhadas", "liquidadas", "pagas")},
     ),
     720: _c(
         {
@@ -382,7 +358,8 @@ ESCALAM = sorted(c for c, r in REGRAS.items() if r.escala_no_6o)
 def test_escalam_as_do_faq():
     # The FAQ's list (avisos in 1–5, críticas in the 6º) plus ours, 710 and 711 (documented).
     # Issue 20: 514 (ASPS above the dotação) and 614 (ASPS zero) escalate in the 6º too.
-    assert ESCALAM == [310, 352, 514, 585, 586, 587, 610, 614, 710, 711]
+    # 710 and 711 are gone with the despesa por fonte typed twice (issue 19).
+    assert ESCALAM == [310, 352, 514, 585, 586, 587, 610, 614]
 
 
 @pytest.mark.parametrize("codigo", ESCALAM)

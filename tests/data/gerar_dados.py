@@ -59,9 +59,17 @@ def gravar(caminho: Path, dados: bytes) -> None:
     print("gravado", caminho.relative_to(DADOS))
 
 
-def amostras_v1() -> None:
-    """Frozen samples of format version 1: full declarations of each esfera, with their CSV."""
+def amostras() -> None:
+    """Frozen samples of the current format version: full declarations of each esfera, with
+    their CSV (``ops-1/`` holds the version-1 ones, made by the program of that version).
+
+    Version 2 (the ledger): every Anexo 12 leaf through its canonical line, 250 more despesa
+    lines over the planilhas and elementos, a receita split by fonte, an informação
+    complementar and the official program's ids of one line."""
+    from siops.forms.gerador import razao_grande
     from siops.forms.planilha import exportar_csv
+    from siops.forms.razao import ChaveComplementar, ChaveReceita, linhas
+    from siops.ops_format.versoes import VERSAO_ATUAL
 
     for codigo, exercicio, bimestre, semente in (
         ("M355030", 2025, 6, 11),
@@ -69,11 +77,21 @@ def amostras_v1() -> None:
         ("E53", 2025, 1, 13),
     ):
         d = declaracao_cheia(ente(codigo), exercicio, bimestre, semente)
+        razao = {**d.razao(), **razao_grande(d, 250, semente)}
+        razao[ChaveReceita("17135000", "1600")] = {"realizada": Decimal("1234.56")}
+        razao[ChaveComplementar("19220100", "2539", "#L3", "#C3")] = {
+            "realizada": Decimal("987.65")
+        }
+        d.carregar(d.celulas_digitadas(), d.textos(), linhas(razao))
+        primeira = next(iter(sorted(k for k in razao if hasattr(k, "planilha"))))
+        d.ids_siops[primeira] = ("1234", "#L12")
         for campo, texto in TEXTOS_EXEMPLO.items():
             d.aplicar(DefinirTexto(campo, texto))
         nome = nome_arquivo(d.ente, exercicio, bimestre)
-        gravar(DADOS / "ops-1" / nome, para_bytes(d))
-        gravar(DADOS / "ops-1" / (nome + ".csv"), exportar_csv(d).encode("utf-8"))
+        pasta = DADOS / f"ops-{VERSAO_ATUAL}"
+        pasta.mkdir(exist_ok=True)
+        gravar(pasta / nome, para_bytes(d))
+        gravar(pasta / (nome + ".csv"), exportar_csv(d).encode("utf-8"))
 
 
 def base() -> str:
@@ -88,7 +106,7 @@ def base() -> str:
         (("despesas_asps", "s301_31", "empenhada"), "300.00"),
         (("despesas_asps", "s301_31", "liquidada"), "200.00"),
     ):
-        d.aplicar(DefinirCelula(chave, Decimal(v)))
+        d.aplicar(d.comando_celula(chave, Decimal(v)))
     return para_bytes(d).decode("utf-8")
 
 
@@ -106,7 +124,14 @@ def trocar(texto: str, de: str, para: str) -> str:
 
 
 def corpus() -> None:
-    """The bad corpus: (file, bytes, expected fragment of the message, expected line or '')."""
+    """The bad corpus: (file, bytes, expected fragment of the message, expected line or '').
+
+    The corpus is of format version 1 (made by the program of that version) and frozen: its
+    files keep being refused, after the conversion to the current version, with the same
+    reasons and lines. ``base()`` is the version-1 layout, so nothing is made once it exists.
+    """
+    if (DADOS / "bad" / "esperado.tsv").exists():
+        return
     b = base()
     linha_iptu = next(i for i, x in enumerate(b.splitlines(), 1) if 'l="iptu" k="realizada"' in x)
     iptu = '<c t="receitas_base" l="iptu" k="realizada">1234.56</c>'
@@ -145,7 +170,7 @@ def corpus() -> None:
         ),
         (
             "versao_nova.OPS",
-            trocar(trocar(b, NS, "urn:siops-desktop:ops:2"), 'versao="1"', 'versao="2"').encode(),
+            trocar(trocar(b, NS, "urn:siops-desktop:ops:3"), 'versao="1"', 'versao="3"').encode(),
             "versão mais nova",
             "2",
         ),
@@ -422,5 +447,5 @@ def corpus() -> None:
 
 
 if __name__ == "__main__":
-    amostras_v1()
+    amostras()
     corpus()

@@ -1,7 +1,9 @@
 """Worked examples of the apuração, computed by hand from LC 141/2012 and the Anexo 12 model.
 
 The expected figures below are worked out in the comments from the law's formulas, never by
-calling the code under test.
+calling the code under test. The values go in through the ledger (issue 19): each Anexo 12
+cell named below is filled by its canonical ledger line (``Declaracao.comando_celula``: the
+receita's natureza; planilha 4 or 10, the subfunção and the grupo's natureza for a despesa).
 """
 
 from __future__ import annotations
@@ -10,12 +12,19 @@ from decimal import Decimal as D
 
 import pytest
 
-from siops.forms.declaracao import Declaracao, DefinirCelula, DefinirTexto, EdicaoInvalida
+from siops.forms.declaracao import (
+    Declaracao,
+    DefinirCelula,
+    DefinirLancamento,
+    DefinirTexto,
+    EdicaoInvalida,
+)
+from siops.forms.razao import ChaveReceita
 
 
 def preencher(d: Declaracao, valores: dict) -> None:
     for (t, linha, c), v in valores.items():
-        d.aplicar(DefinirCelula((t, linha, c), D(v)))
+        d.aplicar(d.comando_celula((t, linha, c), D(v)))
 
 
 def despesa(d: Declaracao, tabela: str, linha: str, emp: str, liq: str, pag: str) -> None:
@@ -213,10 +222,14 @@ def test_celula_calculada_nao_editavel(municipio):
         d.aplicar(DefinirCelula(("receitas_base", "total_base", "realizada"), D(1)))
     with pytest.raises(EdicaoInvalida, match="6º bimestre"):
         d.aplicar(DefinirCelula(("apuracao", "rp_sem_disponibilidade", "empenhada"), D(1)))
+    # an Anexo 12 leaf is a view of the ledger now: typing into it is refused with the reason
+    with pytest.raises(EdicaoInvalida, match="razão"):
+        d.aplicar(DefinirCelula(("receitas_base", "iptu", "realizada"), D("1.00")))
+    iptu = ChaveReceita.de("1.1.1.2.50.0.1")
     with pytest.raises(EdicaoInvalida, match="negativo"):
-        d.aplicar(DefinirCelula(("receitas_base", "iptu", "realizada"), D("-1.00")))
+        d.aplicar(DefinirLancamento(iptu, "realizada", D("-1.00")))
     with pytest.raises(EdicaoInvalida, match="duas casas"):
-        d.aplicar(DefinirCelula(("receitas_base", "iptu", "realizada"), D("1.001")))
+        d.aplicar(DefinirLancamento(iptu, "realizada", D("1.001")))
     assert not d.modificada
 
 

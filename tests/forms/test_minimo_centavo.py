@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal as D
 
 from siops.criticas import verificar
-from siops.forms.declaracao import Declaracao, DefinirCelula, DefinirTexto
+from siops.forms.declaracao import Declaracao, DefinirTexto
 from siops.relatorios.anexo12 import demonstrativo
 
 RB = "receitas_base"
@@ -20,7 +20,7 @@ ASPS = ("despesas_asps", "s301_33")
 
 def _definir(d: Declaracao, valores: dict) -> None:
     for k, v in valores.items():
-        d.aplicar(DefinirCelula(k, D(v)))
+        d.aplicar(d.comando_celula(k, D(v)))  # through the ledger for Anexo 12 leaves
 
 
 def _asps(d: Declaracao, valor: str) -> None:

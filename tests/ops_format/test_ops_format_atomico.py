@@ -9,7 +9,8 @@ import signal
 import time
 from decimal import Decimal
 
-from siops.forms.declaracao import DefinirCelula
+from siops.forms.declaracao import DefinirLancamento
+from siops.forms.razao import ChaveReceita
 from siops.ops_format import ler, salvar
 from siops.ops_format.atomico import caminho_backup
 
@@ -19,7 +20,9 @@ VEZES = 60
 def test_sigkill_durante_salvar_nunca_deixa_arquivo_ilegivel(completa, tmp_path):
     a = completa("M355030", 2025, 6, semente=1)
     b = a.copia()
-    b.aplicar(DefinirCelula(("receitas_base", "iptu", "realizada"), Decimal("123456.78")))
+    b.aplicar(
+        DefinirLancamento(ChaveReceita.de("1.1.1.2.50.0.1"), "realizada", Decimal("123456.78"))
+    )
     arq = tmp_path / "M355030_2025_SextoBimestre.OPS"
     salvar(a, arq)
     rnd = random.Random(20250101)

@@ -14,7 +14,14 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from siops import ops_format
-from siops.forms.declaracao import Declaracao, DefinirCelula, DefinirTexto, EdicaoInvalida
+from siops.forms.declaracao import (
+    Declaracao,
+    DefinirCelula,
+    DefinirLancamento,
+    DefinirTexto,
+    EdicaoInvalida,
+)
+from siops.forms.razao import ChaveDespesa, ChaveReceita
 from siops.forms.planilha import exportar_csv
 from siops.ops_format import (
     ArquivoInvalido,
@@ -27,8 +34,10 @@ from siops.ops_format import (
 )
 from siops.ops_format.esquema import esquema
 
+D1 = Decimal("1.00")
+
 DADOS = Path(__file__).resolve().parents[2] / "tests" / "data"
-NS = "urn:siops-desktop:ops:1"
+NS = "urn:siops-desktop:ops:2"
 
 
 @pytest.mark.parametrize(
@@ -37,7 +46,8 @@ NS = "urn:siops-desktop:ops:1"
 )
 def test_salvar_e_abrir_da_a_mesma_declaracao(completa, tmp_path, codigo, exercicio, bimestre):
     d = completa(codigo, exercicio, bimestre)
-    assert len(list(d.celulas_digitadas())) > 600
+    valores_razao = sum(len(v) for v in d.razao().values())
+    assert len(list(d.celulas_digitadas())) + valores_razao > 500 and len(d.razao()) > 60
     arq = tmp_path / "x.OPS"
     salvar(d, arq)
     lida = ler(arq)
@@ -53,9 +63,10 @@ def test_arquivo_e_xml_utf8_no_namespace_versionado_e_valido_pelo_xsd(completa):
     assert dados.startswith(b"<?xml version='1.0' encoding='UTF-8'?>")
     raiz = etree.fromstring(dados)
     assert raiz.tag == f"{{{NS}}}declaracao"
-    assert raiz.get("versao") == "1"
+    assert raiz.get("versao") == "2"
     assert ops_format.namespace() == NS
-    assert esquema(1).validate(raiz), esquema(1).error_log
+    assert esquema(2).validate(raiz), esquema(2).error_log
+    assert len(raiz.find(f"{{{NS}}}razao")) > 60  # the ledger's lines
     # the shipped XSD is a standalone file in resources/
     xsd = etree.XMLSchema(
         etree.parse(str(Path(ops_format.__file__).parents[1] / "resources" / "ops.xsd"))
@@ -65,13 +76,22 @@ def test_arquivo_e_xml_utf8_no_namespace_versionado_e_valido_pelo_xsd(completa):
 
 def test_guarda_so_celulas_digitadas_nao_nulas_e_textos(municipio):
     d = Declaracao(municipio, 2025, 1)
-    d.aplicar(DefinirCelula(("receitas_base", "iptu", "realizada"), Decimal("10.50")))
+    d.aplicar(DefinirLancamento(ChaveReceita.de("1.1.1.2.50.0.1"), "realizada", Decimal("10.50")))
+    d.aplicar(DefinirLancamento(ChaveDespesa.de("4", "301", "3.3.90.39"), "empenhada", D1))
+    d.aplicar(DefinirCelula(("receitas_totais", "contribuicoes", "realizada"), Decimal("2")))
     d.aplicar(DefinirTexto("secretario_nome", "Zé"))
     raiz = etree.fromstring(para_bytes(d))
     celulas = raiz.find(f"{{{NS}}}celulas")
     assert [(c.get("t"), c.get("l"), c.get("k"), c.text) for c in celulas] == [
-        ("receitas_base", "iptu", "realizada", "10.50")
+        ("receitas_totais", "contribuicoes", "realizada", "2.00")
     ]
+    # the ledger: one element per line, non-zero values as attributes named by the column
+    assert [dict(e.attrib) for e in raiz.find(f"{{{NS}}}razao")] == [
+        {"p": "4", "s": "301", "n": "3390390000", "empenhada": "1.00"},
+        {"n": "11125001", "realizada": "10.50"},
+    ]
+    # the Anexo 12 leaves they feed are computed, never stored
+    assert d.valor(("receitas_base", "iptu", "realizada")) == Decimal("10.50")
     assert [(c.get("id"), c.text) for c in raiz.find(f"{{{NS}}}campos")] == [
         ("secretario_nome", "Zé")
     ]
@@ -127,7 +147,7 @@ def test_salvar_guarda_a_versao_anterior_como_bak(municipio, tmp_path):
     salvar(d, arq)
     assert not (tmp_path / (arq.name + ".bak")).exists()
     primeira = arq.read_bytes()
-    d.aplicar(DefinirCelula(("receitas_base", "iptu", "realizada"), Decimal("1")))
+    d.aplicar(DefinirLancamento(ChaveReceita.de("1.1.1.2.50.0.1"), "realizada", Decimal("1")))
     assert d.modificada
     salvar(d, arq)
     assert not d.modificada
@@ -150,14 +170,16 @@ def test_falha_ao_salvar_mantem_o_arquivo_e_fala_portugues(municipio, tmp_path):
 
 # --- frozen samples and versions ---------------------------------------------------------------
 
-AMOSTRAS = sorted((DADOS / "ops-1").glob("*.OPS"))
+AMOSTRAS = sorted((DADOS / f"ops-{versoes.VERSAO_ATUAL}").glob("*.OPS"))
+AMOSTRAS_V1 = sorted((DADOS / "ops-1").glob("*.OPS"))
 
 
 def test_ha_amostras_congeladas_de_cada_versao_e_esfera():
     assert set(versoes.ESQUEMAS) == set(range(1, versoes.VERSAO_ATUAL + 1))
     for v in versoes.ESQUEMAS:
         assert sorted((DADOS / f"ops-{v}").glob("*.OPS")), f"falta amostra da versão {v}"
-    assert {p.name[:1] + p.name.split("_")[0][1:3] for p in AMOSTRAS} >= {"M35", "E35", "E53"}
+    for amostras in (AMOSTRAS, AMOSTRAS_V1):
+        assert {p.name[:1] + p.name.split("_")[0][1:3] for p in amostras} >= {"M35", "E35", "E53"}
 
 
 @pytest.mark.parametrize("amostra", AMOSTRAS, ids=lambda p: p.name)
@@ -166,8 +188,37 @@ def test_amostra_congelada_continua_abrindo_com_o_mesmo_conteudo(amostra):
     esperado = (amostra.parent / (amostra.name + ".csv")).read_text(encoding="utf-8")
     assert exportar_csv(d) == esperado
     linhas = list(csv.reader(esperado.splitlines(), delimiter=";"))
-    assert len(linhas) > 600
+    assert len(linhas) > 500
     assert amostra.name.startswith(d.ente.codigo)
+    assert not d.avisos_formato  # the current version: nothing converted
+
+
+@pytest.mark.parametrize("amostra", AMOSTRAS_V1, ids=lambda p: p.name)
+def test_amostra_da_versao_1_e_convertida_para_o_razao_e_diz_o_que_mudou(amostra):
+    """Version 1 typed the Anexo 12 cell by cell (and the fonte and elemento tables apart):
+    every value of the file is still there — a typed cell as typed, an Anexo 12 leaf through its
+    ledger line — except the views now computed, each one that differs named in the notice."""
+    d = ler(amostra)
+    cat = d.catalogo
+    esperado = (amostra.parent / (amostra.name + ".csv")).read_text(encoding="utf-8")
+    linhas = list(csv.reader(esperado.splitlines(), delimiter=";"))[1:]
+    celulas = [(t, lin, k, v) for t, lin, k, v in linhas if t != "campo"]
+    assert len(celulas) > 500
+    avisos = "\n".join(d.avisos_formato)
+    assert d.avisos_formato[0].startswith("O arquivo está no formato 1")
+    assert "só será gravado no formato novo quando você salvar" in avisos
+    vistas = 0
+    for t, lin, k, v in celulas:
+        chave, valor = (t, lin, k), Decimal(v)
+        if chave in cat.agregadas and cat.classificador.linha_canonica(chave) is None:
+            vistas += 1
+            if d.valor(chave) != valor:
+                assert cat.descricao_celula(chave) in avisos
+            continue
+        assert d.valor(chave) == valor, chave
+    assert vistas > 10  # fonte and elemento were in the sample
+    assert len(d.razao()) > 60
+    assert amostra.read_bytes() == amostra.read_bytes()  # opening never rewrites (frozen)
 
 
 def test_passos_de_conversao_sao_aplicados_em_ordem():
@@ -241,13 +292,15 @@ def test_mensagem_tem_o_nome_e_a_linha():
 
 def test_hash_do_resumo_e_sha256_da_forma_canonica(municipio):
     from siops.ops_format.formato import conteudo_de
-    from siops.ops_format.resumo import canonico_v1
+    from siops.ops_format.resumo import canonico_v2
 
     d = Declaracao(municipio, 2025, 1)
     d.aplicar(DefinirTexto("secretario_nome", "Zé\tda Silva"))
-    canon = canonico_v1(conteudo_de(d))
-    assert canon.startswith(b"siops-desktop .OPS 1\nente\tM355030\n")
+    d.aplicar(DefinirLancamento(ChaveDespesa.de("4", "301", "3.3.90.39"), "empenhada", D1))
+    canon = canonico_v2(conteudo_de(d))
+    assert canon.startswith(b"siops-desktop .OPS 2\nente\tM355030\n")
     assert b'campo\tsecretario_nome\t"Z\xc3\xa9\\tda Silva"\n' in canon
+    assert b"d\tn=3390390000\tp=4\ts=301\tempenhada\t1.00\n" in canon
     raiz = etree.fromstring(para_bytes(d))
     assert raiz[-1].text == hashlib.sha256(canon).hexdigest()
 

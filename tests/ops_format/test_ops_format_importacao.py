@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from siops.forms.declaracao import Declaracao, DefinirCelula, DefinirTexto
+from siops.forms.declaracao import Declaracao, DefinirLancamento, DefinirTexto
+from siops.forms.razao import ChaveDespesa, ChaveReceita, colunas_de
 from siops.forms.entes import ente
 from siops.ops_format import ImportacaoRecusada, importar_anterior, ler, salvar
 
@@ -21,7 +22,17 @@ def _importaveis(anterior: Declaracao, atual: Declaracao):
         for k, v in anterior.celulas_digitadas()
         if cat.tabela(k[0]).coluna(k[2]).importavel and cat.editavel(k, atual.bimestre)
     }
-    return textos, celulas
+    razao = {
+        (k, c.id): vals[c.id]
+        for k, vals in anterior.razao().items()
+        for c in colunas_de(k)
+        if c.importavel and c.id in vals
+    }
+    return textos, celulas, razao
+
+
+def _lancamentos(d: Declaracao) -> dict:
+    return {(k, c): v for k, vals in d.razao().items() for c, v in vals.items()}
 
 
 def test_copia_exatamente_os_campos_e_colunas_importaveis(completa):
@@ -30,36 +41,40 @@ def test_copia_exatamente_os_campos_e_colunas_importaveis(completa):
     imp = importar_anterior(anterior, atual)
     assert atual.celulas_digitadas() is not None and not list(atual.celulas_digitadas())
     inverso = imp.aplicar()
-    textos, celulas = _importaveis(anterior, atual)
+    textos, celulas, razao = _importaveis(anterior, atual)
     assert atual.textos() == textos
     assert dict(atual.celulas_digitadas()) == celulas
+    assert _lancamentos(atual) == razao
     # what that means, in the catalog's terms: every text field, and only the previsão and
-    # dotação (inicial and atualizada: the LOA), which exist in both receitas and despesas
+    # dotação (inicial and atualizada: the LOA), in the ledger's receitas and despesas lines
     assert len(textos) == len(atual.catalogo.campos)
-    assert {k[2] for k in celulas} == {
+    assert {c for _, c in razao} == {
         "previsao_inicial",
         "previsao_atualizada",
         "dotacao_inicial",
         "dotacao_atualizada",
     }
-    assert any(k[0].startswith("receitas") for k in celulas)
-    assert any(k[0].startswith("despesas") for k in celulas)
-    todas = dict(anterior.celulas_digitadas())
-    assert len(todas) > 2 * len(celulas)  # the realized values stayed behind
+    assert {k[2] for k in celulas} <= {"previsao_inicial", "previsao_atualizada"}
+    assert any(isinstance(k, ChaveReceita) for k, _ in razao)
+    assert any(isinstance(k, ChaveDespesa) for k, _ in razao)
+    assert any(c == "realizada" for _, c in _lancamentos(anterior))  # the realized stay behind
+    assert not any(c in ("realizada", "empenhada") for _, c in _lancamentos(atual))
     # the preview counted per pasta what the lote does
-    assert imp.total_campos == len(textos) and imp.total_celulas == len(celulas)
-    assert len(imp.lote.comandos) == len(textos) + len(celulas)
+    assert imp.total_campos == len(textos) and imp.total_celulas == len(celulas) + len(razao)
+    assert len(imp.lote.comandos) == len(textos) + len(celulas) + len(razao)
     por_pasta = {p.pasta: p for p in imp.pastas}
-    assert set(por_pasta) == {"dados_gerais", "informacoes_adicionais", "receitas", "despesas"}
-    assert por_pasta["dados_gerais"].campos > 0 and por_pasta["receitas"].celulas > 0
+    assert {"dados_gerais", "informacoes_adicionais", "razao_despesas", "razao_receitas"} <= set(
+        por_pasta
+    )
+    assert por_pasta["dados_gerais"].campos > 0 and por_pasta["razao_receitas"].celulas > 0
     assert imp.substituidos == 0
     resumo = imp.resumo()
     assert "do 2º bimestre de 2025 para o 3º bimestre de 2025" in resumo
-    assert "Receitas:" in resumo and "Despesas com Saúde:" in resumo
+    assert "Receitas por natureza (razão):" in resumo and "Planilhas de despesa (razão):" in resumo
     assert "previsão atualizada" in resumo and "dotação atualizada" in resumo
     # one undo step
     atual.aplicar(inverso)
-    assert not atual.textos() and not list(atual.celulas_digitadas())
+    assert not atual.textos() and not list(atual.celulas_digitadas()) and not atual.razao()
 
 
 def test_importacao_por_arquivo_imp_e_salvar(completa, tmp_path):
@@ -72,20 +87,22 @@ def test_importacao_por_arquivo_imp_e_salvar(completa, tmp_path):
     importar_anterior(ler(imp_arq), atual).aplicar()
     salvar(atual, tmp_path / "E35_2024_QuintoBimestre.OPS")
     relida = ler(tmp_path / "E35_2024_QuintoBimestre.OPS")
-    textos, celulas = _importaveis(anterior, relida)
+    textos, celulas, razao = _importaveis(anterior, relida)
     assert relida.textos() == textos and dict(relida.celulas_digitadas()) == celulas
+    assert _lancamentos(relida) == razao
 
 
 def test_preserva_o_que_o_arquivo_anterior_nao_tem_e_conta_substituicoes(municipio):
     anterior = Declaracao(municipio, 2025, 1)
     anterior.aplicar(DefinirTexto("secretario_nome", "Nova Secretária"))
-    anterior.aplicar(DefinirCelula(("receitas_base", "iptu", "previsao_atualizada"), Decimal(5)))
+    iptu = ChaveReceita.de("1.1.1.2.50.0.1")
+    anterior.aplicar(DefinirLancamento(iptu, "previsao_atualizada", Decimal(5)))
     atual = Declaracao(municipio, 2025, 2)
     atual.aplicar(DefinirTexto("secretario_nome", "Antiga"))
     atual.aplicar(DefinirTexto("fundo_lei", "Lei 1/1990"))
-    atual.aplicar(DefinirCelula(("receitas_base", "iptu", "realizada"), Decimal(7)))
+    atual.aplicar(DefinirLancamento(iptu, "realizada", Decimal(7)))
     imp = importar_anterior(anterior, atual)
-    assert imp.substituidos == 1
+    assert imp.substituidos == 1  # the secretário's name; the IPTU line gains its previsão
     assert "1 item já preenchido será substituído" in imp.resumo()
     imp.aplicar()
     assert atual.texto("secretario_nome") == "Nova Secretária"
@@ -102,6 +119,7 @@ def test_de_outro_exercicio_so_os_textos(completa):
     assert "outro exercício" in imp.resumo()
     imp.aplicar()
     assert atual.textos() == anterior.textos() and not list(atual.celulas_digitadas())
+    assert not atual.razao()
 
 
 @pytest.mark.parametrize(
@@ -141,15 +159,16 @@ def test_cli_importar_anterior(completa, siops, tmp_path):
 
     r = siops("importar-anterior", imp_arq, atual, "--previa")
     assert r.returncode == 0, r.stderr
-    assert "Receitas:" in r.stderr and "Prévia apenas" in r.stderr
+    assert "Receitas por natureza (razão):" in r.stderr and "Prévia apenas" in r.stderr
     assert atual.read_bytes() == vazio
 
     r = siops("importar-anterior", imp_arq, atual, "--sim")
     assert r.returncode == 0, r.stderr
     assert "Dados Gerais:" in r.stderr and "Importados" in r.stderr
     d = ler(atual)
-    textos, celulas = _importaveis(anterior, d)
+    textos, celulas, razao = _importaveis(anterior, d)
     assert d.textos() == textos and dict(d.celulas_digitadas()) == celulas
+    assert _lancamentos(d) == razao
     assert ler(atual.with_name(atual.name + ".bak")) == Declaracao(ente("M355030"), 2025, 2)
 
 

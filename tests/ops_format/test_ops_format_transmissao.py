@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from siops.criticas import verificar
-from siops.forms.declaracao import DefinirCelula, DefinirTexto
+from siops.forms.declaracao import DefinirTexto
 from siops.ops_format import TransmissaoRecusada, caminhos, gravar_transmissao, ler, salvar
 
 
@@ -29,7 +29,8 @@ def sem_impeditivas(completa):
 def com_impeditiva(sem_impeditivas):
     d = sem_impeditivas
     emp = d.valor(("despesas_asps", "s301_31", "empenhada"))
-    d.aplicar(DefinirCelula(("despesas_asps", "s301_31", "liquidada"), emp + Decimal("1000")))
+    chave = ("despesas_asps", "s301_31", "liquidada")  # through its ledger line
+    d.aplicar(d.comando_celula(chave, emp + Decimal("1000")))
     assert [a for a in verificar(d) if a.impeditiva]
     return d
 
@@ -70,7 +71,9 @@ def test_cli_gravar_transmissao(sem_impeditivas, com_impeditiva, siops, tmp_path
     assert not (ruim.parent / "transm").exists()
 
     emp = com_impeditiva.valor(("despesas_asps", "s301_31", "empenhada"))
-    com_impeditiva.aplicar(DefinirCelula(("despesas_asps", "s301_31", "liquidada"), emp))
+    com_impeditiva.aplicar(
+        com_impeditiva.comando_celula(("despesas_asps", "s301_31", "liquidada"), emp)
+    )
     salvar(com_impeditiva, ok)
     r = siops("gravar-transmissao", ok)
     assert r.returncode == 0, r.stderr

@@ -150,17 +150,26 @@ def norm() -> Callable[[str], str]:
     return normalizar
 
 
-def declaracao_com(ente_codigo: str, bimestre: int, valores: dict) -> object:
-    """A declaration with the given typed cells (test helper)."""
+def declaracao_com(
+    ente_codigo: str, bimestre: int, valores: dict, razao: dict | None = None
+) -> object:
+    """A declaration with the given cells (test helper): the Anexo 12's receita and despesa
+    leaves go in through their canonical ledger lines (``forms.razao.celulas_para_razao``)."""
     from siops.forms.declaracao import Declaracao
+    from siops.forms.razao import celulas_para_razao, linhas
 
     d = Declaracao(_ente(ente_codigo), 2025, bimestre)
-    d.carregar(((k, Decimal(v)) for k, v in valores.items()), {})
+    conv = celulas_para_razao(d.catalogo, ((k, Decimal(v)) for k, v in valores.items()))
+    assert not conv.resumos, f"células calculadas do razão: {sorted(conv.resumos)}"
+    for k, cols in (razao or {}).items():
+        destino = conv.razao.setdefault(k, {})
+        destino.update({c: Decimal(v) for c, v in cols.items()})
+    d.carregar(conv.digitadas.items(), {}, linhas(conv.razao))
     return d
 
 
 @pytest.fixture(scope="session")
-def nova_declaracao() -> Callable[[str, int, dict], object]:
+def nova_declaracao() -> Callable[..., object]:
     return declaracao_com
 
 

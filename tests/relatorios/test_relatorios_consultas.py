@@ -19,6 +19,13 @@ L = "liquidada"
 E = "empenhada"
 
 
+def _despesas(linhas: dict[tuple[str, str, str], str]) -> dict:
+    """Ledger despesa lines with empenhada = liquidada (paga zero)."""
+    from siops.forms.razao import ChaveDespesa
+
+    return {ChaveDespesa.de(*k): {E: v, L: v} for k, v in linhas.items()}
+
+
 def _por_codigo(d) -> dict[str, str]:
     return {i.codigo: i.texto for i in calcular(d)}
 
@@ -46,24 +53,23 @@ def test_exemplo_municipal_calculado_a_mao(nova_declaracao):
         ("receitas_adicionais", "uniao_fns_investimento", R): "30000.00",
         ("receitas_adicionais", "uniao_outras", R): "20000.00",
         ("receitas_adicionais", "estados", R): "50000.00",
-        # ASPS liquidada 100.000 + 54.671 + 20.000 = 174.671; não computadas 75.329;
-        # despesa total com saúde = 250.000
-        ("despesas_asps", "s301_31", E): "100000.00",
-        ("despesas_asps", "s301_31", L): "100000.00",
-        ("despesas_asps", "s302_33", E): "54671.00",
-        ("despesas_asps", "s302_33", L): "54671.00",
-        ("despesas_asps", "s301_44", E): "20000.00",
-        ("despesas_asps", "s301_44", L): "20000.00",
-        ("despesas_nao_computadas", "s301_33", E): "75329.00",
-        ("despesas_nao_computadas", "s301_33", L): "75329.00",
-        ("despesa_elemento", "pessoal", L): "100000.00",
-        ("despesa_elemento", "medicamentos", L): "25000.00",
-        ("despesa_elemento", "servicos_terceiros_pj", L): "50000.00",
-        ("despesa_elemento", "ipsfl", L): "10000.00",
-        ("despesa_elemento", "investimentos", L): "20000.00",
-        ("despesa_elemento", "demais", L): "45000.00",
     }
-    d = nova_declaracao("M355030", 2, valores)
+    # The despesas as the ledger holds them (planilha, subfunção, natureza: E = L):
+    # ASPS (planilha 4) liquidada 100.000 + 54.671 + 20.000 = 174.671; não computadas
+    # (planilha 86, SUS União custeio) 75.329; despesa total com saúde = 250.000.
+    # By elemento: pessoal 100.000 (3.1.90.11); medicamentos 25.000 (3.3.90.30.09); serviços
+    # de terceiros PJ 29.671 + 20.329 = 50.000 (3.3.90.39); IPSFL 10.000 (3.3.50.43);
+    # investimentos 20.000 (4.4.90.52); demais 45.000 (3.3.90.30) — total 250.000.
+    razao = {
+        ("4", "301", "3.1.90.11"): "100000.00",
+        ("4", "302", "3.3.90.30.09"): "25000.00",
+        ("4", "302", "3.3.90.39"): "29671.00",
+        ("4", "301", "4.4.90.52"): "20000.00",
+        ("86", "301", "3.3.90.39"): "20329.00",
+        ("86", "301", "3.3.50.43"): "10000.00",
+        ("86", "301", "3.3.90.30"): "45000.00",
+    }
+    d = nova_declaracao("M355030", 2, valores, _despesas(razao))
     from siops.forms.declaracao import DefinirTexto
 
     d.aplicar(DefinirTexto("populacao", "5.000"))
@@ -106,20 +112,20 @@ def test_exemplo_estadual_calculado_a_mao(nova_declaracao):
         # transferências para a saúde: União 120.000 + Municípios 30.000 = 150.000
         ("receitas_adicionais", "uniao_fns_custeio", R): "120000.00",
         ("receitas_adicionais", "municipios", R): "30000.00",
-        # ASPS 130.000; (XIV) RP sem disponibilidade 3.000 (6º bimestre) → aplicado 127.000;
-        # não computadas 70.000 → despesa total 200.000
-        ("despesas_asps", "s302_33", E): "130000.00",
-        ("despesas_asps", "s302_33", L): "130000.00",
+        # (XIV) RP sem disponibilidade 3.000 (6º bimestre) → aplicado 130.000 − 3.000 = 127.000
         ("apuracao", "rp_sem_disponibilidade", E): "3000.00",
-        ("despesas_nao_computadas", "s301_33", E): "70000.00",
-        ("despesas_nao_computadas", "s301_33", L): "70000.00",
-        ("despesa_elemento", "pessoal", L): "90000.00",
-        ("despesa_elemento", "medicamentos", L): "30000.00",
-        ("despesa_elemento", "servicos_terceiros_pj", L): "40000.00",
-        ("despesa_elemento", "investimentos", L): "10000.00",
-        ("despesa_elemento", "demais", L): "30000.00",
     }
-    d = nova_declaracao("E35", 6, valores)
+    # The ledger (E = L): ASPS (planilha 4) 90.000 pessoal + 30.000 medicamentos + 10.000
+    # investimentos = 130.000; não computadas (planilha 86) 40.000 serviços PJ + 30.000 demais
+    # = 70.000 → despesa total 200.000.
+    razao = {
+        ("4", "302", "3.1.90.11"): "90000.00",
+        ("4", "302", "3.3.90.30.09"): "30000.00",
+        ("4", "302", "4.4.90.52"): "10000.00",
+        ("86", "301", "3.3.90.39"): "40000.00",
+        ("86", "301", "3.3.90.30"): "30000.00",
+    }
+    d = nova_declaracao("E35", 6, valores, _despesas(razao))
     ind = {i.codigo: i for i in calcular(d)}
     assert {k: i.texto for k, i in ind.items()} == {
         "1.1": "71,43",  # 1.000.000 / 1.400.000

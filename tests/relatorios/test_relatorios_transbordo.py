@@ -25,7 +25,14 @@ def _declaracao_gigante(ente_codigo: str, bimestre: int, nova_declaracao, absurd
     from siops.forms.entes import ente
 
     cat = catalogo(ente(ente_codigo).esfera, 2025)
-    valores = {k: LIMITE_VALOR for k in cat.editaveis if cat.editavel(k, bimestre)}
+    entradas = cat.editaveis | {
+        k for k in cat.agregadas if cat.classificador.linha_canonica(k) is not None
+    }
+    valores = {
+        k: LIMITE_VALOR
+        for k in entradas
+        if cat.editavel(k, bimestre) or (k in cat.agregadas and k[0] != "consorcios")
+    }
     if absurda:  # a percentage of 10^20: must still not overflow its 34-pt column
         valores[("receitas_base", "iptu", "previsao_atualizada")] = Decimal("0.01")
     return nova_declaracao(ente_codigo, bimestre, valores)

@@ -30,9 +30,10 @@ from apoio_comum import RAIZ_PROJETO
 
 pytestmark = [pytest.mark.reliability, pytest.mark.gui]
 
-IPTU = ("receitas_base", "iptu", "realizada")
-FPM = ("receitas_base", "fpm", "realizada")
-ITR = ("receitas_base", "itr", "realizada")
+# typed cells (the Anexo 12 receita rows are computed from the ledger since issue 19)
+IPTU = ("receitas_totais", "impostos_taxas", "realizada")
+FPM = ("receitas_totais", "contribuicoes", "realizada")
+ITR = ("receitas_totais", "patrimonial", "realizada")
 
 PILOTO = textwrap.dedent(
     """

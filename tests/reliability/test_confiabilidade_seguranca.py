@@ -120,12 +120,11 @@ def _conferir_recusa(
 
 def _declaracao(ente: str = ENTE_A, bimestre: int = 1, **celulas: Decimal) -> bytes:
     from siops import ops_format
-    from siops.forms.declaracao import DefinirCelula
     from siops.forms.demo import declaracao_demo
 
     d = declaracao_demo(ente, EXERCICIO, bimestre)
     for nome, valor in celulas.items():
-        d.aplicar(DefinirCelula(tuple(nome.split("__")), valor))
+        d.aplicar(d.comando_celula(tuple(nome.split("__")), valor))  # Anexo 12: its ledger line
     return ops_format.para_bytes(d)
 
 

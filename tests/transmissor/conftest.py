@@ -182,7 +182,7 @@ def declaracao_limpa(bimestre: int, valor_base: str = "1000000.00"):
     """Uma declaração sem nenhuma crítica impeditiva (como a dos testes de críticas)."""
     from decimal import Decimal
 
-    from siops.forms.declaracao import Declaracao, DefinirCelula, DefinirTexto
+    from siops.forms.declaracao import Declaracao, DefinirTexto
     from siops.forms.dinheiro import quantizar
     from siops.forms.entes import ente
 
@@ -208,19 +208,20 @@ def declaracao_limpa(bimestre: int, valor_base: str = "1000000.00"):
         li.id
         for li in sorted(t.linhas, key=lambda li: li.id != "fpm")
         if li.regra is None
-        and ("receitas_base", li.id, "realizada") in d.catalogo.editaveis
+        and ("receitas_base", li.id, "realizada") in d.catalogo.agregadas
         and "deducao" not in li.id
     )
+    # the receita and the ASPS despesa go in through their ledger lines (issue 19); the fonte
+    # and elemento views follow by construction
     base = Decimal(valor_base)
     for col in ("previsao_inicial", "previsao_atualizada", "realizada"):
-        d.aplicar(DefinirCelula(("receitas_base", linha_base, col), base))
+        d.aplicar(d.comando_celula(("receitas_base", linha_base, col), base))
     asps = ("despesas_asps", "s301_33")
     for col in ("dotacao_inicial", "dotacao_atualizada"):
-        d.aplicar(DefinirCelula((*asps, col), quantizar(base / 4)))
-    for linha in (asps, ("despesa_fonte", "recursos_proprios"), ("despesa_elemento", "demais")):
-        d.aplicar(DefinirCelula((*linha, "empenhada"), quantizar(base / 5)))
-        d.aplicar(DefinirCelula((*linha, "liquidada"), quantizar(base / 5)))
-        d.aplicar(DefinirCelula((*linha, "paga"), quantizar(base * 3 / 20)))
+        d.aplicar(d.comando_celula((*asps, col), quantizar(base / 4)))
+    d.aplicar(d.comando_celula((*asps, "empenhada"), quantizar(base / 5)))
+    d.aplicar(d.comando_celula((*asps, "liquidada"), quantizar(base / 5)))
+    d.aplicar(d.comando_celula((*asps, "paga"), quantizar(base * 3 / 20)))
     return d
 
 

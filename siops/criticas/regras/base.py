@@ -82,8 +82,12 @@ def grupo_da_tabela(cat: Catalogo, tid: str) -> int | None:
 
 
 def digitada(cat: Catalogo, chave: Chave) -> bool:
-    """A cell the user types (in some bimestre)."""
-    return chave in cat.editaveis
+    """An input cell of the Anexo 12: typed by the user (in some bimestre), or a leaf of the
+    Anexo 12 fed by the ledger (``forms.razao``). The ledger's other views (fonte, elemento)
+    repeat the same money and are left out, so one problem gives one finding."""
+    if chave in cat.editaveis:
+        return True
+    return chave in cat.agregadas and cat.tabelas[chave[0]].anexo12
 
 
 def linhas_digitadas(cat: Catalogo, tabela: Tabela) -> Iterator[Linha]:

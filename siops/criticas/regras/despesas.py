@@ -1,4 +1,5 @@
-"""Despesa rules on specific tables (group 500): consórcios (585–587) and the elemento total.
+"""Despesa rules on specific tables (group 500): consórcios (585–587). The elemento total is a
+view of the ledger (``forms.razao``) and agrees by construction: the old 516 is gone.
 
 The per-row rules of every despesa table (liquidada ≤ empenhada, paga ≤ liquidada, empenhada ≤
 dotação, negatives, cumulative values) are in ``criticas.regras.valores``.
@@ -41,19 +42,8 @@ R587 = definir(
     escala_no_6o=True,
     fundamento=_CONSORCIO,
 )
-R516 = definir(
-    516,
-    "Total por elemento diferente do total das despesas com saúde",
-    AVISO,
-    fundamento="A despesa por elemento (indicadores do SIOPS) detalha a mesma despesa total "
-    "com saúde (Anexo 12, XLVII): os totais por coluna devem ser iguais.",
-)
-
 CONSORCIOS = ("consorcios", "total", "transferido_rateio")
 CONSORCIO_REGRAS = {"empenhada": R585, "liquidada": R586, "paga": R587}
-ELEMENTO = ("despesa_elemento", "total")
-TOTAIS = ("despesas_totais", "total")
-COLUNAS_EXECUCAO = ("empenhada", "liquidada", "paga")
 
 
 @gerador
@@ -79,21 +69,3 @@ def consorcios(cat: Catalogo) -> Iterator[Verificacao]:
             )
 
         yield comparacao(regra, ka, kb, ">", frase)
-
-
-@gerador
-def elemento_e_total(cat: Catalogo) -> Iterator[Verificacao]:
-    """516: total by elemento = total das despesas com saúde, by column."""
-    for col in COLUNAS_EXECUCAO:
-        ka, kb = (*ELEMENTO, col), (*TOTAIS, col)
-        if not (existe(cat, ka) and existe(cat, kb)):
-            continue
-
-        def frase(a, b, ka=ka):
-            return (
-                f'O total da despesa por elemento na coluna "{titulo_coluna(cat, ka)}" '
-                f"({reais(a)}) é diferente do total das despesas com saúde ({reais(b)}); "
-                f"diferença de {diferenca(a, b)}."
-            )
-
-        yield comparacao(R516, ka, kb, "!=", frase)

@@ -1,11 +1,8 @@
-"""Despesa por fonte and restos a pagar (group 700); execução financeira por bloco (group 900).
+"""Restos a pagar (group 700); execução financeira por bloco (group 900).
 
-Totals that describe the same spending from another angle must agree with the despesa by
-subfunção: the total by fonte with the despesas totais com saúde, the recursos próprios fonte
-with the despesas com ASPS. These two are avisos in bimestres 1–5 and críticas impeditivas in
-the 6º (our decision, like the FAQ's own escalations: during the year the by-fonte pasta may
-lag behind; the 6º bimestre is the annual account, and the recursos próprios it shows are the
-numerator of the minimum).
+The despesa por fonte is a view of the ledger (``forms.razao``): it agrees with the despesa by
+subfunção by construction, so the old 710 (total por fonte ≠ despesas totais) and 711
+(recursos próprios ≠ ASPS) are gone with the table typed twice.
 """
 
 from __future__ import annotations
@@ -18,23 +15,6 @@ from siops.criticas.nomes import caminho_linha
 from siops.criticas.regras.base import comparacao, diferenca, existe, reais, titulo_coluna
 from siops.forms.catalogo import Catalogo
 
-R710 = definir(
-    710,
-    "Total por fonte de recursos diferente do total das despesas com saúde",
-    AVISO,
-    escala_no_6o=True,
-    fundamento="DOMAIN §6 (totais por fonte que diferem dos totais por subfunção); FAQ, Grupo "
-    "700. A despesa por fonte reparte a mesma despesa total com saúde (Anexo 12, XLVII).",
-)
-R711 = definir(
-    711,
-    "Recursos próprios por fonte diferentes das despesas com ASPS",
-    AVISO,
-    escala_no_6o=True,
-    fundamento="LC 141/2012 arts. 6º a 8º: as despesas com ASPS computadas no mínimo (Anexo "
-    "12, XII) são as custeadas com recursos próprios de impostos e transferências; a fonte "
-    "recursos próprios deve somar o mesmo.",
-)
 R720 = definir(
     720,
     "Restos a pagar pagos e cancelados maiores que os inscritos",
@@ -57,42 +37,11 @@ R911 = definir(
     "receitas de transferências da União para a saúde (Anexo 12, receitas adicionais).",
 )
 
-FONTE_TOTAL = ("despesa_fonte", "total")
-FONTE_PROPRIOS = ("despesa_fonte", "recursos_proprios")
 DESPESAS_TOTAIS = ("despesas_totais", "total")
-ASPS_TOTAL = ("despesas_asps", "total")
 RP_EXECUCAO = "rp_execucao"
 BLOCOS_TOTAL = ("blocos", "total")
 UNIAO = ("receitas_adicionais", "uniao", "realizada")
 COLUNAS = ("empenhada", "liquidada", "paga")
-
-
-@gerador
-def fonte_e_totais(cat: Catalogo) -> Iterator[Verificacao]:
-    """710 and 711, by column of execution."""
-    for col in COLUNAS:
-        ka, kb = (*FONTE_TOTAL, col), (*DESPESAS_TOTAIS, col)
-        if existe(cat, ka) and existe(cat, kb):
-
-            def f710(a, b, ka=ka):
-                return (
-                    f'O total das despesas por fonte de recursos na coluna "{titulo_coluna(cat, ka)}"'
-                    f" ({reais(a)}) é diferente do total das despesas com saúde ({reais(b)}); "
-                    f"diferença de {diferenca(a, b)}."
-                )
-
-            yield comparacao(R710, ka, kb, "!=", f710)
-        ka, kb = (*FONTE_PROPRIOS, col), (*ASPS_TOTAL, col)
-        if existe(cat, ka) and existe(cat, kb):
-
-            def f711(a, b, ka=ka):
-                return (
-                    f'As despesas com recursos próprios na coluna "{titulo_coluna(cat, ka)}" '
-                    f"({reais(a)}) são diferentes do total das despesas com ASPS computadas no "
-                    f"mínimo ({reais(b)}); diferença de {diferenca(a, b)}."
-                )
-
-            yield comparacao(R711, ka, kb, "!=", f711)
 
 
 @gerador

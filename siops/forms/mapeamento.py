@@ -21,8 +21,12 @@ from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
-from siops.contabil.erros import MapeamentoInvalido
 from siops.forms.catalogo import Catalogo, catalogo
+
+
+class MapeamentoInvalido(ValueError):
+    """The mapping data (``resources/msc_mapeamento.json``) contradicts itself or the catalog."""
+
 
 FAMILIA_RECEITA = "receita"
 FAMILIA_DEDUCAO = "deducao_municipios"
@@ -127,6 +131,23 @@ class _FsAdicional:
     descricao: str
 
 
+@dataclass(frozen=True, slots=True)
+class RegraPlanilha:
+    """A rule of the FR/CO → planilha table (``planilhas`` in the data): the ledger's planilha
+    (``forms.razao.PLANILHAS``) of a despesa by its fonte and código de acompanhamento."""
+
+    planilha: str
+    descricao: str
+    incerto: str = ""
+    fr: re.Pattern[str] | None = None
+    co: re.Pattern[str] | None = None
+
+    def casa(self, fr: str, co: str) -> bool:
+        if self.fr is not None and not self.fr.match(fr):
+            return False
+        return self.co is None or bool(self.co.match(co))
+
+
 def _vale(regra: dict, esfera: str, exercicio: int) -> bool:
     if "esferas" in regra and esfera not in regra["esferas"]:
         return False
@@ -171,6 +192,12 @@ class Mapeamento:
         self._interesse = re.compile("|".join(map(re.escape, prefixos)) or "(?!)")
         self._regras_receita = self._compilar_receitas(dados["receitas"])
         self._compilar_despesas(dados["despesas"])
+        self._compilar_planilhas(dados.get("planilhas"))
+        self._fr_distingue = tuple(
+            r.prefixo
+            for r in self._regras_receita
+            if r.fr is not None and r.familia == FAMILIA_RECEITA
+        )
         self._cache_receita: dict[tuple[str, str, str], Classificacao] = {}
         self._cache_despesa: dict[tuple[str, str, str, str], Classificacao | None] = {}
 
@@ -296,6 +323,15 @@ class Mapeamento:
         self._cache_receita[chave] = c
         return c
 
+    def fonte_distingue(self, nr: str) -> bool:
+        """Whether some receita rule tells natureza ``nr`` apart by its fonte (FR): only then
+        does the ledger keep the FR in the receita line (``forms.razao.ChaveReceita``)."""
+        return any(nr.startswith(p) for p in self._fr_distingue)
+
+    def regras_receita(self) -> list[_RegraReceita]:
+        """The receita rules, most specific first (the ledger's v1 conversion reads them)."""
+        return list(self._regras_receita)
+
     def destinos_receita(self) -> set[tuple[str, str]]:
         """Every receita row the mapping can fill (the rows an import replaces)."""
         return {r.destino for r in self._regras_receita if r.destino is not None}
@@ -358,6 +394,83 @@ class Mapeamento:
                             f"grupo {g}."
                         )
 
+    def _compilar_planilhas(self, dados: dict | None) -> None:
+        from siops.forms.razao import PLANILHAS
+
+        codigos = {p.codigo for p in PLANILHAS}
+        self._planilhas_computadas = frozenset(p.codigo for p in PLANILHAS if p.computada)
+        self._cache_planilha: dict[tuple[str, str], RegraPlanilha] = {}
+        c = self.computada_regra
+        if dados is None:  # a mapping file without the table: computed → 4, the rest → 10
+            self._planilhas: tuple[RegraPlanilha, ...] = (
+                RegraPlanilha("4", c.descricao, c.incerto, c.fr, c.co),
+            )
+            self._planilha_padrao = RegraPlanilha("10", "demais fontes (outros recursos)")
+            return
+        regras = []
+        for r in dados["regras"]:
+            if not _vale(r, self.esfera, self.exercicio):
+                continue
+            if r["planilha"] not in codigos:
+                raise MapeamentoInvalido(
+                    f"A planilha '{r['planilha']}' da tabela de planilhas do mapeamento não existe "
+                    f"(use uma de {', '.join(sorted(codigos, key=int))})."
+                )
+            regras.append(
+                RegraPlanilha(
+                    r["planilha"],
+                    r["descricao"],
+                    r.get("incerto", ""),
+                    re.compile(r["fr"]) if r.get("fr") else None,
+                    re.compile(r["co"]) if r.get("co") else None,
+                )
+            )
+        self._planilhas = tuple(regras)
+        padrao = dados["padrao"]
+        if padrao["planilha"] not in codigos or padrao["planilha"] in self._planilhas_computadas:
+            raise MapeamentoInvalido(
+                f"A planilha padrão '{padrao['planilha']}' do mapeamento é inválida."
+            )
+        self._planilha_padrao = RegraPlanilha(padrao["planilha"], padrao["descricao"])
+
+    def planilha(self, fr: str, co: str) -> RegraPlanilha:
+        """The planilha (SIOPS code) of a despesa of fonte ``fr`` and CO ``co`` (digits).
+
+        The first rule of the table that matches, else the default. The planilha is computed
+        in the minimum exactly when :meth:`computada` says so; data that contradict it raise
+        ``MapeamentoInvalido``.
+        """
+        chave = (fr, co)
+        r = self._cache_planilha.get(chave)
+        if r is None:
+            r = next((x for x in self._planilhas if x.casa(fr, co)), self._planilha_padrao)
+            if (r.planilha in self._planilhas_computadas) != self.computada(fr, co):
+                raise MapeamentoInvalido(
+                    f"{self.exercicio}: a tabela de planilhas do mapeamento leva a FR '{fr}' com "
+                    f"CO '{co}' à planilha {r.planilha}, mas o critério de despesa computada "
+                    f"({self.computada_regra.descricao}) diz o contrário."
+                )
+            self._cache_planilha[chave] = r
+        return r
+
+    def subfuncao_despesa(self, fs: str, nd: str, fr: str, co: str) -> tuple[str, str] | None:
+        """The subfunção of a despesa for the ledger, with the rule that brought it in.
+
+        ``None`` when the despesa is outside the health scope (as :meth:`despesa`). For the
+        função 10, the budget subfunção code (``fs[2:5]``, empty or short when the source has
+        none); for an additional FS (the debt service paid with ASPS funds), the subfunção the
+        data name (``'outras'``).
+        """
+        if fs[:2] == self.funcao:
+            return fs[2:5], ""
+        grupo = f"{nd[0]}.{nd[1]}" if len(nd) >= 2 else ""
+        extra = next((a for a in self._fs_adicionais if fs[:5] in a.fs), None)
+        if extra is None or grupo not in extra.grupos:
+            return None
+        if extra.somente_computadas and not self.computada(fr, co):
+            return None
+        return extra.subfuncao, extra.descricao
+
     def computada(self, fr: str, co: str) -> bool:
         """Whether a despesa of fonte ``fr`` and CO ``co`` counts in the minimum."""
         regra = self.computada_regra
@@ -388,9 +501,18 @@ class Mapeamento:
             if extra.somente_computadas and not computada:
                 return None
             sub, regra = extra.subfuncao, extra.descricao
-        tabela = "despesas_asps" if computada else "despesas_nao_computadas"
         if len(fs) < 5:
             return Classificacao(None, "linha sem subfunção")
+        return self.despesa_do_razao(computada, sub, nd, regra)
+
+    def despesa_do_razao(
+        self, computada: bool, sub: str, nd: str, regra: str = ""
+    ) -> Classificacao:
+        """Where a despesa of the ledger goes: the Anexo 12 row of subfunção ``sub`` (301–306
+        or the catalog's 'outras') and natureza ``nd`` (digits), computed in the minimum or not;
+        ``destino`` None with the reason when the model excludes it."""
+        grupo = f"{nd[0]}.{nd[1]}" if len(nd) >= 2 else ""
+        tabela = "despesas_asps" if computada else "despesas_nao_computadas"
         if grupo not in self._grupos:
             return Classificacao(
                 None, f"natureza da despesa '{formatar_nd(nd)}' sem categoria e grupo válidos"
