@@ -1,4 +1,6 @@
-"""Benchmark of the accounting import: a generated 100,000-row MSC, read, mapped and previewed.
+"""Benchmark of the accounting import: a generated 100,000-row MSC, read, turned into ledger
+lines (``forms.razao``: planilha × subfunção × natureza) and previewed — the preview applies the
+import to a copy of the declaration to show every view that changes.
 
 Beside it, the floor: reading the same file with Python's ``csv`` module alone (open, split
 every row, nothing else). Targets (issue 14): at most 3× that floor, and at most 150 MB of peak
@@ -90,6 +92,7 @@ def main(rapido: bool = False) -> list[dict]:
         finally:
             tracemalloc.stop()
         assert all(c.fecha for c in previa.conciliacao)
+        assert previa.planilhas and previa.lote().comandos  # the ledger is filled
         tamanho = arq.stat().st_size / 1e6
     mb = pico / 1e6
     return [

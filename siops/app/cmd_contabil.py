@@ -5,6 +5,12 @@
 (the cells that would change, the source lines that mapped to nothing, the reconciliation); with
 it, the chosen tables are applied and the file saved. Exit 0; 2 with the file and line of the
 first error (nothing changed).
+
+``siops importar-impt ARQ.OPS PASTA_OU_ZIP [--aplicar] [--json]``: the same for the SIOPS
+integration file (``.IMPT``, ``contabil.impt``): the preview reconciles per planilha and column
+and shows the ASPS percentage before → after; ``--aplicar`` replaces the parts of the ledger the
+file has (despesas, receitas, informações complementares) and saves. Exit 0; 2 with the file
+and line of the first error (nothing changed).
 """
 
 from __future__ import annotations
@@ -35,8 +41,9 @@ def registrar(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="resultado em JSON na saída padrão")
     p.add_argument(
         "--tabelas",
-        help="só estas tabelas, separadas por vírgula (receitas_base, receitas_adicionais, "
-        "despesas_asps, despesas_nao_computadas)",
+        help="só as linhas do razão destas tabelas, separadas por vírgula (receitas_base, "
+        "receitas_adicionais, despesas_asps, despesas_nao_computadas); as visões por fonte e "
+        "por elemento acompanham",
     )
     p.add_argument(
         "--coluna",
@@ -47,6 +54,20 @@ def registrar(sub: argparse._SubParsersAction) -> None:
         "realizada='Vl. Arrecadado'); a escolha fica salva para o próximo bimestre",
     )
     p.set_defaults(func=cmd_importar_contabil)
+
+    p = sub.add_parser(
+        "importar-impt",
+        help="preenche o razão com o arquivo de integração do SIOPS (.IMPT) da contabilidade",
+        description="Lê o arquivo de integração (.IMPT) que a contabilidade gera para o SIOPS "
+        "— o Siops.zip, a pasta com os .IMPT ou um .IMPT — e mostra a prévia (conciliação por "
+        "planilha e coluna, linhas fora do Anexo 12, percentual em ASPS antes e depois); com "
+        "--aplicar, substitui as partes do razão que o arquivo traz e grava.",
+    )
+    p.add_argument("arquivo", type=Path, help="a declaração (.OPS)")
+    p.add_argument("origem", type=Path, metavar="PASTA_OU_ZIP", help="Siops.zip, pasta ou .IMPT")
+    p.add_argument("--aplicar", action="store_true", help="aplica e grava a declaração")
+    p.add_argument("--json", action="store_true", help="resultado em JSON na saída padrão")
+    p.set_defaults(func=cmd_importar_impt)
 
 
 def _colunas(pares: list[str]) -> dict[str, str]:
@@ -86,14 +107,60 @@ def cmd_importar_contabil(args: argparse.Namespace) -> int:
     if args.json:
         doc = previa.para_dict()
         doc["aplicado"] = aplicado
-        doc["celulas_alteradas"] = len(lote.comandos) if aplicado else 0
-        doc["tabelas_escolhidas"] = tabelas or [t.id for t in previa.tabelas]
+        doc["celulas_alteradas"] = previa.alteracoes(tabelas) if aplicado else 0
+        doc["tabelas_escolhidas"] = tabelas or [t.id for t in previa.tabelas if t.parte]
         print(json.dumps(doc, ensure_ascii=False, indent=2))
     else:
         print(previa.texto())
     if args.aplicar:
         if aplicado:
-            msg = f"{len(lote.comandos)} célula(s) alterada(s) e gravada(s) em {args.arquivo}."
+            msg = (
+                f"Razão importado ({previa.alteracoes(tabelas)} célula(s) do Anexo 12 "
+                f"alterada(s)) e gravado em {args.arquivo}."
+            )
+        else:
+            msg = "Nada a alterar: a declaração já tem esses valores."
+    else:
+        msg = "Prévia apenas: nada foi alterado. Use --aplicar para gravar."
+    print(msg, file=sys.stderr)
+    return 0
+
+
+def cmd_importar_impt(args: argparse.Namespace) -> int:
+    """Show the preview of an ``.IMPT`` import; with ``--aplicar``, apply and save."""
+    from siops.app.cli import ErroUsuario
+    from siops.app.cmd_nucleo import abrir
+    from siops.contabil import ErroContabil
+    from siops.contabil.impt import importar
+    from siops.ops_format import ErroGravacao, salvar
+
+    d = abrir(args.arquivo)
+    try:
+        previa = importar(d, args.origem)
+    except ErroContabil as exc:
+        raise ErroUsuario(f"{exc} Nada foi alterado.", 2) from None
+    aplicado = False
+    if args.aplicar and previa.muda:
+        previa.aplicar(d)
+        try:
+            salvar(d, args.arquivo)
+        except ErroGravacao as exc:
+            raise ErroUsuario(str(exc), 2) from None
+        aplicado = True
+    if args.json:
+        doc = previa.para_dict()
+        doc["aplicado"] = aplicado
+        print(json.dumps(doc, ensure_ascii=False, indent=2))
+    else:
+        print(previa.texto())
+    if args.aplicar:
+        if aplicado:
+            n = previa.linhas_depois
+            msg = (
+                f"Razão gravado em {args.arquivo}: {n['despesas']} linha(s) de despesa, "
+                f"{n['receitas']} de receita, {n['complementares']} de informações "
+                "complementares."
+            )
         else:
             msg = "Nada a alterar: a declaração já tem esses valores."
     else:

@@ -27,9 +27,15 @@ def registrar(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_calcular)
 
-    p = sub.add_parser("exportar", help="exporta as células (tabela;linha;coluna;valor)")
+    p = sub.add_parser(
+        "exportar",
+        help="exporta as células (tabela;linha;coluna;valor) e o razão, ou o .IMPT do SIOPS",
+        description="csv: as células (tabela;linha;coluna;valor) e, depois delas, as linhas do "
+        "razão (razao;despesa;4;301;3.3.90.39.00.00;empenhada;123.45 …); json: o mesmo em "
+        "JSON; impt: o arquivo de integração do SIOPS (zip com os .IMPT), exige -o.",
+    )
     p.add_argument("arquivo", type=Path)
-    p.add_argument("--formato", choices=("csv", "json"), default="csv")
+    p.add_argument("--formato", choices=("csv", "json", "impt"), default="csv")
     p.add_argument("--calculadas", action="store_true", help="inclui as células calculadas")
     p.add_argument("-o", "--saida", type=Path, help="arquivo de saída (padrão: a tela)")
     p.set_defaults(func=cmd_exportar)
@@ -70,6 +76,8 @@ def cmd_catalogo(args: argparse.Namespace) -> int:
                 tipo = (
                     "calculada"
                     if f
+                    else "calculada do razão"
+                    if k in cat.agregadas
                     else ("digitada (só 6º bimestre)" if linha.somente_6o else "digitada")
                 )
                 out.writerow(
@@ -117,6 +125,9 @@ def cmd_catalogo(args: argparse.Namespace) -> int:
                         f"subfunção {linha.subfuncao}" if linha.subfuncao and linha.grupo else "",
                         f"grupo {linha.grupo}" if linha.grupo else "",
                         "calculada" if linha.regra else "",
+                        "calculada do razão"
+                        if any((t.id, linha.id, c.id) in cat.agregadas for c in t.colunas)
+                        else "",
                         "NÃO CONFIRMADO" if linha.incerto else "",
                     )
                     if x
@@ -125,7 +136,29 @@ def cmd_catalogo(args: argparse.Namespace) -> int:
                     f"    {'  ' * linha.nivel}{linha.id}: {linha.titulo_em(cat.exercicio)}"
                     + (f"  [{'; '.join(extra)}]" if extra else "")
                 )
+    _imprimir_razao()
     return 0
+
+
+def _imprimir_razao() -> None:
+    """The ledger's planilhas, subfunções and columns, and what stays typed and why."""
+    from siops.forms import razao
+
+    print("\n[razao] O razão: a entrada de receitas e despesas")
+    print("  planilhas de despesa (fonte de recursos):")
+    for p in razao.PLANILHAS:
+        marca = "; computada no mínimo (ASPS)" if p.computada else ""
+        marca += "; LC 173/2020" if p.lc173 else ""
+        marca += "; NÃO CONFIRMADO" if p.incerto else ""
+        print(f"    {p.codigo}: {p.titulo}  [fonte {p.fonte}{marca}]")
+    print(
+        "  subfunções: " + ", ".join(f"{s.id} (sufixo {s.sufixo})" for s in razao.SUBFUNCOES_RAZAO)
+    )
+    print("  colunas de despesa: " + ", ".join(c.id for c in razao.COLUNAS_DESPESA_RAZAO))
+    print("  colunas de receita: " + ", ".join(c.id for c in razao.COLUNAS_RECEITA_RAZAO))
+    print("  continuam digitadas (e por quê):")
+    for tabela, motivo in razao.NAO_DERIVADAS.items():
+        print(f"    {tabela}: {motivo}")
 
 
 def abrir(caminho: Path) -> Declaracao:
@@ -213,12 +246,36 @@ def cmd_calcular(args: argparse.Namespace) -> int:
 def cmd_exportar(args: argparse.Namespace) -> int:
     from siops.forms.planilha import exportar_csv, exportar_json
 
+    if args.formato == "impt":
+        return _exportar_impt(args)
     d = abrir(args.arquivo)
     texto = exportar_csv(d, args.calculadas) if args.formato == "csv" else exportar_json(d, True)
     if args.saida:
         args.saida.write_text(texto, encoding="utf-8")
     else:
         sys.stdout.write(texto)
+    return 0
+
+
+def _exportar_impt(args: argparse.Namespace) -> int:
+    """``exportar --formato impt -o SAIDA.zip``: the ledger as the SIOPS integration file."""
+    from siops.app.cli import ErroUsuario
+    from siops.contabil import ErroContabil
+    from siops.contabil.impt import escrever
+
+    if args.saida is None:
+        raise ErroUsuario("--formato impt grava um .zip: informe o arquivo com -o SAIDA.zip.", 2)
+    d = abrir(args.arquivo)
+    try:
+        r = escrever(d, args.saida)
+    except ErroContabil as exc:
+        raise ErroUsuario(str(exc), 2) from None
+    for aviso in r.avisos:
+        print(f"Aviso: {aviso}", file=sys.stderr)
+    print(
+        f"{len(r.arquivos)} arquivo(s), {r.linhas} linha(s) gravados em {args.saida}.",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -5,12 +5,18 @@ Self-contained: the main window builds the preview (``contabil.importacao.import
 pushes ``lote_escolhido()`` on its undo stack (one step). The dialog never touches the
 declaration itself.
 
-Tabs: the changes (one checkable item per table, its cells beneath with current → imported
-values in Brazilian notation), the source lines that mapped to nothing, the reconciliation, and
-the warnings (UNCONFIRMED mappings used, values refused, notes about the file).
+The import fills the ledger (``forms.razao``); the tables are views of it. Tabs: the changes
+(one checkable item per Anexo 12 table — the part of the ledger it stands for —, and one
+read-only item per view that follows: despesa por fonte, por elemento, consórcios; the cells
+beneath with current → imported values in Brazilian notation), the ledger's despesas by
+planilha and by elemento, the source lines outside the Anexo 12 (in the ledger or not, with the
+reason), the reconciliation, and the warnings (UNCONFIRMED mappings used, values refused, notes
+about the file).
 """
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
@@ -39,6 +45,8 @@ TITULOS_MEDIDA = {
     "previsao_inicial": "Prev. inicial",
     "previsao_atualizada": "Prev. atualizada",
     "realizada": "Realizada",
+    "deducoes": "Deduções",
+    "deducao_fundeb": "Dedução FUNDEB",
     "deducao_municipios": "Dedução",
     "dotacao_inicial": "Dot. inicial",
     "dotacao_atualizada": "Dot. atualizada",
@@ -69,13 +77,15 @@ class DialogoImportacaoContabil(QDialog):
         self.setObjectName("dialogo_importacao_contabil")
         self.resize(900, 560)
         caixa = QVBoxLayout(self)
-        n = sum(len(t.mudancas) for t in previa.tabelas)
+        n = previa.alteracoes()
+        linhas = sum(t.linhas_razao for t in previa.tabelas if t.parte)
         cabecalho = QLabel(
             f"<b>{previa.fonte.descricao}</b> → {previa.descricao_declaracao}<br>"
             + (
-                f"{n} célula(s) mudariam. Marque as tabelas a importar; a importação inteira "
-                "pode ser desfeita com Editar → Desfazer."
-                if n
+                f"{n} célula(s) do Anexo 12 e {linhas} linha(s) do razão mudariam. Marque as "
+                "tabelas a importar (as visões por fonte e por elemento acompanham); a "
+                "importação inteira pode ser desfeita com Editar → Desfazer."
+                if not previa.vazia
                 else "Nada a alterar: a declaração já tem esses valores."
             )
         )
@@ -84,6 +94,12 @@ class DialogoImportacaoContabil(QDialog):
         self.abas = QTabWidget()
         caixa.addWidget(self.abas, 1)
         self.arvore = self._aba_mudancas()
+        self.tabela_planilhas = self._aba_totais(
+            "tabela_planilhas", "Por planilha", "Planilha (fonte)", previa.planilhas
+        )
+        self.tabela_elementos = self._aba_totais(
+            "tabela_elementos", "Por elemento", "Elemento", previa.elementos
+        )
         self.tabela_nao_mapeadas = self._aba_nao_mapeadas()
         self.tabela_conciliacao = self._aba_conciliacao()
         self.avisos = self._aba_avisos()
@@ -109,13 +125,22 @@ class DialogoImportacaoContabil(QDialog):
         arvore.setHeaderLabels(["Tabela / célula", "Valor atual", "Valor importado"])
         arvore.setUniformRowHeights(True)
         for t in self.previa.tabelas:
-            topo = QTreeWidgetItem([f"{t.titulo} ({len(t.mudancas)} alteração(ões))"])
+            if t.parte:
+                texto = (
+                    f"{t.titulo} ({len(t.mudancas)} alteração(ões); "
+                    f"{t.linhas_razao} linha(s) do razão)"
+                )
+            else:
+                texto = f"{t.titulo} ({len(t.mudancas)} alteração(ões); acompanha o razão)"
+            topo = QTreeWidgetItem([texto])
             topo.setData(0, Qt.ItemDataRole.UserRole, t.id)
-            if t.mudancas:
+            if t.parte and t.muda:
                 topo.setFlags(topo.flags() | Qt.ItemFlag.ItemIsUserCheckable)
                 topo.setCheckState(0, Qt.CheckState.Checked)
-            else:
+            elif t.parte:
                 topo.setFlags(topo.flags() & ~Qt.ItemFlag.ItemIsEnabled)
+            else:  # a view: read-only, it follows the ledger
+                topo.setFlags(topo.flags() & ~Qt.ItemFlag.ItemIsUserCheckable)
             for m in t.mudancas:
                 filho = QTreeWidgetItem(
                     [f"{m.linha} — {m.coluna}", formatar(m.atual), formatar(m.novo)]
@@ -146,6 +171,18 @@ class DialogoImportacaoContabil(QDialog):
         t.horizontalHeader().setStretchLastSection(True)
         return t
 
+    def _aba_totais(self, nome: str, aba: str, cabecalho: str, totais: list) -> QTableWidget:
+        colunas = list(dict.fromkeys(c for t in totais for c in t.valores))
+        linhas = [
+            [(f"{t.codigo} {t.titulo}".strip(), False)]
+            + [(formatar(t.valores.get(c, Decimal(0))), True) for c in colunas]
+            for t in totais
+        ]
+        t = self._tabela([cabecalho, *(TITULOS_MEDIDA.get(c, c) for c in colunas)], linhas)
+        t.setObjectName(nome)
+        self.abas.addTab(t, f"{aba} ({len(linhas)})")
+        return t
+
     def _aba_nao_mapeadas(self) -> QTableWidget:
         linhas = [
             [
@@ -158,12 +195,13 @@ class DialogoImportacaoContabil(QDialog):
                     False,
                 ),
                 (n.motivo, False),
+                ("sim" if n.no_razao else "não", False),
             ]
             for n in self.previa.nao_mapeadas
         ]
-        t = self._tabela(["Linha", "Código", "Valores", "Motivo"], linhas)
+        t = self._tabela(["Linha", "Código", "Valores", "Motivo", "No razão"], linhas)
         t.setObjectName("tabela_nao_mapeadas")
-        self.abas.addTab(t, f"Sem correspondência ({len(linhas)})")
+        self.abas.addTab(t, f"Fora do Anexo 12 ({len(linhas)})")
         return t
 
     def _aba_conciliacao(self) -> QTableWidget:
@@ -174,16 +212,23 @@ class DialogoImportacaoContabil(QDialog):
                 (formatar(c.importado), True),
                 (formatar(c.nao_mapeado), True),
                 (formatar(c.recusado), True),
+                (formatar(c.no_razao), True),
                 ("confere" if c.fecha else f"diferença {formatar(c.diferenca)}", False),
             ]
             for c in self.previa.conciliacao
         ]
         t = self._tabela(
-            ["Medida", "Na fonte", "Importado", "Sem correspondência", "Recusado", ""], linhas
+            ["Medida", "Na fonte", "No Anexo 12", "Fora do Anexo 12", "Recusado", "No razão", ""],
+            linhas,
         )
         t.setObjectName("tabela_conciliacao")
         for i, c in enumerate(self.previa.conciliacao):
-            marca = t.item(i, 5)
+            if c.nota:
+                for j in range(7):
+                    item = t.item(i, j)
+                    if item is not None:
+                        item.setToolTip(c.nota)
+            marca = t.item(i, 6)
             if not c.fecha and marca is not None:
                 marca.setForeground(QBrush(QColor("#b00020")))
         self.abas.addTab(t, "Conciliação")
@@ -234,6 +279,10 @@ class DialogoImportacaoContabil(QDialog):
             if marcavel and item.checkState(0) == Qt.CheckState.Checked:
                 escolhidas.append(item.data(0, Qt.ItemDataRole.UserRole))
         return escolhidas
+
+    def alteracoes_escolhidas(self) -> int:
+        """How many Anexo 12 cells the checked tables change (for the status message)."""
+        return self.previa.alteracoes(self.tabelas_escolhidas())
 
     def lote_escolhido(self) -> Lote | None:
         """The one undoable command of the checked tables; ``None`` if cancelled or empty."""

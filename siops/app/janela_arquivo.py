@@ -546,7 +546,8 @@ class AcoesArquivo:
                 )
                 return
             self.mostrar_mensagem(
-                f"Importação da contabilidade concluída: {len(lote.comandos)} valor(es). "
+                f"Importação da contabilidade concluída: {dlg.alteracoes_escolhidas()} "
+                "célula(s) do Anexo 12. "
                 "Editar → Desfazer desfaz a importação inteira."
                 if mudou
                 else "Importação da contabilidade: nada mudou (os valores já eram os mesmos).",

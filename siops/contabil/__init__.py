@@ -4,10 +4,14 @@ Core package (no Qt, no ``app``): it reads ``forms`` only.
 
 * ``contabil.msc`` streams the MSC CSV (Matriz de Saldos Contábeis) sent to SICONFI;
 * ``contabil.balancete`` reads a receita or despesa balancete (CSV or XLSX) by header names;
-* ``contabil.mapeamento`` holds the mapping from accounts and codes to catalog cells, as data in
-  ``resources/msc_mapeamento.json`` (from the Tesouro's Anexo 12 model);
-* ``contabil.previa`` builds the preview (changes, unmapped lines, reconciliation) and the one
-  undoable ``Lote``; ``contabil.importacao.importar`` goes from files to that preview.
+* ``forms.mapeamento`` holds the mapping from accounts and codes to measures, Anexo 12 rows and
+  planilhas, as data in ``resources/msc_mapeamento.json`` (from the Tesouro's Anexo 12 model and
+  the e-cidade ERP);
+* ``contabil.lancamentos`` turns each source item into a line of the ledger (``forms.razao``):
+  despesas by planilha × subfunção × natureza, receitas by natureza (and fonte);
+* ``contabil.previa`` builds the preview (changes of the Anexo 12 and of the views, lines
+  outside the Anexo 12, reconciliation, totals by planilha and elemento) and the one undoable
+  ``Lote`` (a ``SubstituirRazao``); ``contabil.importacao.importar`` goes from files to it.
 """
 
 from siops.contabil.erros import ErroContabil, MapeamentoInvalido

@@ -10,6 +10,10 @@ cumulative and are skipped. What the user chose for headers we do not recognize 
 in the user's configuration folder, or the path given) and reused for the next bimestre's file
 with the same headers.
 
+The values go to the ledger (``forms.razao``, see ``contabil.previa``): a balancete's realizada
+is taken as it comes, in the column 'realizada' of the receita line, with 'deduções' zero (a
+balancete has no column for the deductions of each natureza).
+
 Balancetes list the hierarchy with subtotals: only the analytic rows count (a row whose code is
 the prefix of another row's code is a subtotal), so nothing is added twice. Rows without a code
 (titles, totals) are skipped.
@@ -36,8 +40,8 @@ from pathlib import Path
 
 from siops.contabil.erros import ErroContabil
 from siops.contabil.fonte import FonteContabil
-from siops.contabil.mapeamento import digitos
 from siops.forms.dinheiro import ValorInvalido, parse_valor
+from siops.forms.mapeamento import digitos
 
 #: field -> (kind, synonyms). Kinds: "codigo" (text), "valor" (money).
 CAMPOS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -585,7 +589,8 @@ def _converter(p: _Planilha, cols: Colunas) -> FonteContabil:
             fonte.avisos.append(
                 f"{deducoes} linha(s) de dedução da receita (natureza iniciada por 9) ficaram "
                 "sem correspondência: o Anexo 12 usa a receita antes da dedução do FUNDEB; "
-                "renúncias e outras deduções, se houver, informe à mão."
+                "renúncias e outras deduções, se houver, informe à mão na coluna 'deduções' "
+                "das linhas de receita do razão."
             )
     else:
         for num, (fs, nd, fr, co), lidos in _despesas_analiticas(registros):

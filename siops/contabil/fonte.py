@@ -4,7 +4,8 @@ An MSC (accounts × informações complementares) and a balancete (one row per n
 despesa) both become a ``FonteContabil``: receita items keyed by ``(NR, FR)`` and despesa items
 keyed by ``(FS, ND, FR, CO)``, each with the values of the measures the source informs
 (``realizada``, ``empenhada`` …; the ids of ``resources/msc_mapeamento.json``). Codes are digits
-only. The preview (``contabil.previa``) maps the items onto the catalog.
+only. The preview (``contabil.previa``) turns the items into ledger lines
+(``contabil.lancamentos``).
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from siops.contabil.erros import ErroContabil
-from siops.contabil.mapeamento import Mapeamento, digitos
 from siops.contabil.msc import MatrizLida
 from siops.forms.declaracao import MESES
+from siops.forms.mapeamento import Mapeamento, digitos
 
 CENTAVO = Decimal("0.01")
 

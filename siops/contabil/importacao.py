@@ -13,10 +13,10 @@ from pathlib import Path
 from siops.contabil.balancete import ler_balancete
 from siops.contabil.erros import ErroContabil
 from siops.contabil.fonte import FonteContabil, fonte_de_msc
-from siops.contabil.mapeamento import Mapeamento, carregar
 from siops.contabil.msc import ler_msc, parece_msc
 from siops.contabil.previa import Previa, previa
 from siops.forms.declaracao import Declaracao
+from siops.forms.mapeamento import Mapeamento, carregar
 
 
 def tipo_do_arquivo(caminho: Path) -> str:

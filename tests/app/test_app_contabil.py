@@ -1,6 +1,7 @@
 """Arquivo → Importar da contabilidade (MSC/balancete)… in the main window (issue 14, client
 part): file chooser (the two months of the bimestre) → preview built off the GUI thread →
-``contabil``'s dialog → the chosen tables applied as ONE undo step of the document."""
+``contabil``'s dialog → the chosen tables applied as ONE undo step of the document. Since issue
+19 the import fills the ledger (the tables are its views)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ ABRIL = DADOS / "msc_3550308_2025_04.csv"
 IPTU = ("receitas_base", "iptu", "realizada")
 PAGA_301 = ("despesas_asps", "s301_33", "paga")
 NAO_COMPUTADA = ("despesas_nao_computadas", "s302_33", "paga")
+FONTE_PROPRIOS = ("despesa_fonte", "recursos_proprios", "paga")
 
 
 def _esperado() -> tuple[object, object]:
@@ -25,7 +27,8 @@ def _esperado() -> tuple[object, object]:
 
     d = Declaracao(ente("M355030"), 2025, 2)
     previa = importar(d, [MARCO, ABRIL])
-    d.aplicar(previa.lote([t.id for t in previa.tabelas if t.id != "despesas_nao_computadas"]))
+    escolhidas = [t.id for t in previa.tabelas if t.parte and t.id != "despesas_nao_computadas"]
+    d.aplicar(previa.lote(escolhidas))
     return d, previa
 
 
@@ -56,6 +59,8 @@ def test_importar_contabil_mostra_a_previa_e_aplica_um_passo(janela, balcao, qtb
     assert d.valor(PAGA_301) == esperado.valor(PAGA_301) > 0
     assert d.valor(NAO_COMPUTADA) == Decimal(0)  # the table left unchecked
     assert dict(d.celulas_digitadas()) == dict(esperado.celulas_digitadas())
+    assert d.razao() == esperado.razao() and d.razao()  # the ledger, as the core imports it
+    assert d.valor(FONTE_PROPRIOS) == esperado.valor(FONTE_PROPRIOS) > 0  # a view follows
     assert "Importação da contabilidade concluída" in j.mensagem_atual()
     assert j.isWindowModified()
 
@@ -63,7 +68,7 @@ def test_importar_contabil_mostra_a_previa_e_aplica_um_passo(janela, balcao, qtb
     assert doc.pilha.count() == 1
     j.a_desfazer.trigger()
     assert d.valor(IPTU) == 0 and d.valor(PAGA_301) == 0
-    assert not dict(d.celulas_digitadas())
+    assert not dict(d.celulas_digitadas()) and not d.razao()
     j.a_refazer.trigger()
     assert d.valor(IPTU) == esperado.valor(IPTU)
 

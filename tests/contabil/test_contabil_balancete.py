@@ -12,6 +12,7 @@ import pytest
 from siops.contabil import ErroContabil, importar
 from siops.contabil.balancete import ler_balancete
 from siops.forms.declaracao import Declaracao
+from siops.forms.razao import ChaveDespesa
 
 D = Decimal
 
@@ -82,6 +83,17 @@ def test_balancete_despesa_csv(d, tmp_path, config):
     # função 10: 80.000 + 9.000 + 4.000 (aposentadorias, não mapeada) = 93.000
     assert c["empenhada"] == (D("93000.00"), D("89000.00"), D("4000.00"))
     assert all(x.fecha for x in p.conciliacao)
+    # applied: the ledger lines (fonte 1.500.1002 → planilha 4; 1.600.0000 → 86) fill the
+    # views by fonte and by elemento too: próprios 80.000 empenhada (3.3.90.30 50.000 +
+    # 3.3.90.39 30.000), SUS União 9.000; serviços PJ = 30.000 + 9.000 = 39.000
+    d.aplicar(p.lote())
+    assert d.lancamento(ChaveDespesa("4", "301", "3390300000"), "empenhada") == D("50000.00")
+    assert d.lancamento(ChaveDespesa("86", "302", "3390390000"), "paga") == D("7000.00")
+    assert d.valor(("despesa_fonte", "recursos_proprios", "empenhada")) == D("80000.00")
+    assert d.valor(("despesa_fonte", "sus_uniao", "empenhada")) == D("9000.00")
+    assert d.valor(("despesa_elemento", "servicos_terceiros_pj", "empenhada")) == D("39000.00")
+    # the excluded aposentadorias (3.1.90.01) are a ledger line, outside the Anexo 12
+    assert d.lancamento(ChaveDespesa("4", "301", "3190010000"), "empenhada") == D("4000.00")
 
 
 def _xlsx(caminho: Path, linhas: list[list], mesclar: str | None = None, formula=False) -> Path:
@@ -115,6 +127,17 @@ def test_balancete_xlsx(d, tmp_path, config):
     assert c[("receitas_base", "irrf", "realizada")] == D("45000.10")
     # no 'previsão inicial' column: that column is left alone
     assert ("receitas_base", "itbi", "previsao_inicial") not in c
+    from siops.forms.declaracao import DefinirLancamento
+    from siops.forms.razao import ChaveReceita
+
+    itbi = ChaveReceita("11125301")
+    d.aplicar(DefinirLancamento(itbi, "previsao_inicial", D("7.00")))
+    d.aplicar(importar(d, [arq], config=config).lote())
+    assert d.razao()[itbi] == {
+        "previsao_inicial": D("7.00"),  # kept: the balancete does not inform it
+        "previsao_atualizada": D("120000.50"),
+        "realizada": D("99999.99"),  # a balancete's realizada as it comes, deduções zero
+    }
 
 
 def test_xlsx_com_formulas_sem_valor_calculado(d, tmp_path, config):

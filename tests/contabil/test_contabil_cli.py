@@ -48,6 +48,13 @@ def test_aplicar_json_e_tabelas(ops, capsys):
     doc = json.loads(capsys.readouterr().out)
     assert doc["aplicado"] is True and doc["tabelas_escolhidas"] == ["receitas_base"]
     assert all(c["fecha"] for c in doc["conciliacao"])
+    base = next(t for t in doc["tabelas"] if t["id"] == "receitas_base")
+    assert doc["celulas_alteradas"] == len(base["mudancas"]) > 0
+    # the ledger's despesas by planilha: 4 (ASPS), 3 (recursos ordinários), 86 (SUS União)
+    assert [p["codigo"] for p in doc["razao"]["planilhas"]] == ["4", "3", "86"]
+    assert {"id": "despesa_fonte", "parte": False} in [
+        {"id": t["id"], "parte": t["parte"]} for t in doc["tabelas"]
+    ]
     d = ops_format.ler(ops)
     assert d.valor(("receitas_base", "iptu", "realizada")) == Decimal("101300.25")
     assert d.valor(("despesas_asps", "s301_33", "paga")) == Decimal(0)

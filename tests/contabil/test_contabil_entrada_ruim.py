@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from siops.contabil import ErroContabil, importar
-from siops.contabil.mapeamento import carregar
 from siops.contabil.msc import ler_msc
 from siops.forms.declaracao import Declaracao
+from siops.forms.mapeamento import carregar
 
 CAB = "CONTA;IC1;TIPO1;IC2;TIPO2;IC3;TIPO3;IC4;TIPO4;IC5;TIPO5;IC6;TIPO6;Valor;Tipo_valor;Natureza_valor"
 IPTU = "621200000;10131;PO;11125001;NR;1500;FR;;;;;;;{v};{t};{n}"
@@ -188,3 +188,38 @@ def test_msc_grande_e_lida_em_fluxo(d, tmp_path):
     assert len(m.saldos) == 20
     assert sum(m.saldos.values()) == Decimal("10000.00")
     assert pico < 2_000_000, pico  # the file has ~3 MB; the reader keeps 20 sums
+
+
+def test_valor_negativo_no_razao_e_recusado_com_o_motivo(d, tmp_path):
+    """A receita realizada with a debit balance cannot be a ledger value: refused, listed, the
+    reconciliation still closes, and the rest applies."""
+    linhas = [
+        IPTU.format(v="100.00", t="period_change", n="D"),
+        IPTU.format(v="100.00", t="ending_balance", n="D"),
+        "621200000;10131;PO;11125301;NR;1500;FR;;;;;;;50.00;period_change;C",
+        "621200000;10131;PO;11125301;NR;1500;FR;;;;;;;50.00;ending_balance;C",
+    ]
+    p = importar(d, [_msc(tmp_path, linhas)])
+    assert any("IPTU" not in r and "1.1.1.2.50.0.1" in r and "negativos" in r for r in p.recusadas)
+    c = {x.medida: x for x in p.conciliacao}["realizada"]
+    assert (c.fonte, c.importado, c.recusado, c.no_razao) == (
+        Decimal("-50.00"), Decimal("50.00"), Decimal("-100.00"), Decimal("50.00"),
+    )  # fmt: skip
+    assert c.fecha
+    d.aplicar(p.lote())
+    assert d.valor(("receitas_base", "itbi", "realizada")) == Decimal("50.00")
+    assert d.valor(("receitas_base", "iptu", "realizada")) == Decimal(0)
+
+
+def test_natureza_da_despesa_invalida_fica_fora_do_razao(d, tmp_path):
+    linhas = [
+        "622130400;10131;PO;10301;FS;39000000;ND;1500;FR;1002;CO;;;10.00;period_change;C",
+        "622130400;10131;PO;10301;FS;39000000;ND;1500;FR;1002;CO;;;10.00;ending_balance;C",
+    ]
+    p = importar(d, [_msc(tmp_path, linhas)])
+    (n,) = p.nao_mapeadas
+    assert not n.no_razao and "categoria e o grupo" in n.motivo and n.linha == 4
+    assert {x.medida: x.nao_mapeado for x in p.conciliacao}["paga"] == Decimal("10.00")
+    assert all(x.fecha for x in p.conciliacao)
+    d.aplicar(p.lote())
+    assert not d.razao()

@@ -6,7 +6,10 @@ import json
 
 import pytest
 
-from siops.contabil.mapeamento import (
+from siops.forms.catalogo import ESFERAS, catalogo
+from siops.forms.mapeamento import (
+    Mapeamento,
+    MapeamentoInvalido,
     caminho_padrao,
     carregar,
     formatar_nd,
@@ -14,7 +17,6 @@ from siops.contabil.mapeamento import (
     linhas_referidas,
     prefixo,
 )
-from siops.forms.catalogo import ESFERAS, catalogo
 
 DADOS = json.loads(caminho_padrao().read_text(encoding="utf-8"))
 
@@ -105,3 +107,76 @@ def test_classificacoes_2021_e_estado():
         "deducao_icms",
     )
     assert "deducao_municipios" not in carregar(catalogo("municipal", 2025)).medidas
+
+
+# --- the FR/CO → planilha table (the ledger's planilhas) ------------------------------------
+
+
+def test_planilhas_existem_e_incertos_explicam():
+    from siops.forms.razao import planilha
+
+    assert DADOS["planilhas"]["padrao"]["planilha"] == "10"
+    for r in DADOS["planilhas"]["regras"]:
+        planilha(r["planilha"])  # KeyError if the code is not a planilha of the ledger
+        assert r["descricao"]
+        if "incerto" in r:
+            assert "NÃO CONFIRMADO" in r["incerto"]
+
+
+@pytest.mark.parametrize(
+    ("fr", "co", "esperada"),
+    [
+        ("1500", "1002", "4"), ("2502", "1002", "4"), ("1500", "", "3"), ("1500", "0000", "3"),
+        ("1500", "1001", "10"), ("1502", "", "10"), ("1600", "", "86"), ("2659", "", "86"),
+        ("1601", "", "88"), ("1604", "", "94"), ("1605", "", "95"), ("1621", "", "6"),
+        ("1631", "", "7"), ("1636", "", "7"), ("1634", "", "8"), ("1754", "", "8"),
+        ("1635", "", "9"), ("1707", "", "90"), ("1540", "1070", "10"),
+    ],
+)  # fmt: skip
+def test_planilha_pela_fr_e_co_como_o_e_cidade(fr, co, esperada):
+    """e-cidade, Siops.model.php (2024), getCodPlanilha: 15000000→3, 15000002→4, 1621→6,
+    1631/1632/1633/1636→7, 1634/1754→8, 1635→9, 1600/1659→86, 1601→88, 1604→94, 1605→95,
+    1707 (função 10)→90, the rest→10."""
+    assert carregar(catalogo("municipal", 2025)).planilha(fr, co).planilha == esperada
+
+
+def test_planilhas_antes_de_2022():
+    m = carregar(catalogo("municipal", 2021))
+    assert m.planilha("102", "").planilha == m.planilha("202", "").planilha == "4"
+    assert m.planilha("100", "").planilha == "3"
+    assert m.planilha("114", "").planilha == "86"
+    assert "NÃO CONFIRMADO" in m.planilha("114", "").incerto
+    assert m.planilha("155", "").planilha == "6"  # e-cidade's table
+    assert m.planilha("999", "").planilha == "10"
+
+
+@pytest.mark.parametrize("esfera", ESFERAS)
+@pytest.mark.parametrize("exercicio", [2018, 2021, 2022, 2025, 2026])
+def test_planilha_4_e_so_a_computada(esfera, exercicio):
+    """The planilha table and the 'computadas' criterion say the same for every FR × CO."""
+    m = carregar(catalogo(esfera, exercicio))
+    frs = [
+        f"{g}{e}" for g in ("", "1", "2") for e in ("00", "02", "14", "500", "502", "600", "621")
+    ]
+    for fr in frs:
+        for co in ("", "1002", "1001", "0000"):
+            assert (m.planilha(fr, co).planilha == "4") == m.computada(fr, co), (fr, co)
+
+
+def test_tabela_de_planilhas_que_contradiz_o_criterio_e_recusada():
+    dados = json.loads(json.dumps(DADOS))
+    dados["planilhas"]["regras"][0]["co"] = None  # FR 1500 without CO would be computed
+    m = Mapeamento(dados, catalogo("municipal", 2025))
+    with pytest.raises(MapeamentoInvalido, match="critério de despesa computada"):
+        m.planilha("1500", "")
+    dados["planilhas"]["regras"][0]["planilha"] = "77"
+    with pytest.raises(MapeamentoInvalido, match="planilha '77'"):
+        Mapeamento(dados, catalogo("municipal", 2025))
+
+
+def test_a_fonte_da_receita_so_fica_onde_distingue():
+    m = carregar(catalogo("municipal", 2025))
+    assert m.fonte_distingue("13210111")  # 1.3.2.1.01 by FR 600…636
+    assert m.fonte_distingue("11210111")  # taxas (1.1.2) with FR 659
+    assert not m.fonte_distingue("11125001")  # IPTU
+    assert not carregar(catalogo("municipal", 2021)).fonte_distingue("13210111")

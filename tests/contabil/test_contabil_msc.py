@@ -15,6 +15,7 @@ import pytest
 
 from siops.contabil import ErroContabil, importar
 from siops.forms.declaracao import Declaracao
+from siops.forms.razao import ChaveDespesa, ChaveReceita
 
 DADOS = Path(__file__).parent / "dados"
 MSC_2025_04 = DADOS / "msc_3550308_2025_04.csv"
@@ -71,6 +72,20 @@ def test_msc_2025_receitas_a_base_ao_centavo(d2025):
     assert d2025.valor(("receitas_base", "iptu", "previsao_atualizada")) == D("420000.00")
     assert d2025.valor(("receitas_base", "iss", "previsao_atualizada")) == D("900000.00")
     assert p.conciliacao and all(c.fecha for c in p.conciliacao)
+    # The ledger keeps the realizada bruta and the deductions apart (the cell is their difference)
+    iptu = d2025.razao()[ChaveReceita("11125001")]
+    assert iptu == {
+        "previsao_inicial": D("400000.00"),
+        "previsao_atualizada": D("420000.00"),
+        "realizada": D("100000.00"),
+        "deducoes": D("1200.25"),
+    }
+    # FPM: the FUNDEB deduction (6.2.1.3.1.01, 120.000,00 D) has its own column
+    assert d2025.lancamento(ChaveReceita("17115111"), "deducao_fundeb") == D("120000.00")
+    # the FR stays in the key only where a rule uses it: taxas (1.1.2, FR 659) and 1.3.2.1.01
+    assert d2025.lancamento(ChaveReceita("11210111", "1500"), "realizada") == D("7000.00")
+    assert d2025.lancamento(ChaveReceita("13210111", "1600"), "realizada") == D("1234.56")
+    assert d2025.lancamento(ChaveReceita("13210011"), "realizada") == D("900.00")
 
 
 def test_msc_2025_receitas_adicionais(d2025):
@@ -129,8 +144,17 @@ def test_msc_2025_despesas_ao_centavo(d2025):
     assert c["empenhada"] == (D("376000.00"), D("353000.00"), D("23000.00"), D(0))
     assert c["liquidada"] == (D("338000.00"), D("315000.00"), D("23000.00"), D(0))
     assert c["paga"] == (D("323000.00"), D("300000.00"), D("23000.00"), D(0))
-    # receita realizada: 2.021.934,81 = 2.002.034,81 + 19.900,00 (FPM 1%, taxa, rendimentos)
-    assert c["realizada"] == (D("2021934.81"), D("2002034.81"), D("19900.00"), D(0))
+    # receita realizada bruta (6.2.1.2): 100.000 + 2.500,50 + 45.000 + 250.000 + 3.000 + 80.000
+    #   + 5.000 + 600.000 + 12.000 + 1.500 + 400.000 + 120.000 + 3.000 + 2.000 + 300.000
+    #   + 50.000 + 40.000 + 1.234,56 + 7.000 + 900 = 2.023.135,06
+    #   = 2.003.235,06 no Anexo 12 + 19.900,00 fora (FPM 1%, taxa, rendimentos)
+    assert c["realizada"] == (D("2023135.06"), D("2003235.06"), D("19900.00"), D(0))
+    # deduções (renúncia do IPTU, 6.2.1.3.2): 1.200,25, todas numa linha do Anexo 12
+    assert c["deducoes"] == (D("1200.25"), D("1200.25"), D(0), D(0))
+    # dedução para o FUNDEB: fica no razão, fora do Anexo 12 (a base é a receita bruta)
+    assert c["deducao_fundeb"] == (D("120000.00"), D(0), D("120000.00"), D(0))
+    # everything in scope went into the ledger (the excluded lines too)
+    assert {x.medida: x.no_razao for x in p.conciliacao}["empenhada"] == D("376000.00")
 
 
 def test_msc_2025_linhas_nao_mapeadas_com_motivo(d2025):
@@ -178,13 +202,19 @@ def test_msc_2021_ementario_anterior(municipio):
     assert d.valor(("despesas_asps", "s304_33", "paga")) == D("6000.00")
     assert d.valor(("despesas_nao_computadas", "s302_33", "paga")) == D("45000.00")
     c = _conciliacao(p)
-    # receita: 50.000+20.000+150.000+1.000−500+40.000+300.000+5.000+800+1.200+200.000+60.000
-    #          +1.500+90.000+3.333,33 = 922.333,33 = 914.000 importado + 8.333,33 não mapeado
-    assert c["realizada"] == (D("922333.33"), D("914000.00"), D("8333.33"), D(0))
+    # receita bruta: 50.000+20.000+150.000+1.000+40.000+300.000+5.000+800+1.200+200.000+60.000
+    #          +1.500+90.000+3.333,33 = 922.833,33 = 914.500 no Anexo 12 + 8.333,33 fora
+    #          (FPM de dezembro 5.000 e 1.9.9.9 3.333,33); deduções 500 (6.2.1.3.9 do ISS)
+    assert c["realizada"] == (D("922833.33"), D("914500.00"), D("8333.33"), D(0))
+    assert c["deducoes"] == (D("500.00"), D("500.00"), D(0), D(0))
     # empenhada: 75.000 + 12.000 + 45.000 + 6.000 + pensões 7.000 (excluída) = 145.000
     assert c["empenhada"] == (D("145000.00"), D("138000.00"), D("7000.00"), D(0))
     assert all(x.fecha for x in p.conciliacao)
     assert any("NÃO CONFIRMADO" in i.motivo for i in p.incertezas)
+    # Planilhas before 2022: fonte 102/202 → 4 (ASPS); 114 → 86 (NÃO CONFIRMADO)
+    assert d.lancamento(ChaveDespesa("4", "302", "3390390000"), "empenhada") == D("12000.00")
+    assert d.lancamento(ChaveDespesa("86", "302", "3390390000"), "paga") == D("45000.00")
+    assert any("114" in i.regra and "NÃO CONFIRMADO" in i.motivo for i in p.incertezas)
 
 
 def test_importar_duas_vezes_nao_muda_nada(d2025):
@@ -237,12 +267,137 @@ def test_escolher_so_algumas_tabelas(d2025):
 
 
 def test_valores_digitados_fora_do_mapeamento_ficam(d2025):
-    from siops.forms.declaracao import DefinirCelula
+    from siops.forms.declaracao import DefinirCelula, DefinirLancamento
+    from siops.forms.razao import ChaveComplementar
 
     outra = ("consorcios", "s301", "empenhada")
     d2025.aplicar(DefinirCelula(outra, D("123.45")))
+    complementar = ChaveComplementar("11125001", "1", "L1", "C1")
+    d2025.aplicar(DefinirLancamento(complementar, "realizada", D("9.99")))
     _aplicar(d2025, [MSC_2025_04])
     assert d2025.valor(outra) == D("123.45")
+    assert d2025.lancamento(complementar, "realizada") == D("9.99")
+
+
+def test_linhas_do_razao_que_a_msc_nao_traz_sao_zeradas_e_saem(d2025):
+    """An import replaces its part of the ledger: a line of the previous import that the new
+    MSC no longer has is gone (a later month replaces, never adds)."""
+    from siops.forms.declaracao import IncluirLinha
+
+    velha = ChaveDespesa("4", "303", "3390300000")
+    d2025.aplicar(IncluirLinha(velha, (("empenhada", D("10.00")), ("dotacao_inicial", D("5.00")))))
+    _aplicar(d2025, [MSC_2025_04])
+    assert not d2025.tem_linha(velha)
+    assert d2025.valor(("despesas_asps", "s303_33", "empenhada")) == D(0)
+
+
+def test_o_lote_e_um_substituir_razao(d2025):
+    from siops.forms.declaracao import Lote, SubstituirRazao
+
+    p = importar(d2025, [MSC_2025_04])
+    lote = p.lote()
+    assert isinstance(lote, Lote) and [type(c) for c in lote.comandos] == [SubstituirRazao]
+
+
+def test_msc_2025_preenche_fonte_e_elemento(d2025):
+    """The MSC fills the views by fonte and by elemento too (issue 19): nothing typed twice.
+
+    Despesas of the função 10 in the MSC (ledger line = planilha × subfunção × natureza):
+      a. 10.301 3.3.90.30 FR 1500 CO 1002 → planilha 4: empenhada 50.000, liquidada 40.000,
+         paga 35.000 (elemento: demais — 3.3.90.30 is not the 3.3.90.30.09 of medicamentos)
+      b. 10.301 3.1.90.11 FR 1500/1002 → 4: 123.000 / 120.000 / 120.000 (pessoal)
+      c. 10.301 3.1.90.01.01 FR 1500/1002 → 4: 8.000 (inativos: in the ledger, outside the
+         Anexo 12, so in no view)
+      d. 10.302 3.3.90.39 FR 1600 → planilha 86: 80.000 / 80.000 / 70.000 (serviços de
+         terceiros PJ; fonte: SUS União)
+      e. 10.302 4.4.90.52 FR 1500/1002 → 4: 25.000 / 0 / 0 (investimentos)
+      f. 10.122 3.1.90.11 FR 1500/1002 → 4, subfunções administrativas: 60.000 (pessoal)
+      g. 10.305 3.3.71.70 FR 1500/1002 → 4: 15.000 (modalidade 71: outside the Anexo 12; it
+         is the transfer to consórcios under contrato de rateio)
+      h. 8.5.3.2.4 10.302 3.3.90.39 FR 1500/1002 → 4: 9.000 in the three (serviços PJ)
+      i. 28.843 3.2.90.21 FR 1500/1002 → 4, outras subfunções: 4.000 (demais)
+      j. 10.301 3.3.90.30 FR 1500 without CO → planilha 3 (recursos ordinários): 2.000 (demais)
+    """
+    p = _aplicar(d2025, [MSC_2025_04])
+
+    def f(linha: str) -> tuple[Decimal, Decimal, Decimal]:
+        return tuple(
+            d2025.valor(("despesa_fonte", linha, c)) for c in ("empenhada", "liquidada", "paga")
+        )
+
+    def e(linha: str) -> tuple[Decimal, Decimal, Decimal]:
+        return tuple(
+            d2025.valor(("despesa_elemento", linha, c)) for c in ("empenhada", "liquidada", "paga")
+        )
+
+    # recursos próprios = planilhas 4 and 3 inside the Anexo 12 (a b e f h i j):
+    #   empenhada 50.000 + 123.000 + 25.000 + 60.000 + 9.000 + 4.000 + 2.000 = 273.000
+    #   liquidada 40.000 + 120.000 + 0 + 60.000 + 9.000 + 4.000 + 2.000 = 235.000
+    #   paga      35.000 + 120.000 + 0 + 60.000 + 9.000 + 4.000 + 2.000 = 230.000
+    assert f("recursos_proprios") == (D("273000.00"), D("235000.00"), D("230000.00"))
+    assert f("sus_uniao") == (D("80000.00"), D("80000.00"), D("70000.00"))  # d
+    assert f("sus_estado") == f("convenios") == f("outros") == (D(0), D(0), D(0))
+    # total by fonte = ASPS (271.000) + não computadas (82.000) = 353.000 empenhada
+    assert d2025.valor(("despesa_fonte", "total", "empenhada")) == D("353000.00")
+    assert d2025.valor(("despesa_fonte", "total", "empenhada")) == (
+        d2025.valor(("despesas_asps", "total", "empenhada"))
+        + d2025.valor(("despesas_nao_computadas", "total", "empenhada"))
+    )
+    # pessoal (b f): 123.000 + 60.000 = 183.000 / 120.000 + 60.000 / 120.000 + 60.000
+    assert e("pessoal") == (D("183000.00"), D("180000.00"), D("180000.00"))
+    # serviços de terceiros PJ (d h): 80.000 + 9.000 / 80.000 + 9.000 / 70.000 + 9.000
+    assert e("servicos_terceiros_pj") == (D("89000.00"), D("89000.00"), D("79000.00"))
+    assert e("investimentos") == (D("25000.00"), D(0), D(0))  # e
+    assert e("medicamentos") == e("ipsfl") == (D(0), D(0), D(0))
+    # demais (a i j): 50.000 + 4.000 + 2.000 / 40.000 + 4.000 + 2.000 / 35.000 + 4.000 + 2.000
+    assert e("demais") == (D("56000.00"), D("46000.00"), D("41000.00"))
+    assert d2025.valor(("despesa_elemento", "total", "empenhada")) == D("353000.00")
+    # the modalidade-71 line (g) is the transfer to consórcios
+    assert d2025.valor(("consorcios", "transferido_rateio", "paga")) == D("15000.00")
+    # and the excluded line (c) is in the ledger, with the reason it is outside the Anexo 12
+    inativos = ChaveDespesa("4", "301", "3190010100")
+    assert d2025.lancamento(inativos, "paga") == D("8000.00")
+    destino = d2025.catalogo.classificador.destino(inativos)
+    assert destino.linha_anexo12 is None and "3.1.90.01" in destino.motivo
+    # "de onde vem este valor?": the ledger lines behind a cell of the fonte view
+    origem = d2025.origem(("despesa_fonte", "sus_uniao", "paga"))
+    assert [(k, v) for k, _, _, v in origem] == [
+        (ChaveDespesa("86", "302", "3390390000"), D("70000.00"))
+    ]
+
+    # The preview's totals by planilha (every ledger line, the excluded ones too):
+    #   4: a b c e f g h i = 50.000 + 123.000 + 8.000 + 25.000 + 60.000 + 15.000 + 9.000 + 4.000
+    #      = 294.000 empenhada; 3: 2.000; 86: 80.000 → 376.000 = the função 10 of the MSC
+    planilhas = {t.codigo: t.valores.get("empenhada", D(0)) for t in p.planilhas}
+    assert planilhas == {"4": D("294000.00"), "3": D("2000.00"), "86": D("80000.00")}
+    # dotação by planilha: only the 3.3.90 line of 10.301 (600.000; 640.000 atualizada)
+    assert next(t for t in p.planilhas if t.codigo == "4").valores["dotacao_atualizada"] == D(
+        "640000.00"
+    )
+    # by elemento: 3.3.90.30 (a j) 52.000; 3.1.90.11 (b f) 183.000; 3.1.90.01 (c) 8.000;
+    #   3.3.90.39 (d h) 89.000; 4.4.90.52 (e) 25.000; 3.3.71.70 (g) 15.000; 3.2.90.21 (i) 4.000
+    #   (and 3.3.90.00, the dotação's line, with no empenho)
+    elementos = {t.codigo: t.valores["empenhada"] for t in p.elementos if "empenhada" in t.valores}
+    assert next(t for t in p.elementos if t.codigo == "3.3.90.00").valores == {
+        "dotacao_inicial": D("600000.00"),
+        "dotacao_atualizada": D("640000.00"),
+    }
+    assert elementos == {
+        "3.3.90.30": D("52000.00"),
+        "3.1.90.11": D("183000.00"),
+        "3.1.90.01": D("8000.00"),
+        "3.3.90.39": D("89000.00"),
+        "4.4.90.52": D("25000.00"),
+        "3.3.71.70": D("15000.00"),
+        "3.2.90.21": D("4000.00"),
+    }
+    assert sum(elementos.values()) == sum(planilhas.values()) == D("376000.00")
+    # the preview shows the views' changes too (not selectable: they follow the ledger)
+    fonte = p.tabela("despesa_fonte")
+    assert not fonte.parte and any(
+        m.chave == ("despesa_fonte", "sus_uniao", "paga") and m.novo == D("70000.00")
+        for m in fonte.mudancas
+    )
 
 
 def test_estado_deducao_das_transferencias_aos_municipios(estado, tmp_path):
@@ -261,13 +416,22 @@ def test_estado_deducao_das_transferencias_aos_municipios(estado, tmp_path):
     arq = tmp_path / "sp.csv"
     arq.write_text("\n".join(["35EX;2025-02", cab, *linhas]) + "\n", encoding="utf-8")
     d = Declaracao(estado, 2025, 1)
-    p = _aplicar(d, [arq])
+    p = importar(d, [arq])
+    # one undo step: the ledger replaced, and the typed deduction cell set
+    comandos = p.lote().comandos
+    assert [type(c).__name__ for c in comandos] == ["SubstituirRazao", "DefinirCelula"]
+    d.aplicar(p.lote())
     # ICMS principal 1.1.1.4.50.1.1: 1.000.000,00 (bruto: nem a cota municipal nem o FUNDEB
     # reduzem a linha); dedução (III) ICMS = conta 6.2.1.3.1.02 = 250.000,00 (25%)
     assert d.valor(("receitas_base", "icms_principal", "realizada")) == D("1000000.00")
     assert d.valor(("receitas_base", "deducao_icms", "realizada")) == D("250000.00")
     # (IV) = 1.000.000 − 250.000 = 750.000
     assert d.valor(("receitas_base", "total_base", "realizada")) == D("750000.00")
+    # the FUNDEB deduction (6.2.1.3.1.01, 200.000,00) stays in the ledger line, apart
+    assert d.razao()[ChaveReceita("11145011")] == {
+        "realizada": D("1000000.00"),
+        "deducao_fundeb": D("200000.00"),
+    }
     c = _conciliacao(p)
     assert c["deducao_municipios"] == (D("250000.00"), D("250000.00"), D(0), D(0))
     assert all(x.fecha for x in p.conciliacao)

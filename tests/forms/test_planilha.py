@@ -86,11 +86,13 @@ def test_importar_planilha_cli_nada_pela_metade(tmp_path):
 
 def test_exportar_importar_identico(municipio):
     from siops.forms.gerador import declaracao_cheia
+    from siops.forms.razao import linhas
 
     d = declaracao_cheia(municipio, 2025, 6)
     d.carregar(
         d.celulas_digitadas(),
         {"secretario_nome": "Maria José; da Silva", "fundo_cnpj": "12.345.678/0001-95"},
+        linhas(d.razao()),  # the ledger travels in the CSV too (razao;… rows)
     )
     texto = exportar_csv(d)
     nova = Declaracao(municipio, 2025, 6)
