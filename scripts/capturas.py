@@ -5,9 +5,12 @@ Run under a real X server of the documented size:
     xvfb-run -a -s "-screen 0 1440x900x24" .venv/bin/python scripts/capturas.py
 
 It writes ``docs/cliente-janela.png``, ``docs/cliente-criticas.png``,
-``docs/cliente-nova.png``, ``docs/cliente-inicio.png`` (welcome screen) and
-``docs/cliente-dados-gerais.png`` (the text-field form), and Despesas and Dados Gerais at
-1280×800 and 1366×768 (``docs/cliente-despesas-1280x800.png`` …); then, with the demonstration of
+``docs/cliente-nova.png``, ``docs/cliente-inicio.png`` (welcome screen),
+``docs/cliente-dados-gerais.png`` (the text-field form), ``docs/cliente-origem.png`` ("De onde
+vem este valor?" on a cell computed from the ledger), and Despesas, the ledger's planilhas of
+despesa and receitas (``cliente-razao-despesas-…``, ``cliente-razao-receitas-…``) and Dados
+Gerais at 1280×800 and 1366×768 (``docs/cliente-despesas-1280x800.png`` …); then, with the
+demonstration of
 ``siops demo`` (``app.demo_ambiente``: the real local server, test certificates), it drives the
 clerk's path and writes ``docs/cliente-relatorios.png`` (the Relatórios menu open),
 ``docs/transmissor.png`` (the transmitter after Transmitir and the gestora's Homologar) and
@@ -42,7 +45,8 @@ def main() -> int:
     from siops.app.cmd_cliente import preparar_demo
     from siops.app.dialogos import DialogosFalsos
     from siops.app.janela_nova import DialogoNovaDeclaracao
-    from siops.forms.declaracao import DefinirCelula
+    from siops.forms.declaracao import DefinirLancamento
+    from siops.forms.razao import ChaveDespesa
 
     app = criar_aplicacao()
     docs = RAIZ / "docs"
@@ -56,10 +60,15 @@ def main() -> int:
     QTest.qWait(200)
     j.grab().save(str(docs / "cliente-inicio.png"))  # the welcome screen, recent list empty
     assert j.abrir_arquivo(arquivo)
-    # An impeditiva on purpose, so the dock and the red marks show.
+    # An impeditiva on purpose, so the dock and the red marks show: one ledger line's
+    # liquidada raised until the Anexo 12 cell's liquidada passes its empenhada by R$ 1.500.
     doc = j.documento
-    emp = doc.declaracao.valor(("despesas_asps", "s301_33", "empenhada"))
-    doc.executar(DefinirCelula(("despesas_asps", "s301_33", "liquidada"), emp + Decimal("1500")))
+    d = doc.declaracao
+    emp = d.valor(("despesas_asps", "s301_33", "empenhada"))
+    liq = d.valor(("despesas_asps", "s301_33", "liquidada"))
+    linha = ChaveDespesa.de("4", "301", "3.3.90.39")
+    novo = d.lancamento(linha, "liquidada") + emp - liq + Decimal("1500")
+    doc.executar(DefinirLancamento(linha, "liquidada", novo))
     j.dock.hide()
     j.mostrar_pagina("tabela:receitas_base")
     v = j.vista("receitas_base")
@@ -76,6 +85,18 @@ def main() -> int:
     QTest.qWait(300)
     j.grab().save(str(docs / "cliente-criticas.png"))
 
+    # De onde vem este valor? On the red cell (computed from the ledger): the dialog.
+    j.ir_para_celula("despesas_asps", "s301_33", "liquidada")
+    j.dialogos.ao_mostrar = lambda dlg: None
+    j.origem_da_celula_atual()
+    origem = j.dialogos.mostrados[-1]
+    origem.resize(820, 360)
+    origem.show()
+    QTest.qWait(300)
+    origem.grab().save(str(docs / "cliente-origem.png"))
+    origem.close()
+    j.dialogos.ao_mostrar = None
+
     j.dock.hide()
     j.mostrar_pagina("form:dados_gerais")
     QTest.qWait(300)
@@ -90,6 +111,17 @@ def main() -> int:
         QTest.qWait(300)
         nome = f"cliente-despesas-{largura}x{altura}.png"
         j.grab().save(str(docs / nome))
+        # The ledger: a planilha with a line outside the Anexo 12 selected (its reason under
+        # the table), and the receitas by natureza.
+        j.ir_para_linha_razao(ChaveDespesa.de("4", "302", "3.3.71.70"), "empenhada")
+        QTest.qWait(300)
+        nome_rd = f"cliente-razao-despesas-{largura}x{altura}.png"
+        j.grab().save(str(docs / nome_rd))
+        j.mostrar_pagina("razao:receitas")
+        QTest.qWait(300)
+        nome_rr = f"cliente-razao-receitas-{largura}x{altura}.png"
+        j.grab().save(str(docs / nome_rr))
+        extras += [nome_rd, nome_rr]
         j.dock.hide()
         j.mostrar_pagina("form:dados_gerais")
         QTest.qWait(300)
@@ -114,6 +146,7 @@ def main() -> int:
         "cliente-nova.png",
         "cliente-inicio.png",
         "cliente-dados-gerais.png",
+        "cliente-origem.png",
         *extras,
     ]
     nomes += capturas_demo(app, docs, tmp / "demo")

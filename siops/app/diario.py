@@ -36,7 +36,17 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from siops.forms.declaracao import Comando, DefinirCelula, DefinirTexto, Lote
+from siops.forms.declaracao import (
+    Comando,
+    DefinirCelula,
+    DefinirLancamento,
+    DefinirTexto,
+    IncluirLinha,
+    Lote,
+    RemoverLinha,
+    SubstituirRazao,
+)
+from siops.forms.razao import ChaveComplementar, ChaveDespesa, ChaveRazao, ChaveReceita
 
 VERSAO = 1
 
@@ -52,6 +62,38 @@ class DiarioInvalido(ValueError):
 # --- commands <-> JSON ------------------------------------------------------------------------
 
 
+def _linha(k: ChaveRazao) -> list[str]:
+    """A ledger line's key as a list: ["d", planilha, subfunção, natureza], ["r", natureza,
+    fonte] or ["c", natureza, campo, linha, coluna]."""
+    if isinstance(k, ChaveDespesa):
+        return ["d", k.planilha, k.subfuncao, k.natureza]
+    if isinstance(k, ChaveReceita):
+        return ["r", k.natureza, k.fonte]
+    return ["c", k.natureza, k.campo, k.linha, k.coluna]
+
+
+def _chave_linha(x: list[Any]) -> ChaveRazao:
+    tipo, *resto = (str(y) for y in x)
+    if tipo == "d":
+        p, s, n = resto
+        return ChaveDespesa(p, s, n)
+    if tipo == "r":
+        n, f = resto
+        return ChaveReceita(n, f)
+    if tipo == "c":
+        n, campo, linha, coluna = resto
+        return ChaveComplementar(n, campo, linha, coluna)
+    raise ValueError(tipo)
+
+
+def _valores(v: tuple[tuple[str, Decimal], ...]) -> list[list[str]]:
+    return [[c, str(x)] for c, x in v]
+
+
+def _de_valores(x: list[Any]) -> tuple[tuple[str, Decimal], ...]:
+    return tuple((str(c), Decimal(v)) for c, v in x)
+
+
 def serializar(c: Comando) -> dict[str, Any]:
     """A command as a JSON-able dict."""
     if isinstance(c, DefinirCelula):
@@ -60,6 +102,22 @@ def serializar(c: Comando) -> dict[str, Any]:
         return {"campo": c.campo, "texto": c.valor, "d": c.descricao}
     if isinstance(c, Lote):
         return {"lote": [serializar(x) for x in c.comandos], "d": c.descricao}
+    if isinstance(c, DefinirLancamento):
+        return {
+            "lancamento": _linha(c.chave),
+            "coluna": c.coluna,
+            "valor": str(c.valor),
+            "d": c.descricao,
+        }
+    if isinstance(c, IncluirLinha):
+        return {"incluir": _linha(c.chave), "valores": _valores(c.valores), "d": c.descricao}
+    if isinstance(c, RemoverLinha):
+        return {"remover": _linha(c.chave), "d": c.descricao}
+    if isinstance(c, SubstituirRazao):
+        return {
+            "razao": [[_linha(k), _valores(v)] for k, v in c.despesas],
+            "d": c.descricao,
+        }
     raise TypeError(f"comando desconhecido: {c!r}")
 
 
@@ -73,6 +131,18 @@ def desserializar(x: dict[str, Any]) -> Comando:
             return DefinirTexto(str(x["campo"]), str(x["texto"]), x["d"])
         if "lote" in x:
             return Lote(tuple(desserializar(y) for y in x["lote"]), x["d"])
+        if "lancamento" in x:
+            return DefinirLancamento(
+                _chave_linha(x["lancamento"]), str(x["coluna"]), Decimal(x["valor"]), x["d"]
+            )
+        if "incluir" in x:
+            return IncluirLinha(_chave_linha(x["incluir"]), _de_valores(x["valores"]), x["d"])
+        if "remover" in x:
+            return RemoverLinha(_chave_linha(x["remover"]), x["d"])
+        if "razao" in x:
+            return SubstituirRazao(
+                tuple((_chave_linha(k), _de_valores(v)) for k, v in x["razao"]), x["d"]
+            )
     except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
         raise DiarioInvalido("Registro de edição ilegível no diário.") from exc
     raise DiarioInvalido("Registro de edição desconhecido no diário.")

@@ -20,7 +20,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from siops.app.diario import Diario, Marca, Trava, chave
 from siops.criticas import Verificador
-from siops.forms.declaracao import Comando, Declaracao, DefinirCelula, DefinirTexto, Lote
+from siops.forms.declaracao import CHAVE_RAZAO, Comando, Declaracao
 from siops.forms.formulas import Chave
 
 #: How long after opening a file the críticas start (after the first frame is on screen).
@@ -28,9 +28,8 @@ ADIAR_CRITICAS_MS = 40
 
 
 def _descricao(c: Comando) -> str:
-    if isinstance(c, DefinirCelula | DefinirTexto | Lote):
-        return c.descricao
-    return "Editar"
+    """The undo stack's text ("Desfazer Incluir linha"): every command carries one."""
+    return getattr(c, "descricao", "") or "Editar"
 
 
 class _Desfazivel(QUndoCommand):
@@ -98,6 +97,8 @@ class Documento(QObject):
         else:
             self.iniciar_criticas()
         self._mudadas: set[Chave] = set()
+        self._geracao_razao = 0  # bumped at each change of the ledger
+        self._linhas_razao: tuple[int, dict[type, list[Any]]] | None = None
         declaracao.ouvir(self._ao_mudar)
 
     # -- state ---------------------------------------------------------------------------------
@@ -174,6 +175,20 @@ class Documento(QObject):
 
     def _ao_mudar(self, chaves: set[Chave]) -> None:
         self._mudadas |= chaves
+        if CHAVE_RAZAO in chaves:
+            self._geracao_razao += 1
+
+    def linhas_razao(self, tipo: type) -> list[tuple[Any, dict[str, Any]]]:
+        """The ledger lines of one kind in ledger order (``Declaracao.linhas_razao``), sorted
+        once per change of the ledger and shared by every view (read them, never change them)."""
+        cache = self._linhas_razao
+        if cache is None or cache[0] != self._geracao_razao:
+            por_tipo: dict[type, list[Any]] = {}
+            for k, v in self.declaracao.linhas_razao():
+                por_tipo.setdefault(type(k), []).append((k, v))
+            cache = (self._geracao_razao, por_tipo)
+            self._linhas_razao = cache
+        return cache[1].get(tipo, [])
 
     def verificar_tudo(self) -> list[Any]:
         """Re-run every rule from scratch (Ferramentas → Verificar críticas)."""

@@ -35,28 +35,20 @@ from siops.app.dialogos import Dialogos, Resposta
 from siops.app.documento import Documento
 from siops.app.janela_arquivo import RELATORIOS, AcoesArquivo
 from siops.app.janela_criticas import DockCriticas
-from siops.app.modelos import ModeloTabela
+from siops.app.modelos import ATALHO_ORIGEM, NOMES_CURTOS, ModeloTabela
+from siops.app.pagina_razao import PaginaRazao
 from siops.app.tarefas import Tarefas
 from siops.app.vista_tabela import TabelaValores
 from siops.forms.dinheiro import apresentar_percentual
+from siops.forms.formulas import Chave
+from siops.forms.razao import ChaveDespesa, ChaveRazao
 
-NOMES_CURTOS = {
-    "receitas_base": "Impostos e transferências (base)",
-    "receitas_adicionais": "Receitas adicionais da saúde",
-    "receitas_totais": "Receitas totais do ente",
-    "despesas_asps": "Despesas com ASPS (computadas)",
-    "despesas_nao_computadas": "Despesas não computadas",
-    "despesas_totais": "Despesas totais com saúde",
-    "despesa_elemento": "Despesa por natureza (elemento)",
-    "consorcios": "Despesas em consórcio público",
-    "despesa_fonte": "Despesa por fonte de recursos",
-    "rp_execucao": "Execução de restos a pagar",
-    "rp_cancelados_limite": "RP cancelados que afetaram o limite",
-    "controle_rp_cancelados": "Controle de RP cancelados",
-    "controle_minimo": "Controle do mínimo não cumprido",
-    "blocos": "Execução por bloco de financiamento",
-    "apuracao": "Apuração do mínimo",
-}
+#: The pasta of the ledger in the navigation tree: where the declaration is typed.
+PAGINAS_RAZAO = (
+    ("razao:receitas", "Receitas por natureza"),
+    ("razao:despesas", "Planilhas de despesa"),
+)
+
 INTERVALO_SINCRONIA_MS = 5000
 #: The title with no declaration open. Qt appends the application's display name (" — SIOPS",
 #: ``cliente.criar_aplicacao``) to every title: writing "SIOPS" here would show it twice.
@@ -219,6 +211,12 @@ class JanelaPrincipal(AcoesArquivo, QMainWindow):
         self.a_refazer.setShortcuts(atalhos(k.Redo, "Ctrl+Y", "Ctrl+Shift+Z"))
         self.a_copiar = self._acao("&Copiar", self.copiar, k.Copy)
         self.a_colar = self._acao("C&olar", self.colar, k.Paste)
+        self.a_origem = self._acao(
+            "&De onde vem este valor?",
+            self.origem_da_celula_atual,
+            ATALHO_ORIGEM,
+            dica="As linhas do razão que formam a célula calculada selecionada",
+        )
 
         self.a_verificar = self._acao("&Verificar críticas", self.verificar_criticas, "F7")
         self.a_rreo = self._acao("Visualizar &RREO (Anexo 12)", self.visualizar_rreo, k.Print)
@@ -260,6 +258,7 @@ class JanelaPrincipal(AcoesArquivo, QMainWindow):
             self.a_gravar_transmissao,
             self.a_copiar,
             self.a_colar,
+            self.a_origem,
             self.a_verificar,
             self.a_rreo,
             self.a_rel_rreo,
@@ -285,6 +284,8 @@ class JanelaPrincipal(AcoesArquivo, QMainWindow):
         ed.addActions([self.a_desfazer, self.a_refazer])
         ed.addSeparator()
         ed.addActions([self.a_copiar, self.a_colar])
+        ed.addSeparator()
+        ed.addAction(self.a_origem)
         fer = mb.addMenu("&Ferramentas")
         fer.addActions([self.a_verificar, self.a_rreo])
         fer.addSeparator()
@@ -374,10 +375,33 @@ class JanelaPrincipal(AcoesArquivo, QMainWindow):
         self._atualizar_percentual()
         self._atualizar_criticas()
 
+    def _item_razao(self) -> QTreeWidgetItem:
+        """The "Razão" pasta: the receitas by natureza and the planilhas of despesa."""
+        item = QTreeWidgetItem(["Razão (receitas e despesas)"])
+        item.setToolTip(
+            0,
+            "Os lançamentos da declaração: receitas por natureza e despesas por fonte, "
+            "subfunção e natureza. As tabelas do Anexo 12 são calculadas a partir deles.",
+        )
+        for chave, titulo in PAGINAS_RAZAO:
+            filho = QTreeWidgetItem([titulo])
+            filho.setData(0, Qt.ItemDataRole.UserRole, chave)
+            item.addChild(filho)
+            self._itens[chave] = filho
+        item.setData(0, Qt.ItemDataRole.UserRole, PAGINAS_RAZAO[0][0])
+        self._itens["pasta:razao"] = item
+        item.setExpanded(True)
+        return item
+
     def _montar_navegacao(self, doc: Documento) -> None:
         cat = doc.catalogo
         primeiro: QTreeWidgetItem | None = None
+        razao: QTreeWidgetItem | None = None
         for pasta in cat.pastas:
+            if razao is None and not pasta.grupos:
+                razao = self._item_razao()  # before the Anexo 12 pastas, which it feeds
+                self.navegacao.addTopLevelItem(razao)
+                razao.setExpanded(True)
             item = QTreeWidgetItem([pasta.titulo])
             item.setToolTip(0, pasta.ajuda or pasta.titulo)
             self.navegacao.addTopLevelItem(item)
@@ -399,7 +423,11 @@ class JanelaPrincipal(AcoesArquivo, QMainWindow):
             self._itens[f"pasta:{pasta.id}"] = item
             if primeiro is None:
                 primeiro = item
-        inicial = self._itens.get("pasta:receitas", primeiro)
+        if razao is None:
+            razao = self._item_razao()
+            self.navegacao.addTopLevelItem(razao)
+            razao.setExpanded(True)
+        inicial = self._itens.get("razao:receitas", primeiro)
         if inicial is not None:  # a layout without pastas shows nothing to select
             self.navegacao.setCurrentItem(inicial)
 
@@ -422,9 +450,13 @@ class JanelaPrincipal(AcoesArquivo, QMainWindow):
 
                 pasta = next(p for p in cat.pastas if p.id == ident)
                 w = FormularioTextos(self.documento, pasta)
+            elif tipo == "razao":
+                w = PaginaRazao(self.documento, ident, self.dialogos)
+                w.vista.mensagem.connect(self.mostrar_mensagem)
             else:
                 w = PaginaTabela(self.documento, cat.tabela(ident))
                 w.vista.mensagem.connect(self.mostrar_mensagem)
+                w.vista.origemPedida.connect(self.mostrar_origem)
             self._paginas[chave] = w
             self.paginas.addWidget(w)
             self._ordem_tab(w)
@@ -441,6 +473,8 @@ class JanelaPrincipal(AcoesArquivo, QMainWindow):
         ]  # (popups of completers and calendars are windows of their own: left out)
         if isinstance(w, PaginaTabela):
             campos = [w.vista]
+        elif isinstance(w, PaginaRazao):  # the table first: typing is what the page is for
+            campos = [w.vista, *(c for c in campos if c is not w.vista)]
         anterior: QWidget = self.navegacao
         for c in campos:
             QWidget.setTabOrder(anterior, c)
@@ -450,7 +484,7 @@ class JanelaPrincipal(AcoesArquivo, QMainWindow):
     def _areas(self) -> list[QWidget]:
         """The three areas the keyboard moves between: tree, current page, críticas list."""
         w = self.paginas.currentWidget()
-        pagina: QWidget | None = w.vista if isinstance(w, PaginaTabela) else w
+        pagina: QWidget | None = w.vista if isinstance(w, PaginaTabela | PaginaRazao) else w
         return [
             a
             for a in (self.navegacao, pagina, self.dock.tabela if self.dock.isVisible() else None)
@@ -464,7 +498,7 @@ class JanelaPrincipal(AcoesArquivo, QMainWindow):
         if n == 2 and not self.dock.isVisible():
             self.dock.show()
         alvo = [self.navegacao, self.paginas.currentWidget(), self.dock.tabela][n]
-        if isinstance(alvo, PaginaTabela):
+        if isinstance(alvo, PaginaTabela | PaginaRazao):
             alvo = alvo.vista
         if alvo is None:
             return
@@ -511,7 +545,45 @@ class JanelaPrincipal(AcoesArquivo, QMainWindow):
 
     def vista_atual(self) -> TabelaValores | None:
         w = self.paginas.currentWidget()
-        return w.vista if isinstance(w, PaginaTabela) else None
+        return w.vista if isinstance(w, PaginaTabela | PaginaRazao) else None
+
+    def pagina_razao(self, tipo: str) -> PaginaRazao:
+        """The ledger page "despesas" or "receitas" (created if needed)."""
+        w = self.pagina(f"razao:{tipo}")
+        assert isinstance(w, PaginaRazao)
+        return w
+
+    def ir_para_linha_razao(self, k: ChaveRazao, coluna: str | None = None) -> bool:
+        """Show a ledger line in its page (its planilha, its row; the column when given)."""
+        if self.documento is None or not self.documento.declaracao.tem_linha(k):
+            return False
+        tipo = "despesas" if isinstance(k, ChaveDespesa) else "receitas"
+        w = self.mostrar_pagina(f"razao:{tipo}")
+        assert isinstance(w, PaginaRazao)
+        return w.selecionar_linha(k, coluna)
+
+    def origem_da_celula_atual(self) -> None:
+        """Editar → De onde vem este valor? (Ctrl+Shift+O) on the current cell."""
+        v = self.vista_atual()
+        k = v.celula_origem_atual() if v is not None else None
+        if k is None:
+            self.mostrar_mensagem(
+                "Selecione numa tabela do Anexo 12 uma célula calculada a partir do razão "
+                "(fundo cinza) para ver de onde vem o valor."
+            )
+            return
+        self.mostrar_origem(k)
+
+    def mostrar_origem(self, celula: Chave) -> None:
+        """De onde vem este valor? The ledger lines of an aggregated cell, with a way there."""
+        if self.documento is None:
+            return
+        from siops.app.razao_dialogos import DialogoOrigem
+
+        dlg = DialogoOrigem(self.documento, celula, self)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.irPara.connect(self.ir_para_linha_razao)
+        self.dialogos.mostrar(dlg)
 
     def ir_para_celula(self, tabela: str, linha: str | None, coluna: str | None) -> bool:
         """Show a table and select a cell (or the row's title when ``coluna`` is None)."""
@@ -649,7 +721,7 @@ class JanelaPrincipal(AcoesArquivo, QMainWindow):
         w = self.paginas.currentWidget()
         from siops.app.formulario import FormularioTextos
 
-        if isinstance(w, PaginaTabela):
+        if isinstance(w, PaginaTabela | PaginaRazao):
             w.vista.confirmar_editor()
         elif isinstance(w, FormularioTextos):
             w.confirmar()

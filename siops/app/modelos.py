@@ -30,7 +30,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from siops.app.documento import Documento
 from siops.forms.catalogo import Tabela
-from siops.forms.declaracao import DefinirCelula, EdicaoInvalida
+from siops.forms.declaracao import Comando, DefinirCelula, EdicaoInvalida
 from siops.forms.dinheiro import ValorInvalido, apresentar_percentual, formatar, parse_valor
 from siops.forms.formulas import Chave
 
@@ -50,6 +50,27 @@ ALINHAR_NUMERO = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 ALINHAR_TEXTO = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 RECUO = "\u2003"  # one em space per level of the row's nivel
 
+#: Short names of the tables (navigation tree, ledger groups, "de onde vem").
+NOMES_CURTOS = {
+    "receitas_base": "Impostos e transferências (base)",
+    "receitas_adicionais": "Receitas adicionais da saúde",
+    "receitas_totais": "Receitas totais do ente",
+    "despesas_asps": "Despesas com ASPS (computadas)",
+    "despesas_nao_computadas": "Despesas não computadas",
+    "despesas_totais": "Despesas totais com saúde",
+    "despesa_elemento": "Despesa por natureza (elemento)",
+    "consorcios": "Despesas em consórcio público",
+    "despesa_fonte": "Despesa por fonte de recursos",
+    "rp_execucao": "Execução de restos a pagar",
+    "rp_cancelados_limite": "RP cancelados que afetaram o limite",
+    "controle_rp_cancelados": "Controle de RP cancelados",
+    "controle_minimo": "Controle do mínimo não cumprido",
+    "blocos": "Execução por bloco de financiamento",
+    "apuracao": "Apuração do mínimo",
+}
+#: The shortcut of "De onde vem este valor?" (menu, tooltips and messages name it).
+ATALHO_ORIGEM = "Ctrl+Shift+O"
+
 
 def parse_digitado(texto: str) -> Decimal:
     """An amount typed or pasted by a person (``parse_valor``: "1.200" is mil e duzentos)."""
@@ -62,14 +83,50 @@ def sem_acentos(texto: str) -> str:
     return "".join(c for c in nfkd if not unicodedata.combining(c)).casefold()
 
 
-class ModeloTabela(QAbstractTableModel):
-    """One catalog table of a declaration: column 0 the row titles, then the table's columns.
+class ModeloValores(QAbstractTableModel):
+    """What a ``TabelaValores`` asks of its model, whatever rows it shows (a catalog table, a
+    planilha of the ledger): which cells take typing, why a text would be refused, the edit
+    command of a cell, why a cell is read-only, and the aggregated cell behind a position.
 
     Edits go through ``Documento.executar`` (undoable); a refused value emits ``recusado`` with
     the core's Portuguese message instead of raising.
     """
 
     recusado = Signal(str)
+    documento: Documento
+
+    def editavel(self, row: int, col: int) -> bool:
+        raise NotImplementedError
+
+    def motivo_recusa(self, row: int, col: int, texto: str) -> str | None:
+        """Why ``texto`` would be refused in this cell (Portuguese), or None."""
+        raise NotImplementedError
+
+    def comando(self, row: int, col: int, valor: Decimal, descricao: str) -> Comando | None:
+        """The edit that puts ``valor`` in an editable cell (None for the others)."""
+        raise NotImplementedError
+
+    def somente_leitura(self, row: int, col: int) -> str | None:
+        """Why a value cell takes no typing (shown when the clerk types on it); None for an
+        editable cell or one with nothing to say (titles)."""
+        return None
+
+    def celula_origem(self, row: int, col: int) -> Chave | None:
+        """The aggregated cell (computed from the ledger) at a position, for "De onde vem
+        este valor?"; None elsewhere."""
+        return None
+
+    def colunas_numericas(self) -> range | list[int]:
+        """The columns the view sizes for amounts (the others are text)."""
+        return range(1, self.columnCount())
+
+
+class ModeloTabela(ModeloValores):
+    """One catalog table of a declaration: column 0 the row titles, then the table's columns.
+
+    Cells aggregated from the ledger (``Catalogo.agregadas``) are read-only like the other
+    derived cells; ``celula_origem`` names them for "De onde vem este valor?".
+    """
 
     def __init__(self, documento: Documento, tabela: Tabela, parent: Any = None) -> None:
         super().__init__(parent)
@@ -248,6 +305,12 @@ class ModeloTabela(QAbstractTableModel):
         partes = [cat.descricao_celula(k)]
         if pos in self._na:
             partes.append("Preenchida somente no 6º bimestre.")
+        elif k in cat.agregadas:
+            n = len(self.documento.declaracao.origem(k))
+            partes.append(
+                f"Calculada a partir do razão ({n} linha(s) com valor). Duplo clique ou "
+                f"{ATALHO_ORIGEM}: de onde vem este valor?"
+            )
         elif pos not in self._editavel:
             f = cat.formulas.get(k)
             partes.append("Calculada automaticamente" + (f": {f.texto()}" if f else "."))
@@ -290,6 +353,30 @@ class ModeloTabela(QAbstractTableModel):
         except (ValorInvalido, EdicaoInvalida) as exc:
             return str(exc)
         return None
+
+    def comando(self, row: int, col: int, valor: Decimal, descricao: str) -> Comando | None:
+        k = self.chave(row, col)
+        if k is None or (row, col) not in self._editavel:
+            return None
+        return DefinirCelula(k, valor, descricao)
+
+    def somente_leitura(self, row: int, col: int) -> str | None:
+        k = self.chave(row, col)
+        if k is None or (row, col) in self._editavel:
+            return None
+        try:
+            self.documento.declaracao.validar_valor(k, Decimal(0))
+        except EdicaoInvalida as exc:
+            texto = str(exc)
+        else:  # (a typed cell of the 6º bimestre validates a zero)
+            texto = f"A célula {self.documento.catalogo.descricao_celula(k)} não é digitada."
+        if k in self.documento.catalogo.agregadas:
+            texto += f" Duplo clique ou {ATALHO_ORIGEM}: de onde vem este valor?"
+        return texto
+
+    def celula_origem(self, row: int, col: int) -> Chave | None:
+        k = self.chave(row, col)
+        return k if k is not None and k in self.documento.catalogo.agregadas else None
 
     def setData(self, index: Indice, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or not index.isValid():

@@ -6,6 +6,10 @@ the next row); derived cells are skipped. Paste (Ctrl+V) of a tab-separated bloc
 spreadsheet fills the cells from the current one as *one* undoable edit; a single value pasted
 over a selection fills every selected editable cell. Copy (Ctrl+C) copies the selected block as
 tab-separated text with Brazilian numbers, which spreadsheets read back.
+
+The view serves any ``ModeloValores`` (a catalog table, a planilha of the ledger). Typing on a
+read-only cell says why, next to it; on a cell computed from the ledger, double-click, the
+context menu and Ctrl+Shift+O ask "De onde vem este valor?" (``origemPedida``).
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import (
+    QAction,
+    QContextMenuEvent,
     QFocusEvent,
     QFont,
     QFontMetrics,
@@ -43,6 +49,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -50,9 +57,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from siops.app.modelos import RECUO, ModeloTabela, parse_digitado
-from siops.forms.declaracao import DefinirCelula, EdicaoInvalida, Lote
+from siops.app.modelos import ATALHO_ORIGEM, RECUO, ModeloValores, parse_digitado
+from siops.forms.declaracao import Comando, EdicaoInvalida, Lote
 from siops.forms.dinheiro import ValorInvalido
+from siops.forms.formulas import Chave
 
 #: The longest text a cell editor takes (a hundred-billion amount with thousands dots is 22).
 LIMITE_DIGITACAO = 40
@@ -75,7 +83,14 @@ class AvisoCampo(QLabel):
             "QLabel#aviso_campo { background: #fff4d6; color: #5a3b00; "
             "border: 1px solid #c58a00; border-radius: 3px; padding: 4px 6px; }"
         )
+        self._celula = QRect()
+        parent.installEventFilter(self)  # a viewport that changes size re-places the notice
         self.hide()
+
+    def eventFilter(self, objeto: QObject, evento: QEvent) -> bool:
+        if evento.type() == QEvent.Type.Resize and self.isVisible():
+            self.mostrar(self.text(), self._celula)
+        return False
 
     def mostrar(self, texto: str, celula: QRect) -> None:
         """Show ``texto`` wrapped to fit the viewport, under ``celula`` (over it near the end)."""
@@ -83,6 +98,7 @@ class AvisoCampo(QLabel):
         if pai is None:  # built with the viewport as parent; nothing to place it in otherwise
             return
         area = pai.rect()
+        self._celula = QRect(celula)
         self.setText(texto)
         largura = min(max(360, celula.width()), max(area.width() - 8, 120))
         self.setFixedWidth(largura)
@@ -228,15 +244,17 @@ def ler_bloco(texto: str) -> list[list[str]]:
 
 
 class TabelaValores(QTableView):
-    """A ``QTableView`` over a ``ModeloTabela`` (see module docstring)."""
+    """A ``QTableView`` over a ``ModeloValores`` (see module docstring)."""
 
     mensagem = Signal(str)
+    #: "De onde vem este valor?" asked on an aggregated cell (its key).
+    origemPedida = Signal(object)
 
-    def __init__(self, modelo: ModeloTabela, parent: QWidget | None = None) -> None:
+    def __init__(self, modelo: ModeloValores, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.aviso = AvisoCampo(self.viewport())  # before the model: currentChanged hides it
         self.setModel(modelo)
         self.setItemDelegate(DelegadoValor(self))
-        self.aviso = AvisoCampo(self.viewport())
         self.setEditTriggers(
             QAbstractItemView.EditTrigger.DoubleClicked
             | QAbstractItemView.EditTrigger.EditKeyPressed
@@ -258,24 +276,32 @@ class TabelaValores(QTableView):
         hh.setStretchLastSection(False)
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self._negrito = QFontMetrics(self._fonte_negrito())
-        self._titulo_natural = (
-            max(
-                (
-                    self._negrito.horizontalAdvance(modelo.index(r, 0).data() or "")
-                    for r in range(modelo.rowCount())
-                ),
-                default=200,
-            )
-            + 32
-        )
-        self._ajustar_colunas_numericas(range(1, modelo.columnCount()))
-        self._ajustar_titulo()
+        self._titulo_natural = 200
+        self._medir()
         self._timer_larguras = QTimer(self)
         self._timer_larguras.setSingleShot(True)
         self._timer_larguras.setInterval(300)
         self._timer_larguras.timeout.connect(self._rever_larguras)
         modelo.dataChanged.connect(lambda *_: self._timer_larguras.start())
+        modelo.modelReset.connect(self._medir)
         modelo.recusado.connect(self.mensagem)
+        self.doubleClicked.connect(self._duplo_clique)
+
+    def _medir(self) -> None:
+        """Column widths from the rows shown (at start and when the model is reset)."""
+        modelo = self.modelo()
+        self._titulo_natural = (
+            max(
+                (
+                    self._negrito.horizontalAdvance(modelo.index(r, 0).data() or "")
+                    for r in self._linhas_medidas()
+                ),
+                default=200,
+            )
+            + 32
+        )
+        self._ajustar_colunas_numericas(modelo.colunas_numericas())
+        self._ajustar_titulo()
 
     def _fonte_negrito(self) -> QFont:
         f = QFont(self.font())
@@ -284,6 +310,10 @@ class TabelaValores(QTableView):
 
     def _largura_numero(self, texto: str) -> int:
         return self._negrito.horizontalAdvance(texto) + 20
+
+    def _linhas_medidas(self) -> Iterable[int]:
+        """The rows whose texts size the columns (all of a catalog table)."""
+        return range(self.modelo().rowCount())
 
     def _ajustar_colunas_numericas(self, colunas: Iterable[int]) -> None:
         """Each number column as wide as its widest value (bold), never narrower than a
@@ -295,7 +325,7 @@ class TabelaValores(QTableView):
             cab = m.headerData(c, Qt.Orientation.Horizontal) or ""
             largura = max(
                 [minimo, *(self._negrito.horizontalAdvance(x) + 16 for x in str(cab).split("\n"))]
-                + [self._largura_numero(m.index(r, c).data() or "") for r in range(m.rowCount())]
+                + [self._largura_numero(m.index(r, c).data() or "") for r in self._linhas_medidas()]
             )
             if largura > hh.sectionSize(c) or hh.sectionSize(c) == hh.defaultSectionSize():
                 hh.resizeSection(c, largura)
@@ -313,10 +343,10 @@ class TabelaValores(QTableView):
         hh = self.horizontalHeader()
         largas = [
             c
-            for c in range(1, m.columnCount())
+            for c in m.colunas_numericas()
             if any(
                 self._largura_numero(m.index(r, c).data() or "") > hh.sectionSize(c)
-                for r in range(m.rowCount())
+                for r in self._linhas_medidas()
             )
         ]
         if largas:
@@ -325,7 +355,8 @@ class TabelaValores(QTableView):
 
     def focusInEvent(self, event: QFocusEvent) -> None:
         """Arriving by keyboard (Tab, F6, Ctrl+2) on no cell or on a title: go to the first
-        editable cell, selected, so the clerk sees where typing will go."""
+        editable cell, selected, so the clerk sees where typing will go (in a table with
+        none, the first value)."""
         super().focusInEvent(event)
         teclado = (
             Qt.FocusReason.TabFocusReason,
@@ -343,6 +374,8 @@ class TabelaValores(QTableView):
         prox = self.proxima_editavel(r, c, 1, vertical=False)
         if not prox.isValid():
             prox = self.proxima_editavel(0, -1, 1, vertical=False)
+        if not prox.isValid() and not atual.isValid() and self.modelo().rowCount():
+            prox = self.modelo().index(0, 1)  # all computed (from the ledger): the first value
         if prox.isValid():
             self.setCurrentIndex(prox)
             self.scrollTo(prox)
@@ -351,10 +384,79 @@ class TabelaValores(QTableView):
         super().resizeEvent(event)
         self._ajustar_titulo()
 
-    def modelo(self) -> ModeloTabela:
+    def modelo(self) -> ModeloValores:
         m = self.model()
-        assert isinstance(m, ModeloTabela)
+        assert isinstance(m, ModeloValores)
         return m
+
+    # -- read-only cells and "De onde vem este valor?" -----------------------------------------
+
+    def currentChanged(
+        self,
+        current: QModelIndex | QPersistentModelIndex,
+        previous: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        super().currentChanged(current, previous)
+        if self.state() != self.State.EditingState:
+            self.aviso.hide()  # a read-only notice belongs to the cell it was shown on
+
+    def avisar_somente_leitura(self) -> bool:
+        """Typing on a read-only value cell: say why, next to it (True when said)."""
+        atual = self.currentIndex()
+        if not atual.isValid():
+            return False
+        motivo = self.modelo().somente_leitura(atual.row(), atual.column())
+        if not motivo:
+            return False
+        self.aviso.mostrar(motivo, self.visualRect(atual))
+        self.mensagem.emit(motivo)
+        return True
+
+    def celula_origem_atual(self) -> Chave | None:
+        """The aggregated cell under the cursor, if it is one."""
+        atual = self.currentIndex()
+        if not atual.isValid():
+            return None
+        return self.modelo().celula_origem(atual.row(), atual.column())
+
+    def pedir_origem(self) -> bool:
+        """Ask "De onde vem este valor?" for the current cell (False: not a ledger cell)."""
+        k = self.celula_origem_atual()
+        if k is None:
+            return False
+        self.origemPedida.emit(k)
+        return True
+
+    def _duplo_clique(self, index: QModelIndex) -> None:
+        if not self.modelo().editavel(index.row(), index.column()):
+            k = self.modelo().celula_origem(index.row(), index.column())
+            if k is not None:
+                self.origemPedida.emit(k)
+
+    def acoes_contexto(self) -> list[QAction]:
+        """The context menu's actions for the current cell (a list, so tests can trigger them;
+        subclasses add their own)."""
+        acoes: list[QAction] = []
+        if self.celula_origem_atual() is not None:
+            a = QAction("De onde vem este valor?", self)
+            a.setShortcut(ATALHO_ORIGEM)
+            a.triggered.connect(lambda *_: self.pedir_origem())
+            acoes.append(a)
+        copiar = QAction("Copiar", self)
+        copiar.setShortcut(QKeySequence.StandardKey.Copy)
+        copiar.triggered.connect(lambda *_: self.copiar())
+        colar = QAction("Colar", self)
+        colar.setShortcut(QKeySequence.StandardKey.Paste)
+        colar.triggered.connect(lambda *_: self.colar())
+        return [*acoes, copiar, colar]
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        idx = self.indexAt(event.pos())
+        if idx.isValid() and idx != self.currentIndex():
+            self.setCurrentIndex(idx)
+        menu = QMenu(self)
+        menu.addActions(self.acoes_contexto())
+        menu.exec(event.globalPos())
 
     # -- moving between editable cells ---------------------------------------------------------
 
@@ -427,6 +529,18 @@ class TabelaValores(QTableView):
         if event.key() == Qt.Key.Key_Delete and self.state() != self.State.EditingState:
             self.apagar_selecao()
             return
+        if event.key() == Qt.Key.Key_Escape and self.aviso.isVisible():
+            self.aviso.hide()
+            return
+        texto = event.text()
+        if (
+            self.state() != self.State.EditingState
+            and texto
+            and texto.isprintable()
+            and not event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier
+            and self.avisar_somente_leitura()
+        ):
+            return  # a read-only cell takes no typing: the reason is shown beside it
         super().keyPressEvent(event)
 
     def confirmar_editor(self) -> None:
@@ -507,7 +621,7 @@ class TabelaValores(QTableView):
         self.mensagem.emit(msg)
         return ResultadoColagem(len(comandos), ignoradas)
 
-    def _comandos_colagem(self, bloco: list[list[str]]) -> tuple[list[DefinirCelula], int]:
+    def _comandos_colagem(self, bloco: list[list[str]]) -> tuple[list[Comando], int]:
         m = self.modelo()
         ret = self._retangulo()
         if ret is None:
@@ -522,21 +636,23 @@ class TabelaValores(QTableView):
             for i, linha in enumerate(bloco):
                 for j, texto in enumerate(linha):
                     alvos.append((r0 + i, c0 + j, texto))
-        comandos: list[DefinirCelula] = []
+        comandos: list[Comando] = []
         ignoradas = 0
         for r, c, texto in alvos:
             if r >= m.rowCount() or c >= m.columnCount() or not m.editavel(r, c):
                 ignoradas += 1
                 continue
-            k = m.chave(r, c)
-            assert k is not None
             try:
                 v: Decimal = parse_digitado(texto)
             except ValorInvalido as exc:
                 raise ValorInvalido(
                     f"{exc} (linha {r - r0 + 1}, coluna {c - c0 + 1} do bloco)"
                 ) from exc
-            comandos.append(DefinirCelula(k, v, "Colar"))
+            cmd = m.comando(r, c, v, "Colar")
+            if cmd is None:
+                ignoradas += 1
+                continue
+            comandos.append(cmd)
         return comandos, ignoradas
 
     def apagar_selecao(self) -> None:
@@ -549,9 +665,9 @@ class TabelaValores(QTableView):
         cmds = []
         for r in range(r0, r1 + 1):
             for c in range(c0, c1 + 1):
-                k = m.chave(r, c)
-                if m.editavel(r, c) and k is not None:
-                    cmds.append(DefinirCelula(k, Decimal("0.00"), "Apagar"))
+                cmd = m.comando(r, c, Decimal("0.00"), "Apagar") if m.editavel(r, c) else None
+                if cmd is not None:
+                    cmds.append(cmd)
         if cmds:
             try:
                 m.documento.executar(Lote(tuple(cmds), "Apagar"))

@@ -83,9 +83,42 @@ class Balcao:
 
     def digitar(self, vista: Any, linha: str, coluna: str, texto: str) -> None:
         """Select a cell, type the value and press Enter."""
+        self.digitar_em(vista, self.pos(vista, linha, coluna), texto)
+
+    def digitar_razao(self, vista: Any, chave: Any, coluna: str, texto: str) -> None:
+        """Type a value in a column of a ledger line (its page's table) and press Enter."""
+        pos = vista.modelo_razao().posicao_linha(chave, coluna)
+        assert pos is not None, (chave, coluna)
+        self.digitar_em(vista, pos, texto)
+
+    def incluir_linha(
+        self,
+        pagina: Any,
+        natureza: str,
+        planilha: str | None = None,
+        subfuncao: str | None = None,
+        fonte: str = "",
+    ) -> Any:
+        """Incluir linha…: fill the dialog as a clerk would (typing the natureza) and press
+        Incluir; the dialog is returned (still open when it refused the line)."""
+        from PySide6.QtWidgets import QDialogButtonBox
+
+        dlg = pagina.incluir_dialogo()
+        if planilha is not None:
+            dlg.planilha.setCurrentIndex(dlg.planilha.findData(planilha))
+        if subfuncao is not None:
+            dlg.subfuncao.setCurrentIndex(dlg.subfuncao.findData(subfuncao))
+        self.qtbot.keyClicks(dlg.natureza.lineEdit(), natureza)
+        if fonte:
+            self.qtbot.keyClicks(dlg.fonte, fonte)
+        dlg.botoes.button(QDialogButtonBox.StandardButton.Ok).click()
+        return dlg
+
+    def digitar_em(self, vista: Any, pos: tuple[int, int], texto: str) -> None:
+        """Select a cell by position, type the value and press Enter."""
         from PySide6.QtCore import Qt
 
-        vista.ir_para(*self.pos(vista, linha, coluna))
+        vista.ir_para(*pos)
         self.qtbot.keyClicks(vista, texto[0])  # the first key opens the editor…
         editor = vista.focusWidget()
         assert editor is not vista and editor.parentWidget() is vista.viewport()

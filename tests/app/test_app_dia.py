@@ -6,8 +6,15 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from siops.forms.declaracao import Declaracao, DefinirCelula
+from siops.forms.declaracao import Declaracao
 from siops.forms.entes import ente
+from siops.forms.razao import ChaveDespesa
+
+
+def _celula(d: Declaracao, chave, valor: Decimal) -> None:
+    """Make a cell of the Anexo 12 hold ``valor`` through the ledger line that stands for it
+    (issue 19: those cells are computed from the ledger)."""
+    d.aplicar(d.comando_celula(chave, valor))
 
 
 def _caminho(ambiente: Path, ano: int, nome_bim: str, cod: str = "M353170") -> Path:
@@ -32,9 +39,9 @@ def test_importar_anterior_mantem_previsao_e_dotacao_iniciais(janela, balcao, qt
     iptu_atu = ("receitas_base", "iptu", "previsao_atualizada")
     desp_ini = ("despesas_asps", "s301_31", "dotacao_inicial")
     anterior = Declaracao(ente("M353170"), 2026, 5)
-    anterior.aplicar(DefinirCelula(iptu_ini, Decimal("420000.00")))
-    anterior.aplicar(DefinirCelula(iptu_atu, Decimal("450000.00")))
-    anterior.aplicar(DefinirCelula(desp_ini, Decimal("1000000.00")))
+    _celula(anterior, iptu_ini, Decimal("420000.00"))
+    _celula(anterior, iptu_atu, Decimal("450000.00"))
+    _celula(anterior, desp_ini, Decimal("1000000.00"))
     salvar(anterior, _caminho(ambiente, 2026, "Quinto"))
 
     j = janela
@@ -47,8 +54,8 @@ def test_importar_anterior_mantem_previsao_e_dotacao_iniciais(janela, balcao, qt
     dlg = mostrados[0]
     # The preview lists what changes, old → new, under each pasta (expandable).
     textos = dlg.textos_mudancas()
-    assert any(
-        "IPTU" in t and "Previsão inicial" in t and "0,00 → 420.000,00" in t for t in textos
+    assert any(  # the IPTU's line of the ledger (natureza 1.1.1.2.50)
+        "1.1.1.2.50" in t and "Previsão inicial" in t and "0,00 → 420.000,00" in t for t in textos
     ), textos
     assert any("Dotação inicial" in t and "0,00 → 1.000.000,00" in t for t in textos), textos
     dlg.accept()
@@ -59,7 +66,7 @@ def test_importar_anterior_mantem_previsao_e_dotacao_iniciais(janela, balcao, qt
 
     # "inicial zero, atualizada preenchida" is flagged (an aviso: the LOA was not typed).
     sem_loa = Declaracao(ente("M353170"), 2026, 2)
-    sem_loa.aplicar(DefinirCelula(iptu_atu, Decimal("450000.00")))
+    _celula(sem_loa, iptu_atu, Decimal("450000.00"))
     achados = [a for a in verificar(sem_loa) if a.tabela == "receitas_base"]
     assert any("inicial" in a.mensagem and "IPTU" in a.mensagem for a in achados), achados
 
@@ -84,10 +91,12 @@ def test_entrada_invalida_fica_no_campo_com_a_mensagem_ao_lado(janela, balcao, q
 
     j = janela
     balcao.criar("monteiro lobato", "SP", 2025, 2)
-    j.mostrar_pagina("tabela:despesas_asps")
-    desp = j.vista("despesas_asps")
+    j.mostrar_pagina("razao:despesas")  # the despesas are typed in the ledger (issue 19)
+    pagina = j.pagina_razao("despesas")
+    balcao.incluir_linha(pagina, "4.4.90.52", planilha="4", subfuncao="301")
+    desp = pagina.vista
     m = desp.modelo()
-    pos = balcao.pos(desp, "s301_44", "empenhada")
+    pos = pagina.modelo.posicao_linha(ChaveDespesa.de("4", "301", "4.4.90.52"), "empenhada")
     antes = m.index(*pos).data()
     for texto, motivo in (
         ("1,2,3", "formato"),
@@ -130,8 +139,8 @@ def test_teclado_arvore_tabela_criticas_e_clique_simples(janela, balcao, qtbot):
 
     j = janela
     balcao.criar("monteiro lobato", "SP", 2025, 1)
-    j.mostrar_pagina("tabela:receitas_base")
-    rec = j.vista("receitas_base")
+    j.mostrar_pagina("tabela:receitas_totais")  # a table still typed (issue 19)
+    rec = j.vista("receitas_totais")
     # Tab from the pastas tree goes into the table, on a visible (current, selected,
     # editable) cell; never into the críticas filter, whose arrow keys would change it.
     j.navegacao.setFocus()
@@ -156,11 +165,14 @@ def test_teclado_arvore_tabela_criticas_e_clique_simples(janela, balcao, qtbot):
     qtbot.keyClick(rec, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is j.dock.tabela, timeout=3000)
 
-    # A single click on a crítica goes to its cell.
-    j.mostrar_pagina("tabela:despesas_asps")
+    # A single click on a crítica goes to its cell (in the Anexo 12, computed from the ledger).
+    j.mostrar_pagina("razao:despesas")
+    pagina = j.pagina_razao("despesas")
+    balcao.incluir_linha(pagina, "3.3.90.39", planilha="4", subfuncao="302")
+    servicos = ChaveDespesa.de("4", "302", "3.3.90.39")
+    balcao.digitar_razao(pagina.vista, servicos, "liquidada", "10,00")
     desp = j.vista("despesas_asps")
-    balcao.digitar(desp, "s302_33", "liquidada", "10,00")
-    j.mostrar_pagina("tabela:receitas_base")
+    j.mostrar_pagina("tabela:receitas_totais")
     qtbot.waitUntil(lambda: j.dock.filtro.rowCount() > 0, timeout=10000)
     linha = next(
         r
@@ -354,16 +366,32 @@ def test_nada_cortado_em_1280x800_e_1366x768(janela, balcao, qtbot):
     j = janela
     balcao.criar("monteiro lobato", "SP", 2025, 2)
     j.mostrar_demonstracao("credenciais", "DEMONSTRAÇÃO — servidor local")
+    desp = j.pagina_razao("despesas")
+    balcao.incluir_linha(desp, "4.4.90.52", planilha="4", subfuncao="301")
+    linha = ChaveDespesa.de("4", "301", "4.4.90.52")
+    asps = j.vista("despesas_asps")
     for largura, altura in ((1280, 800), (1366, 768)):
         j.resize(largura, altura)
-        for pagina in ("tabela:receitas_base", "tabela:despesas_asps", "tabela:apuracao"):
-            j.mostrar_pagina(pagina)
-            m = j.vista(pagina.split(":")[1]).modelo()
-            # the longest message a refusal shows, in the status bar
-            j.vista(pagina.split(":")[1]).mensagem.emit(
-                m.motivo_recusa(*balcao.pos(j.vista("despesas_asps"), "s301_44", "paga"), "-5")
-                if pagina == "tabela:despesas_asps"
-                else "Importação concluída: 312 item(ns) do bimestre anterior; confira os valores."
-            )
+        for pagina in (
+            "tabela:receitas_base",
+            "tabela:despesas_asps",
+            "tabela:apuracao",
+            "razao:despesas",
+            "razao:receitas",
+        ):
+            w = j.mostrar_pagina(pagina)
+            vista = w.vista
+            # the longest messages, in the status bar: a refusal in the ledger, the reason
+            # an aggregated cell takes no typing, an import
+            if pagina == "razao:despesas":
+                texto = w.modelo.motivo_recusa(*w.modelo.posicao_linha(linha, "paga"), "-5")
+            elif pagina == "tabela:despesas_asps":
+                texto = asps.modelo().somente_leitura(*balcao.pos(asps, "s301_44", "paga"))
+            else:
+                texto = (
+                    "Importação concluída: 312 item(ns) do bimestre anterior; confira os valores."
+                )
+            assert texto
+            vista.mensagem.emit(texto)
             qtbot.wait(50)
             assert not _cortados(j), (largura, altura, pagina, _cortados(j))

@@ -63,11 +63,18 @@ PROGRAMA = textwrap.dedent(
     j = criar_janela()
     j.show()
     assert j.abrir_arquivo(Path(sys.argv[1]))
-    m = j.vista("receitas_base").modelo()
-    m.setData(m.index(*m.posicao("iptu", "realizada")), "1.234,56")
-    m.setData(m.index(*m.posicao("fpm", "realizada")), "98.765,43")
+    from decimal import Decimal
+    from siops.forms.declaracao import DefinirLancamento, DefinirTexto
+    from siops.forms.razao import ChaveReceita
+    # a line of the ledger typed in its page, a value of a typed table, a text field
+    pagina = j.pagina_razao("receitas")
+    pagina.incluir(ChaveReceita.de("1.1.1.2.50"))
+    m = pagina.modelo
+    m.setData(m.index(*m.posicao_linha(ChaveReceita.de("1.1.1.2.50"), "realizada")), "1.234,56")
     d = j.documento
-    from siops.forms.declaracao import DefinirTexto
+    d.executar(DefinirLancamento(ChaveReceita.de("1.7.1.1.51.1"), "realizada", Decimal("98765.43")))
+    t = j.vista("receitas_totais").modelo()
+    t.setData(t.index(*t.posicao("patrimonial", "realizada")), "55,50")
     d.executar(DefinirTexto("fundo_lei", "Lei 7/1991"))
     d.pilha.undo()
     d.pilha.redo()
@@ -116,11 +123,12 @@ def test_sigkill_e_recuperacao(janela, qtbot, ambiente):
     titulo, texto = j.dialogos.perguntas[0]
     assert titulo == "Recuperar alterações"
     assert (
-        "5 alteração(ões)" in texto
-    )  # 3 edits, 1 undo, 1 redo and "Deseja recuperá-las?" in texto
+        "7 alteração(ões)" in texto
+    )  # 5 edits (a line included), 1 undo, 1 redo and "Deseja recuperá-las?" in texto
     d = j.documento.declaracao
     assert d.valor(("receitas_base", "iptu", "realizada")) == Decimal("1234.56")
     assert d.valor(("receitas_base", "fpm", "realizada")) == Decimal("98765.43")
+    assert d.valor(("receitas_totais", "patrimonial", "realizada")) == Decimal("55.50")
     assert d.texto("fundo_lei") == "Lei 7/1991"
     assert j.isWindowModified()
     assert j.documento.pilha.count() == 1  # one undo step: "Recuperar alterações"

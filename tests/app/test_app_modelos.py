@@ -57,9 +57,9 @@ def test_declaracoes_vazias_das_tres_esferas(qtmodeltester, documento_vazio):
 
 
 def _com_impeditiva(doc):
-    from siops.forms.declaracao import DefinirCelula
-
-    doc.executar(DefinirCelula(("despesas_asps", "s301_31", "liquidada"), Decimal("9e9")))
+    # (through the ledger line of that cell: the Anexo 12 is computed from the ledger)
+    d = doc.declaracao
+    doc.executar(d.comando_celula(("despesas_asps", "s301_31", "liquidada"), Decimal("9e9")))
     return doc
 
 
@@ -130,22 +130,50 @@ def test_modelo_dos_recentes(qtmodeltester, qapp, tmp_path):
 
 def test_edicao_pelo_modelo_e_desfazer(documento):
     doc = documento
-    t = doc.catalogo.tabela("receitas_base")
+    t = doc.catalogo.tabela("receitas_totais")  # a table still typed (issue 19)
     m = ModeloTabela(doc, t)
-    r, c = m.posicao("iptu", "realizada")
+    r, c = m.posicao("patrimonial", "realizada")
     mudancas = []
     m.dataChanged.connect(lambda a, b, *_: mudancas.append((a.row(), b.row())))
     assert m.setData(m.index(r, c), "1.234,5")
     assert m.index(r, c).data() == "1.234,50"
     assert m.index(r, c).data(Qt.ItemDataRole.EditRole) == "1.234,50"
-    assert m.index(r, c).data(PAPEL_CHAVE) == ("receitas_base", "iptu", "realizada")
-    assert mudancas  # the derived totals repaint too
+    assert m.index(r, c).data(PAPEL_CHAVE) == ("receitas_totais", "patrimonial", "realizada")
+    assert {m.posicao("correntes", "realizada")[0], r} <= {a for a, _ in mudancas}  # totals too
     assert doc.modificado()
     doc.pilha.undo()
     assert not doc.modificado()
-    tot = m.posicao("total_base", "realizada")
+    tot = m.posicao("receita_total", "realizada")
     assert not m.setData(m.index(*tot), "5")  # derived: refused
     assert not m.setData(QModelIndex(), "5")
+    # A cell computed from the ledger: refused like any derived cell, and says where to go.
+    rb = ModeloTabela(doc, doc.catalogo.tabela("receitas_base"))
+    iptu = rb.posicao("iptu", "realizada")
+    assert not rb.editavel(*iptu)
+    assert not rb.setData(rb.index(*iptu), "5")
+    assert rb.celula_origem(*iptu) == ("receitas_base", "iptu", "realizada")
+    assert "razão" in rb.somente_leitura(*iptu)
+    assert rb.celula_origem(*rb.posicao("total_base", "realizada")) is None
+    assert not doc.modificado()
+
+
+def test_edicao_pelo_modelo_do_razao_e_desfazer(documento):
+    from siops.app.modelo_razao import ModeloDespesas
+    from siops.forms.razao import ChaveDespesa
+
+    doc = documento
+    d = doc.declaracao
+    m = ModeloDespesas(doc, "4")
+    k = next(k for k, _ in d.linhas_razao(ChaveDespesa) if k.planilha == "4")
+    r, c = m.posicao_linha(k, "empenhada")
+    assert m.setData(m.index(r, c), "1.234,5")
+    assert d.lancamento(k, "empenhada") == Decimal("1234.50")
+    assert m.index(r, c).data() == "1.234,50"
+    assert m.index(r, c).data(PAPEL_CHAVE) == (k, "empenhada")
+    assert not m.setData(m.index(r, c), "-1")  # refused, nothing changed
+    assert d.lancamento(k, "empenhada") == Decimal("1234.50")
+    doc.pilha.undo()
+    assert not doc.modificado()
 
 
 @pytest.mark.parametrize(
@@ -165,11 +193,17 @@ def test_digitacao_brasileira(texto, valor):
     assert parse_digitado(texto) == Decimal(valor)
 
 
-def test_none_refcount_depois_de_5000_edicoes(documento):
-    """ARCHITECTURE "Qt version": PySide6 6.12.0 dropped a reference to None per edit."""
+@pytest.mark.parametrize("qual", ["tabela", "razao"])
+def test_none_refcount_depois_de_5000_edicoes(documento, qual):
+    """ARCHITECTURE "Qt version": PySide6 6.12.0 dropped a reference to None per edit. Both
+    models that take typing: a typed table, and a planilha of the ledger (the main entry)."""
+    from siops.app.modelo_razao import ModeloDespesas
+
     doc = documento
-    t = doc.catalogo.tabela("despesas_asps")
-    m = ModeloTabela(doc, t)
+    if qual == "tabela":
+        m = ModeloTabela(doc, doc.catalogo.tabela("receitas_totais"))
+    else:
+        m = ModeloDespesas(doc, "4")
     celulas = [
         (r, c) for r in range(m.rowCount()) for c in range(m.columnCount()) if m.editavel(r, c)
     ]
