@@ -578,6 +578,16 @@ class Classificador:
         return None
 
 
+def descrever(cat, chave: ChaveRazao) -> str:
+    """A line as the user reads it: its key and, when it has one, the Anexo 12 row it feeds
+    ("receita 1.1.1.2.50.0.1 (Receita Resultante do … IPTU)")."""
+    destino = cat.classificador.destino(chave).linha_anexo12
+    if destino is None:
+        return chave.descricao()
+    titulo = cat.tabela(destino[0]).linha(destino[1]).titulo_em(cat.exercicio)
+    return f"{chave.descricao()} ({titulo})"
+
+
 def classificador(cat) -> Classificador:
     """The catalog's classifier (built with the catalog; see ``catalogo.catalogo``)."""
     return cat.classificador

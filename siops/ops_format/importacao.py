@@ -36,7 +36,7 @@ from siops.forms.declaracao import (
     Lote,
 )
 from siops.forms.dinheiro import formatar
-from siops.forms.razao import ChaveDespesa, colunas_de
+from siops.forms.razao import ChaveDespesa, colunas_de, descrever
 from siops.ops_format.erros import ImportacaoRecusada
 
 DESCRICAO = "Importar bimestre anterior"
@@ -239,7 +239,7 @@ def importar_anterior(anterior: Declaracao, atual: Declaracao) -> Importacao:
                     mudancas.append(
                         Mudanca(
                             pasta[0],
-                            f"{kr.descricao()} — {col.titulo}",
+                            f"{descrever(cat, kr)} — {col.titulo}",
                             formatar(antes),
                             formatar(lancado),
                         )
