@@ -13,7 +13,7 @@ import functools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from siops.forms.catalogo import (
     APURACAO,
@@ -503,9 +503,7 @@ class Declaracao:
         if not delta:
             return
         ag = self._agregados
-        for alvo, rc, sinal in self.catalogo.classificador.destino(chave).alimenta:
-            if rc != coluna:
-                continue
+        for alvo, sinal in self.catalogo.classificador.destino(chave).por_coluna.get(coluna, ()):
             novo = ag.get(alvo, ZERO) + sinal * delta
             if novo:
                 ag[alvo] = novo
@@ -563,13 +561,23 @@ class Declaracao:
 
     def _reagregar(self) -> None:
         """Recompute every aggregated cell from the ledger (on load and on a replacement)."""
-        ag: dict[Chave, Decimal] = {}
+        # first the lines summed per (destination, column) — destinations are shared objects
+        # (``Classificador.destino``) — then each sum spread over the cells it feeds
         destino = self.catalogo.classificador.destino
+        somas: dict[tuple[int, str], Decimal] = {}
+        destinos: dict[int, Any] = {}
         for k, valores in self._razao.items():
-            for alvo, rc, sinal in destino(k).alimenta:
-                v = valores.get(rc)
-                if v:
-                    ag[alvo] = ag.get(alvo, ZERO) + sinal * v
+            dest = destino(k)
+            if not dest.alimenta:
+                continue
+            i = id(dest)
+            destinos[i] = dest
+            for rc, v in valores.items():
+                somas[(i, rc)] = somas.get((i, rc), ZERO) + v
+        ag: dict[Chave, Decimal] = {}
+        for (i, rc), v in somas.items():
+            for alvo, sinal in destinos[i].por_coluna.get(rc, ()):
+                ag[alvo] = ag.get(alvo, ZERO) + (v if sinal > 0 else -v)
         self._agregados = {k: v for k, v in ag.items() if v}
 
     # -- the engine ------------------------------------------------------------------------
@@ -604,13 +612,23 @@ class Declaracao:
         valores: Iterable[tuple[Chave, Decimal]],
         textos: dict[str, str],
         razao: Iterable[tuple[ChaveRazao, ValoresLinha]] = (),
+        razao_verificado: bool = False,
     ) -> None:
-        """Replace the content (file load): validates every value, recomputes once."""
+        """Replace the content (file load): validates every value, recomputes once.
+
+        ``razao_verificado`` says the ledger's values were already checked value by value as
+        ``validar_lancamento`` does (the file reader does it, to say which line of the file).
+        """
         novo_razao: dict[ChaveRazao, dict[str, Decimal]] = {}
         for kr, linha in razao:
             if kr in novo_razao:
                 raise EdicaoInvalida(f"A linha {kr.descricao()} aparece duas vezes.")
-            novo_razao[kr] = {c: q for c, v in linha if (q := self.validar_lancamento(kr, c, v))}
+            if razao_verificado:
+                novo_razao[kr] = {c: v for c, v in linha if v}
+            else:
+                novo_razao[kr] = {
+                    c: q for c, v in linha if (q := self.validar_lancamento(kr, c, v))
+                }
         novos: dict[Chave, Decimal] = {}
         for k, v in valores:
             q = self.validar_valor(k, v)

@@ -25,7 +25,7 @@ integration file (``.IMPT``) as the municipal ERPs write it (e-cidade,
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from siops.forms.formulas import Chave
@@ -434,6 +434,16 @@ class Destino:
     linha_anexo12: tuple[str, str] | None  # the Anexo 12 row, None when outside
     motivo: str = ""  # why outside the Anexo 12
     incerto: str = ""
+    #: ``alimenta`` by ledger column: column -> ((cell, sign), …) (the engine's hot path)
+    por_coluna: dict[str, tuple[tuple[Chave, int], ...]] = field(
+        default_factory=dict, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        grupos: dict[str, list[tuple[Chave, int]]] = {}
+        for alvo, rc, sinal in self.alimenta:
+            grupos.setdefault(rc, []).append((alvo, sinal))
+        self.por_coluna.update({rc: tuple(x) for rc, x in grupos.items()})
 
 
 class Classificador:
@@ -446,6 +456,7 @@ class Classificador:
         self.mapa = Mapeamento(_dados(str(caminho_padrao())), cat)
         self._familia = FAMILIA_RECEITA
         self._cache: dict[ChaveRazao, Destino] = {}
+        self._internos: dict[Destino, Destino] = {}
         self._fontes = {
             linha.fonte: linha.id
             for linha in cat.tabelas["despesa_fonte"].linhas
@@ -499,6 +510,8 @@ class Classificador:
                     "informação complementar do arquivo de integração: guardada e exportada, "
                     "não entra nas tabelas do programa",
                 )
+            # equal destinations are one object: the engine sums lines per destination first
+            d = self._internos.setdefault(d, d)
             self._cache[chave] = d
         return d
 

@@ -244,13 +244,17 @@ def extrair(raiz: etree._Element) -> Conteudo:
         c.celulas.append((t, lin, k, e.text or ""))
         linhas[("c", t, lin, k)] = e.sourceline
     if "razao" in filhos:
+        razao = c.razao
         for e in filhos["razao"].iterchildren(etree.Element):
-            tipo = etree.QName(e).localname
+            tipo = e.tag.rpartition("}")[2]
             nomes = _CHAVE_RAZAO[tipo]
-            chave = tuple((n, v) for n, v in e.attrib.items() if n in nomes)
-            valores = tuple((n, v) for n, v in e.attrib.items() if n not in nomes)
-            c.razao.append((tipo, chave, valores))
-            linhas[(tipo, *(v for _, v in sorted(chave)))] = e.sourceline
+            chave: list[tuple[str, str]] = []
+            valores: list[tuple[str, str]] = []
+            for par in e.attrib.items():
+                (chave if par[0] in nomes else valores).append(par)
+            chave.sort()
+            razao.append((tipo, tuple(chave), tuple(valores)))
+            linhas[(tipo, *(v for _, v in chave))] = e.sourceline
     return c
 
 
@@ -320,7 +324,7 @@ def _declaracao(c: Conteudo, origem: str) -> Declaracao:
             raise erro(_na_celula(chave, exc), "c", *chave) from None
     razao, ids = _razao(c, d, erro)
     try:
-        d.carregar(valores, textos, razao)
+        d.carregar(valores, textos, razao, razao_verificado=True)
     except EdicaoInvalida as geral:
         # The model's own checks (a negative value where none is allowed): find the cell again
         # cell by cell, only on this error path, to say which line.
@@ -363,31 +367,40 @@ def _chave_do_arquivo(tipo: str, a: dict[str, str]) -> ChaveRazao:
 
 
 def _razao(c: Conteudo, d: Declaracao, erro):
-    """The ledger lines of the file, checked key by key and value by value."""
+    """The ledger lines of the file, checked key by key and value by value (the whole of the
+    model's ``validar_lancamento``: column, plain value, sign, 6º-bimestre columns), so the
+    model loads them without checking again."""
     linhas = []
     ids: dict[ChaveRazao, tuple[str, str]] = {}
     vistas: set[ChaveRazao] = set()
+    sexto = d.bimestre == 6
+
+    def onde(tipo: str, chave: tuple[tuple[str, str], ...], *col: str) -> tuple[str, ...]:
+        base = (tipo, *(v for _, v in sorted(chave)))
+        return (*base, *col) if (*base, *col) in c.linhas else base
+
     for tipo, chave, valores in c.razao:
-        onde = (tipo, *(v for _, v in sorted(chave)))
         a = dict(chave)
         try:
             k = _chave_do_arquivo(tipo, a)
         except ChaveInvalida as exc:
-            raise erro(f"no razão, {_minuscula(str(exc))}", *onde) from None
+            raise erro(f"no razão, {_minuscula(str(exc))}", *onde(tipo, chave)) from None
         if k in vistas:
-            raise erro(f"a linha do razão {k.descricao()} aparece duas vezes.", *onde)
+            raise erro(f"a linha do razão {k.descricao()} aparece duas vezes.", *onde(tipo, chave))
         vistas.add(k)
         vals = []
         for col, bruto in valores:
             try:
-                coluna_de(k, col)
-                v = parse_plano(bruto)  # the model checks the rest (sign, 6º) on load
-            except (ChaveInvalida, ValorInvalido) as exc:
-                na_coluna = (*onde, col) if (*onde, col) in c.linhas else onde
+                coluna = coluna_de(k, col)
+                v = parse_plano(bruto)
+                if v < 0 or (coluna.somente_6o and not sexto and v):
+                    d.validar_lancamento(k, col, v)  # raises with the model's own words
+            except (ChaveInvalida, ValorInvalido, EdicaoInvalida) as exc:
                 raise erro(
-                    f"no razão, {k.descricao()}: {_minuscula(str(exc))}", *na_coluna
+                    f"no razão, {k.descricao()}: {_minuscula(str(exc))}", *onde(tipo, chave, col)
                 ) from None
-            vals.append((col, v))
+            if v:
+                vals.append((col, v))
         linhas.append((k, tuple(vals)))
         if tipo != "x" and (a.get("campo") or a.get("ls")):
             ids[k] = (a.get("campo", ""), a.get("ls", ""))
