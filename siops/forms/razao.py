@@ -405,6 +405,11 @@ _COLUNAS_POR_TIPO: dict[type, dict[str, ColunaRazao]] = {
 }
 
 
+def colunas_por_id(chave: ChaveRazao) -> dict[str, ColunaRazao]:
+    """The columns of a line's kind by id (do not modify)."""
+    return _COLUNAS_POR_TIPO[type(chave)]
+
+
 def coluna_de(chave: ChaveRazao, cid: str) -> ColunaRazao:
     """The column ``cid`` of a line's kind; ``ChaveInvalida`` when it has none."""
     try:

@@ -41,8 +41,8 @@ from siops.forms.razao import (
     ChaveInvalida,
     ChaveRazao,
     ChaveReceita,
-    coluna_de,
     colunas_de,
+    colunas_por_id,
 )
 from siops.ops_format import esquema, versoes, xml_seguro
 from siops.ops_format.atomico import gravar_atomico
@@ -244,17 +244,17 @@ def extrair(raiz: etree._Element) -> Conteudo:
         c.celulas.append((t, lin, k, e.text or ""))
         linhas[("c", t, lin, k)] = e.sourceline
     if "razao" in filhos:
-        razao = c.razao
+        razao, fontes = c.razao, c.fontes_razao
         for e in filhos["razao"].iterchildren(etree.Element):
             tipo = e.tag.rpartition("}")[2]
             nomes = _CHAVE_RAZAO[tipo]
             chave: list[tuple[str, str]] = []
             valores: list[tuple[str, str]] = []
-            for par in e.attrib.items():
+            for par in e.items():
                 (chave if par[0] in nomes else valores).append(par)
             chave.sort()
             razao.append((tipo, tuple(chave), tuple(valores)))
-            linhas[(tipo, *(v for _, v in chave))] = e.sourceline
+            fontes.append(e.sourceline)
     return c
 
 
@@ -352,9 +352,12 @@ def _minuscula(texto: str) -> str:
 
 
 def _onde_razao(c: Conteudo, k: ChaveRazao) -> tuple[str, ...]:
-    for tipo, chave, _ in c.razao:
+    for i, (tipo, chave, _) in enumerate(c.razao):
         if _chave_do_arquivo(tipo, dict(chave)) == k:
-            return (tipo, *(v for _, v in sorted(chave)))
+            base = (tipo, *(v for _, v in chave))
+            if i < len(c.fontes_razao):
+                c.linhas.setdefault(base, c.fontes_razao[i])
+            return base
     return ()
 
 
@@ -369,42 +372,55 @@ def _chave_do_arquivo(tipo: str, a: dict[str, str]) -> ChaveRazao:
 def _razao(c: Conteudo, d: Declaracao, erro):
     """The ledger lines of the file, checked key by key and value by value (the whole of the
     model's ``validar_lancamento``: column, plain value, sign, 6º-bimestre columns), so the
-    model loads them without checking again."""
+    model loads them without checking again. One pass, the hot path of opening a file."""
     linhas = []
     ids: dict[ChaveRazao, tuple[str, str]] = {}
     vistas: set[ChaveRazao] = set()
     sexto = d.bimestre == 6
+    centavos = _CENTAVOS.match
 
-    def onde(tipo: str, chave: tuple[tuple[str, str], ...], *col: str) -> tuple[str, ...]:
-        base = (tipo, *(v for _, v in sorted(chave)))
-        return (*base, *col) if (*base, *col) in c.linhas else base
+    def onde(i: int, *col: str) -> tuple[str, ...]:
+        """The key of element ``i`` for messages, with its line in ``c.linhas``."""
+        tipo, chave, _ = c.razao[i]
+        base = (tipo, *(v for _, v in chave))
+        if (*base, *col) in c.linhas:  # a version-1 cell's own line
+            return (*base, *col)
+        c.linhas.setdefault(base, c.fontes_razao[i] if i < len(c.fontes_razao) else None)
+        return base
 
-    for tipo, chave, valores in c.razao:
+    for i, (tipo, chave, valores) in enumerate(c.razao):
         a = dict(chave)
         try:
             k = _chave_do_arquivo(tipo, a)
         except ChaveInvalida as exc:
-            raise erro(f"no razão, {_minuscula(str(exc))}", *onde(tipo, chave)) from None
+            raise erro(f"no razão, {_minuscula(str(exc))}", *onde(i)) from None
         if k in vistas:
-            raise erro(f"a linha do razão {k.descricao()} aparece duas vezes.", *onde(tipo, chave))
+            raise erro(f"a linha do razão {k.descricao()} aparece duas vezes.", *onde(i))
         vistas.add(k)
+        colunas = colunas_por_id(k)
         vals = []
         for col, bruto in valores:
+            coluna = colunas.get(col)
             try:
-                coluna = coluna_de(k, col)
-                v = parse_plano(bruto)
+                if coluna is None:
+                    raise ChaveInvalida(f"Coluna '{col}' inexistente para {k.descricao()}.")
+                v = Decimal(bruto) if centavos(bruto) else parse_plano(bruto)
                 if v < 0 or (coluna.somente_6o and not sexto and v):
                     d.validar_lancamento(k, col, v)  # raises with the model's own words
             except (ChaveInvalida, ValorInvalido, EdicaoInvalida) as exc:
                 raise erro(
-                    f"no razão, {k.descricao()}: {_minuscula(str(exc))}", *onde(tipo, chave, col)
+                    f"no razão, {k.descricao()}: {_minuscula(str(exc))}", *onde(i, col)
                 ) from None
             if v:
                 vals.append((col, v))
         linhas.append((k, tuple(vals)))
-        if tipo != "x" and (a.get("campo") or a.get("ls")):
+        if tipo != "x" and ("campo" in a or "ls" in a):
             ids[k] = (a.get("campo", ""), a.get("ls", ""))
     return linhas, ids
+
+
+#: Plain centavos as our files write them (``forms.dinheiro.texto_plano``): the fast path.
+_CENTAVOS = re.compile(r"-?\d{1,15}\.\d\d")
 
 
 def _na_celula(chave: Chave, exc: Exception) -> str:

@@ -39,6 +39,8 @@ class Conteudo:
     razao: list[tuple[str, tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]] = field(
         default_factory=list
     )
+    #: The line of each ledger element in the file (parallel to ``razao``; empty when built).
+    fontes_razao: list[int | None] = field(default_factory=list)
     programa: str = ""
     resumo: str = ""  # the digest the file carries (not part of the canonical form)
     linhas: dict[tuple[str, ...], int | None] = field(default_factory=dict)  # None: lxml lost it
@@ -62,17 +64,14 @@ def canonico_v1(c: Conteudo) -> bytes:
 
 
 def canonico_v2(c: Conteudo) -> bytes:
-    """Version 2: version 1's lines (with its own title) and one line per ledger value, sorted:
-    ``tipo, the key's attributes (name=value), coluna, valor``; a line with no value still
-    appears once, with empty coluna and valor."""
+    """Version 2: version 1's lines (with its own title), then one line per ledger element,
+    sorted: ``tipo``, then its attributes as ``name=value`` sorted by name (key and values
+    alike), tab-separated."""
     v1 = canonico_v1(c).decode("utf-8").split("\n", 1)[1]
-    partes = []
-    for tipo, chave, valores in c.razao:
-        k = "\t".join(f"{n}={v}" for n, v in sorted(chave))
-        if not valores:
-            partes.append(f"{tipo}\t{k}\t\t")
-        partes += [f"{tipo}\t{k}\t{col}\t{v}" for col, v in valores]
-    partes.sort()
+    partes = sorted(
+        tipo + "\t" + "\t".join(f"{n}={v}" for n, v in sorted(chave + valores))
+        for tipo, chave, valores in c.razao
+    )
     texto = "siops-desktop .OPS 2\n" + v1 + "".join(p + "\n" for p in partes)
     return texto.encode("utf-8")
 
