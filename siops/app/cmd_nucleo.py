@@ -167,9 +167,12 @@ def abrir(caminho: Path) -> Declaracao:
     from siops.ops_format import ArquivoInvalido, ler
 
     try:
-        return ler(caminho)
+        d = ler(caminho)
     except ArquivoInvalido as exc:
         raise ErroUsuario(str(exc), 2) from None
+    for aviso in d.avisos_formato:  # an older format: converted in memory, file untouched
+        print(f"siops: aviso: {aviso}", file=sys.stderr)
+    return d
 
 
 def resumo_calculo(d: Declaracao) -> dict:

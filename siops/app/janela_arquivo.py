@@ -21,7 +21,7 @@ from siops import relatorios
 from siops.app.dialogos import Resposta
 from siops.app.diario import DeclaracaoEmUso, DiarioPendente, Trava, chave, pendentes
 from siops.app.documento import Documento
-from siops.app.preferencias import lembrar, pasta_dados
+from siops.app.preferencias import lembrar
 from siops.contabil import importar as previa_contabil
 from siops.criticas import verificar
 from siops.ops_format import (
@@ -46,6 +46,7 @@ FILTRO_OPS = "Declarações do SIOPS (*.OPS *.ops);;Todos os arquivos (*)"
 FILTRO_IMPORTAR = "Declaração anterior (*.IMP *.imp *.OPS *.ops);;Todos os arquivos (*)"
 FILTRO_CSV = "Planilhas CSV (*.csv *.CSV *.txt);;Todos os arquivos (*)"
 FILTRO_CONTABIL = "MSC ou balancete (*.csv *.CSV *.txt *.xlsx *.XLSX);;Todos os arquivos (*)"
+FILTRO_PDF = "Relatórios em PDF (*.pdf *.PDF)"
 #: The reports of ``relatorios.TIPOS`` in the Relatórios menu, in the order the SIOPS lists
 #: them (a test checks that the menu covers every type).
 RELATORIOS = (
@@ -204,6 +205,17 @@ class AcoesArquivo:
             self._reaplicar(doc, recuperar)
         else:
             self.mostrar_mensagem(f"Declaração aberta: {caminho.name}")
+        if d.avisos_formato:  # an older format: converted in memory, the file left as it was
+            resto = d.avisos_formato[1:]
+            mostrados = resto[:8]
+            if len(resto) > len(mostrados):
+                mostrados.append(
+                    f"… e mais {len(resto) - len(mostrados)} valor(es) das tabelas agora "
+                    "calculadas (siops calcular ARQ mostra a lista inteira)."
+                )
+            self.dialogos.informar(
+                "Arquivo do formato antigo", d.avisos_formato[0], detalhes="\n\n".join(mostrados)
+            )
         return True
 
     def _mostrar_documento(self, doc: Documento) -> None:
@@ -645,39 +657,62 @@ class AcoesArquivo:
         self.dock.show()
         self.dialogos.mostrar(DialogoImpeditivas(linhas, self._janela))
 
-    def _pdf(self, nome: str, gerar: Callable[[Declaracao, Path], Path], o_que: str) -> None:
+    def destino_relatorio(self, sufixo: str) -> Path:
+        """Where a report is proposed: beside the declaration, named as ``siops rreo`` and
+        ``siops relatorio`` name it (``M353170_2026_QuintoBimestre_RREO.pdf``); a declaration
+        never saved, in its standard folder."""
+        doc = self.documento
+        assert doc is not None
+        d = doc.declaracao
+        arquivo = doc.caminho or caminho_padrao(d.ente, d.exercicio, d.bimestre)
+        return arquivo.with_name(f"{arquivo.stem}_{sufixo}.pdf")
+
+    def _pdf(self, sufixo: str, gerar: Callable[[Declaracao, Path], Path], o_que: str) -> None:
+        """Ask where to save the report (proposing ``destino_relatorio``), write it off the
+        GUI thread, then show it in the preview inside the program."""
         doc = self.documento
         if doc is None:
             return
         self.confirmar_edicao()
-        pasta = pasta_dados() / "relatorios"
-        pasta.mkdir(parents=True, exist_ok=True)
-        base = doc.caminho.stem if doc.caminho else doc.declaracao.ente.codigo
-        destino = pasta / f"{nome}-{base}.pdf"
+        sugerido = self.destino_relatorio(sufixo)
+        try:
+            sugerido.parent.mkdir(parents=True, exist_ok=True)  # the standard folder, if new
+        except OSError:
+            sugerido = Path.home() / sugerido.name
         copia = doc.declaracao.copia()
 
-        def ok(p: Path) -> None:
-            if not self.dialogos.abrir_externo(p):
-                self.dialogos.informar(
+        def escolhido(destino: Path) -> None:
+            if destino.suffix.lower() != ".pdf":
+                destino = destino.with_name(destino.name + ".pdf")
+            self.tarefas.executar(
+                o_que,
+                lambda: gerar(copia, destino),
+                lambda p: self.mostrar_previa_pdf(p, o_que),
+                lambda exc: self.dialogos.informar(
                     o_que,
-                    f"O PDF foi gravado em:\n{p}\n\nNão foi encontrado um programa para "
-                    "visualizá-lo; abra-o pelo gerenciador de arquivos.",
-                )
-            else:
-                self.mostrar_mensagem(f"{o_que}: {p}")
+                    "O relatório não foi gerado.",
+                    icone="erro",
+                    detalhes=_descrever_erro(exc),
+                ),
+            )
 
-        self.tarefas.executar(
-            o_que,
-            lambda: gerar(copia, destino),
-            ok,
-            lambda exc: self.dialogos.informar(
-                o_que, "O relatório não foi gerado.", icone="erro", detalhes=_descrever_erro(exc)
-            ),
+        self.dialogos.escolher_salvar(
+            f"Salvar {o_que}", sugerido, FILTRO_PDF, escolhido, sufixo="pdf"
         )
 
+    def mostrar_previa_pdf(self, caminho: Path, o_que: str) -> None:
+        """The report just written, in the preview inside the program (no PDF program is
+        needed; the system's viewer is one button away for who has one)."""
+        from siops.app.previa_pdf import DialogoPreviaPdf
+
+        dlg = DialogoPreviaPdf(caminho, o_que, self._janela, self.dialogos.abrir_externo)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.mostrar_mensagem(f"{o_que} gravado em {caminho}")
+        self.dialogos.mostrar(dlg)
+
     def visualizar_rreo(self) -> None:
-        """Ferramentas → Visualizar RREO: the Anexo 12 preview PDF in the system viewer."""
-        self._pdf("RREO-Anexo12", _gerar_rreo, "Visualizar RREO")
+        """Ferramentas → Visualizar RREO: the Anexo 12 demonstrativo (marked PRÉVIA)."""
+        self._pdf("RREO", _gerar_rreo, "Demonstrativo RREO — Anexo 12")
 
     def relatorio_criticas(self) -> None:
         """Relatórios → Relatório de críticas (PDF)."""
@@ -686,17 +721,17 @@ class AcoesArquivo:
             return
         achados = list(doc.achados)
         self._pdf(
-            "Criticas",
+            "CRITICAS",
             lambda d, p: _gerar_relatorio_criticas(d, achados, p),
             "Relatório de críticas",
         )
 
     def relatorio(self, tipo: str) -> None:
         """Relatórios → one of ``relatorios.TIPOS`` (indicadores, fonte-rp, consorcios, blocos,
-        lc141): the PDF in the system viewer, rendered off the GUI thread."""
+        lc141): saved where the clerk chooses, rendered off the GUI thread, then previewed."""
         rotulo = dict(RELATORIOS).get(tipo, tipo).replace("&", "")
         self._pdf(
-            f"Relatorio-{tipo}",
+            tipo.upper().replace("-", "_"),
             lambda d, p: _gerar_relatorio(d, tipo, p),
             rotulo,
         )
