@@ -246,7 +246,7 @@ def extrair(raiz: etree._Element) -> Conteudo:
     if "razao" in filhos:
         razao, fontes = c.razao, c.fontes_razao
         for e in filhos["razao"].iterchildren(etree.Element):
-            tipo = e.tag.rpartition("}")[2]
+            tipo = str(e.tag).rpartition("}")[2]
             nomes = _CHAVE_RAZAO[tipo]
             chave: list[tuple[str, str]] = []
             valores: list[tuple[str, str]] = []
