@@ -9,6 +9,7 @@ português; nenhuma exceção chega ao usuário como traceback.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import logging
@@ -26,7 +27,19 @@ from starlette.routing import Route
 from siops import relatorios
 from siops.forms import inteiros
 from siops.forms.declaracao import periodo
-from siops.servidor import autenticacao, cadastro, consultas, homologacao, paginas, recepcao
+from siops.servidor import (
+    autenticacao,
+    cadastro,
+    consultas,
+    controle_externo,
+    exportacao,
+    homologacao,
+    monitoramento,
+    notificacoes,
+    paginas,
+    paginas_monitoramento,
+    recepcao,
+)
 from siops.servidor.banco import Sobrecarregado
 from siops.servidor.config import Config
 from siops.servidor.contexto import Contexto
@@ -364,6 +377,84 @@ async def referencia_fns(request: Request) -> Response:
     return JSONUTF8(await _em_thread(consultas.referencia_fns, ctx, codigo, ano))
 
 
+# --- monitoramento e controle externo (issue 25) -------------------------------------------
+
+
+def _json_uf(doc: dict[str, Any]) -> dict[str, Any]:
+    return {**doc, "entes": [s.como_dict() for s in doc["entes"]]}
+
+
+async def monitoramento_uf(request: Request) -> Response:
+    """``GET /api/v1/monitoramento?uf=SP[&situacao=CONDICIONADA]``: a situação dos entes."""
+    q = request.query_params
+    doc = await _em_thread(
+        monitoramento.situacao_uf, _ctx(request), q.get("uf", ""), q.get("situacao") or None
+    )
+    return JSONUTF8(_json_uf(doc))
+
+
+async def monitoramento_ente(request: Request) -> Response:
+    """``GET /api/v1/monitoramento/entes/{ente}``: a situação de um ente."""
+    s = await _em_thread(monitoramento.situacao_de, _ctx(request), request.path_params["ente"])
+    return JSONUTF8(s.como_dict())
+
+
+async def monitoramento_exportacao(request: Request) -> Response:
+    """``GET /api/v1/monitoramento/exportacao.csv``: o arquivo diário (gerado se falta)."""
+    caminho = await _em_thread(exportacao.exportar, _ctx(request))
+    return Response(
+        caminho.read_bytes(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{caminho.name}"'},
+    )
+
+
+async def controle_externo_post(request: Request) -> Response:
+    """``POST /api/v1/controle-externo``: números assinados pelo técnico do Tribunal de Contas."""
+    return await _documento_assinado(request, controle_externo.registrar, 201)
+
+
+async def pagina_monitoramento(request: Request) -> Response:
+    """``GET /monitoramento[?uf=SP&situacao=…]``: a situação dos entes de uma UF."""
+    q = request.query_params
+    if not q.get("uf"):
+        return HTMLResponse(paginas_monitoramento.inicio())
+    try:
+        doc = await _em_thread(
+            monitoramento.situacao_uf, _ctx(request), q.get("uf", ""), q.get("situacao") or None
+        )
+    except ErroAPI as exc:
+        return HTMLResponse(paginas.erro("Monitoramento", exc.erro, exc.motivos), exc.status)
+    return HTMLResponse(paginas_monitoramento.uf(doc))
+
+
+async def pagina_monitoramento_ente(request: Request) -> Response:
+    """``GET /monitoramento/entes/{ente}``: a situação de um ente, com os números."""
+    try:
+        s = await _em_thread(monitoramento.situacao_de, _ctx(request), request.path_params["ente"])
+    except ErroAPI as exc:
+        return HTMLResponse(paginas.erro("Monitoramento", exc.erro, exc.motivos), exc.status)
+    return HTMLResponse(paginas_monitoramento.ente(s))
+
+
+async def _vigia_monitoramento(ctx: Contexto) -> None:
+    """De ``intervalo_notificacoes_segundos`` em ``intervalo_notificacoes_segundos``: as
+    notificações devidas e a exportação do dia. Uma falha é registrada e a próxima volta tenta
+    de novo; nada aqui derruba o servidor."""
+    intervalo = ctx.cfg.intervalo_notificacoes_segundos
+    while True:
+        try:
+            res = await run_in_threadpool(notificacoes.processar, ctx)
+            if res.enviadas or res.falhas:
+                _log.info("notificações: %s", res.como_dict())
+            await run_in_threadpool(exportacao.exportar, ctx)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            _log.exception("falha na passagem de notificações e exportação")
+        await asyncio.sleep(intervalo)
+
+
 async def saude(request: Request) -> Response:
     """``GET /saude``: monitoração."""
     return JSONUTF8({"ok": True})
@@ -556,7 +647,13 @@ def rotas() -> list[Route]:
         Route(f"{v1}/certificado", certificado, methods=["GET"]),
         Route(f"{v1}/referencia-fns", referencia_fns, methods=["GET"]),
         Route(f"{v1}/referencia-fns/{{ente}}/{{exercicio}}", referencia_fns, methods=["GET"]),
+        Route(f"{v1}/monitoramento", monitoramento_uf, methods=["GET"]),
+        Route(f"{v1}/monitoramento/exportacao.csv", monitoramento_exportacao, methods=["GET"]),
+        Route(f"{v1}/monitoramento/entes/{{ente}}", monitoramento_ente, methods=["GET"]),
+        Route(f"{v1}/controle-externo", controle_externo_post, methods=["POST"]),
         Route("/saude", saude, methods=["GET"]),
+        Route("/monitoramento", pagina_monitoramento, methods=["GET"]),
+        Route("/monitoramento/entes/{ente}", pagina_monitoramento_ente, methods=["GET"]),
         Route("/", pagina_inicio, methods=["GET"]),
         Route("/situacao", pagina_situacao, methods=["GET"]),
         Route("/demonstrativos/{protocolo}.pdf", pagina_demonstrativo, methods=["GET"]),
@@ -572,9 +669,14 @@ def criar_app(cfg: Config, ctx: Contexto | None = None) -> Starlette:
     async def ciclo(app: Starlette) -> AsyncIterator[None]:
         proprio = ctx is None
         app.state.ctx = ctx or await run_in_threadpool(Contexto.abrir, cfg)
+        vigia = None
+        if app.state.ctx.cfg.intervalo_notificacoes_segundos > 0:
+            vigia = asyncio.get_running_loop().create_task(_vigia_monitoramento(app.state.ctx))
         try:
             yield
         finally:
+            if vigia is not None:
+                vigia.cancel()
             if proprio:
                 await run_in_threadpool(app.state.ctx.fechar)
 

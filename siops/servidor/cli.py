@@ -13,6 +13,11 @@
     siops-servidor admin --dados DIR carregar-referencia-fns ARQ.csv|ARQ.json
     siops-servidor admin --dados DIR registrar-entrega-externa --ente E --exercicio A --bimestre B
     siops-servidor admin --dados DIR verificar
+    siops-servidor admin --dados DIR notificar | exportar-situacao | situacao --ente E
+    siops-servidor admin --dados DIR sem-balanco --ente E --exercicio A --justificativa T --oficio O
+    siops-servidor admin --dados DIR reverter-sem-balanco --ente E --exercicio A --motivo T
+    siops-servidor admin --dados DIR cadastrar-tecnico-tc --cpf C --nome N --tribunal TCE-SP --ufs SP
+    siops-servidor admin --dados DIR carregar-siafi ARQ.csv
 
 A senha do administrador vem do prompt ou da variável de ambiente ``SIOPS_ADMIN_SENHA``.
 Mensagens em português na saída de erro; saída 0 = sucesso, 1 = recusado, 2 = argumentos.
@@ -271,7 +276,10 @@ def _parser_admin() -> argparse.ArgumentParser:
     s = sub.add_parser("listar-retransmissoes", help="lista as solicitações")
     s.add_argument("--situacao", choices=["solicitada", "autorizada", "utilizada"])
 
-    s = sub.add_parser("carregar-referencia-fns", help="carrega valores do FNS (CSV ou JSON)")
+    s = sub.add_parser(
+        "carregar-referencia-fns",
+        help="carrega valores de referência: FNS e transferências constitucionais (CSV ou JSON)",
+    )
     s.add_argument("arquivo", type=Path)
 
     s = sub.add_parser(
@@ -282,7 +290,195 @@ def _parser_admin() -> argparse.ArgumentParser:
     s.add_argument("--bimestre", type=argumentos.bimestre, required=True)
 
     sub.add_parser("verificar", help="confere banco e arquivos (integridade)")
+    _parser_monitoramento(sub)
     return p
+
+
+def _parser_monitoramento(sub: argparse._SubParsersAction) -> None:
+    """Os comandos do monitoramento, do Sem Balanço e do Módulo de Controle Externo (issue 25)."""
+    s = sub.add_parser(
+        "notificar",
+        help="envia as notificações devidas (prazos, homologação pendente) e grava a exportação",
+        description="Uma passagem das notificações automáticas por e-mail aos gestores (antes e "
+        "depois de cada prazo; transmissões que esperam homologação), cada uma registrada e "
+        "nunca repetida para o mesmo evento, e a exportação diária da situação dos entes. O "
+        "servidor em execução faz o mesmo sozinho a cada intervalo_notificacoes_segundos.",
+    )
+    s.add_argument("--sem-exportacao", action="store_true", help="só as notificações")
+
+    s = sub.add_parser("listar-notificacoes", help="as notificações registradas (JSON)")
+    s.add_argument("--ente", help="código do ente (ex.: M355030)")
+    s.add_argument("--exercicio", type=argumentos.exercicio)
+
+    s = sub.add_parser(
+        "exportar-situacao",
+        help="grava a exportação da situação dos entes (CSV; docs/api.md §11.4)",
+    )
+    s.add_argument("--saida", type=Path, help="arquivo de saída (padrão: DADOS/exportacao/)")
+
+    s = sub.add_parser("situacao", help="a situação de um ente no monitoramento (JSON)")
+    s.add_argument("--ente", required=True)
+
+    s = sub.add_parser(
+        "sem-balanco",
+        help='classifica o ente como "Sem Balanço" (SB) num exercício',
+        description="Classifica o ente como Sem Balanço no exercício (a gestão anterior não "
+        "deixou o Balanço Geral; ofício do prefeito ao DESID/SE/MS): o ente pode transmitir o "
+        'exercício seguinte, e a situação fica "A COMPROVAR" (SB não configura cumprimento).',
+    )
+    s.add_argument("--ente", required=True)
+    s.add_argument("--exercicio", type=argumentos.exercicio, required=True)
+    s.add_argument("--justificativa", required=True, help="ao menos 20 caracteres")
+    s.add_argument("--oficio", required=True, help="a referência do ofício recebido")
+
+    s = sub.add_parser("reverter-sem-balanco", help="encerra a classificação Sem Balanço")
+    s.add_argument("--ente", required=True)
+    s.add_argument("--exercicio", type=argumentos.exercicio, required=True)
+    s.add_argument("--motivo", required=True)
+
+    s = sub.add_parser("listar-sem-balanco", help="as classificações Sem Balanço ativas (JSON)")
+    s.add_argument("--ente")
+
+    s = sub.add_parser(
+        "cadastrar-tecnico-tc",
+        help="cadastra um técnico de Tribunal de Contas (Módulo de Controle Externo)",
+        description="Cadastra (ou recadastra) o técnico do Tribunal de Contas que registra, com "
+        "o seu certificado ICP-Brasil, os números apurados (siopsnet controle-externo). A "
+        "jurisdição: códigos de ente (--entes) e/ou UFs inteiras (--ufs: o estado e todos os "
+        "municípios).",
+    )
+    s.add_argument("--cpf", required=True)
+    s.add_argument("--nome", required=True, help="nome como no certificado digital")
+    s.add_argument("--email", default="")
+    s.add_argument("--tribunal", required=True, help="ex.: TCE-SP, TCM-SP, TCE-RJ")
+    s.add_argument("--entes", default="", help="códigos separados por vírgula (M355030,E35)")
+    s.add_argument("--ufs", default="", help="siglas separadas por vírgula (SP,RJ)")
+
+    s = sub.add_parser("anular-tecnico-tc", help="encerra o cadastro de um técnico de TC")
+    s.add_argument("--cpf", required=True)
+
+    sub.add_parser("listar-tecnicos-tc", help="os técnicos de Tribunal de Contas ativos (JSON)")
+
+    s = sub.add_parser(
+        "carregar-siafi",
+        help="carrega os códigos SIAFI dos entes (CSV ente;siafi)",
+        description="Os códigos SIAFI (Tesouro Nacional) nomeiam a conta vinculada do Fundo de "
+        "Saúde (ASPS-LC141-FMS-<SIAFI>-<UF>). CSV UTF-8 separado por ';', com cabeçalho, "
+        "colunas ente (M355030, E35 ou o código IBGE de 7 dígitos) e siafi.",
+    )
+    s.add_argument("arquivo", type=Path)
+
+
+def _csv_siafi(arquivo: Path) -> list[tuple[str, str]]:
+    """``ente;siafi`` (com cabeçalho) → pares com o código canônico; ``ValueError`` com a
+    linha do primeiro erro."""
+    import csv
+
+    from siops.forms.entes import EnteDesconhecido, ente
+
+    pares = []
+    with open(arquivo, encoding="utf-8-sig", newline="") as f:
+        leitor = csv.DictReader(f, delimiter=";")
+        if not leitor.fieldnames or {"ente", "siafi"} - set(leitor.fieldnames):
+            raise ValueError(f"{arquivo}: o cabeçalho deve ter as colunas ente e siafi.")
+        for n, linha in enumerate(leitor, start=2):
+            bruto, siafi = (linha["ente"] or "").strip(), (linha["siafi"] or "").strip()
+            try:
+                codigo = ente(bruto).codigo
+            except EnteDesconhecido:
+                raise ValueError(f"{arquivo}, linha {n}: ente desconhecido: {bruto!r}.") from None
+            if not siafi.isdigit() or not 1 <= len(siafi) <= 6:
+                raise ValueError(
+                    f"{arquivo}, linha {n}: código SIAFI inválido: {siafi!r} (só algarismos)."
+                )
+            pares.append((codigo, siafi))
+    return pares
+
+
+def _administrar_monitoramento(ctx: object, a: argparse.Namespace) -> int | None:
+    """Os comandos de ``_parser_monitoramento``; ``None`` se ``a.comando`` não é um deles."""
+    from dataclasses import asdict
+
+    from siops.servidor import controle_externo, exportacao, monitoramento, notificacoes
+    from siops.servidor import sem_balanco as sb
+    from siops.servidor.contexto import Contexto
+    from siops.servidor.tempo import iso
+
+    assert isinstance(ctx, Contexto)
+    if a.comando == "notificar":
+        res = notificacoes.processar(ctx)
+        print(json.dumps(res.como_dict(), ensure_ascii=False))
+        if not a.sem_exportacao:
+            exportacao.exportar(ctx)
+        print(
+            f"{res.enviadas} notificação(ões) enviada(s), {res.falhas} falha(s) de envio "
+            f"(tentadas de novo na próxima passagem), {res.ja_registradas} já enviada(s) antes.",
+            file=sys.stderr,
+        )
+        return 0 if not res.falhas else 1
+    if a.comando == "listar-notificacoes":
+        from siops.servidor.cadastro import codigo_ente
+
+        notifs = ctx.repo.notificacoes(codigo_ente(a.ente) if a.ente else None, a.exercicio)
+        print(json.dumps([asdict(n) for n in notifs], ensure_ascii=False, indent=2))
+        return 0
+    if a.comando == "exportar-situacao":
+        caminho = exportacao.exportar(ctx, a.saida, refazer=True)
+        print(f"Situação dos entes gravada em {caminho}.", file=sys.stderr)
+        return 0
+    if a.comando == "situacao":
+        print(
+            json.dumps(
+                monitoramento.situacao_de(ctx, a.ente).como_dict(), ensure_ascii=False, indent=2
+            )
+        )
+        return 0
+    if a.comando == "sem-balanco":
+        r = sb.classificar(ctx, a.ente, a.exercicio, a.justificativa, a.oficio, "linha de comando")
+        print(json.dumps(r, ensure_ascii=False))
+        print(
+            f"{r['nome']} classificado como Sem Balanço em {a.exercicio}: pode transmitir "
+            f"{a.exercicio + 1}; a situação fica A COMPROVAR.",
+            file=sys.stderr,
+        )
+        return 0
+    if a.comando == "reverter-sem-balanco":
+        r = sb.reverter(ctx, a.ente, a.exercicio, a.motivo, "linha de comando")
+        print(json.dumps(r, ensure_ascii=False))
+        print(f"Classificação Sem Balanço de {a.exercicio} revertida.", file=sys.stderr)
+        return 0
+    if a.comando == "listar-sem-balanco":
+        print(json.dumps(sb.listar(ctx, a.ente), ensure_ascii=False, indent=2))
+        return 0
+    if a.comando == "cadastrar-tecnico-tc":
+        t = controle_externo.cadastrar_tecnico(
+            ctx,
+            a.cpf,
+            a.nome,
+            a.email,
+            a.tribunal,
+            [x for x in a.entes.split(",") if x.strip()],
+            [x for x in a.ufs.split(",") if x.strip()],
+        )
+        print(json.dumps(controle_externo.json_tecnico(t), ensure_ascii=False))
+        print(f"Técnico {t.nome} ({t.tribunal}) cadastrado.", file=sys.stderr)
+        return 0
+    if a.comando == "anular-tecnico-tc":
+        from siops.servidor import cpf as cpfs
+
+        if not ctx.repo.anular_tecnico_tc(cpfs.normalizar(a.cpf), iso(ctx.agora())):
+            raise ValueError(f"O CPF {a.cpf} não tem cadastro ativo de técnico de TC.")
+        print("Cadastro do técnico de TC anulado.", file=sys.stderr)
+        return 0
+    if a.comando == "listar-tecnicos-tc":
+        lista = [controle_externo.json_tecnico(t) for t in ctx.repo.tecnicos_tc()]
+        print(json.dumps(lista, ensure_ascii=False, indent=2))
+        return 0
+    if a.comando == "carregar-siafi":
+        n = ctx.repo.carregar_siafi(_csv_siafi(a.arquivo), iso(ctx.agora()))
+        print(f"{n} código(s) SIAFI carregado(s) de {a.arquivo}.", file=sys.stderr)
+        return 0
+    return None
 
 
 def _senha_admin() -> str:
@@ -297,7 +493,7 @@ def _senha_admin() -> str:
 
 def administrar(argv: list[str]) -> int:
     """Os comandos ``admin``."""
-    from siops.criticas.referencia import ReferenciaFNS, ReferenciaInvalida
+    from siops.criticas.referencia import TIPOS, ReferenciaFNS, ReferenciaInvalida
     from siops.servidor import cadastro, homologacao, senhas
     from siops.servidor import cpf as cpfs
     from siops.servidor.contexto import Contexto
@@ -383,7 +579,7 @@ def administrar(argv: list[str]) -> int:
             linhas = [
                 (v["ente"], int(v["exercicio"]), int(v["bimestre"]), tipo, v[tipo])
                 for v in doc["valores"]
-                for tipo in ("custeio", "investimento")
+                for tipo in TIPOS
                 if tipo in v
             ]
             n = ctx.repo.carregar_referencia(linhas, iso(ctx.agora()))
@@ -402,6 +598,10 @@ def administrar(argv: list[str]) -> int:
             relatorio = verificar(ctx)
             print(json.dumps(relatorio, ensure_ascii=False, indent=2))
             return 0 if relatorio["ok"] else 1
+        else:
+            saida = _administrar_monitoramento(ctx, a)
+            if saida is not None:
+                return saida
     except ErroAPI as exc:
         print(exc.erro, file=sys.stderr)
         for mtv in exc.motivos:

@@ -67,6 +67,17 @@ class Config:
     # Instante (ISO 8601 com fuso) em que o relógio do servidor começa, para testes e
     # homologação; vazio = o relógio do sistema. Ver ``Contexto.agora``.
     relogio: str = ""
+    # Um arquivo com um instante ISO 8601: o relógio do servidor (e dos comandos ``admin`` da
+    # mesma pasta) passa a ser esse instante mais o tempo desde a última gravação do arquivo.
+    # Para testes e homologação: regravar o arquivo move o relógio sem reiniciar nada (os
+    # prazos, os 30 dias depois da notificação, os 12 meses do condicionamento). Relativo à
+    # pasta de dados; vazio = desligado. Ver ``Contexto.agora``.
+    relogio_arquivo: Path | None = None
+    # Monitoramento (issue 25): de quanto em quanto tempo o servidor confere prazos, envia as
+    # notificações devidas e grava a exportação do dia (0 = só pelo ``admin notificar``).
+    intervalo_notificacoes_segundos: int = 600
+    # Quantos dias antes de cada prazo vai o aviso aos gestores.
+    dias_aviso_prazo: int = 5
 
     @property
     def banco(self) -> Path:
@@ -90,12 +101,17 @@ class Config:
         return self.dados / "chaves"
 
     @property
+    def pasta_exportacao(self) -> Path:
+        """Os arquivos diários de situação dos entes (``situacao-AAAA-MM-DD.csv``)."""
+        return self.dados / "exportacao"
+
+    @property
     def pasta_arquivos(self) -> Path:
         """Os arquivos recebidos, endereçados pelo SHA-256."""
         return self.dados / "arquivos"
 
 
-_CAMINHOS = {"dados", "certificado", "chave", "correio_pasta"}
+_CAMINHOS = {"dados", "certificado", "chave", "correio_pasta", "relogio_arquivo"}
 _LISTAS = {"raizes", "intermediarios"}
 
 
@@ -140,6 +156,13 @@ def carregar(dados: Path, **sobrepor: Any) -> Config:
         )
     _validar_limites_http(cfg)
     _validar_banco(cfg)
+    for nome, minimo, maximo in (
+        ("intervalo_notificacoes_segundos", 0, 86400),
+        ("dias_aviso_prazo", 0, 60),
+    ):
+        v = getattr(cfg, nome)
+        if isinstance(v, bool) or not isinstance(v, int) or not minimo <= v <= maximo:
+            raise ValueError(f"{nome} deve ser um número inteiro de {minimo} a {maximo} ({v!r}).")
     return cfg
 
 

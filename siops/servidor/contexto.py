@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,6 +88,7 @@ class Contexto:
                 cfg.endereco_banco,
                 processos_verificacao(cfg) if pool else 1,
                 revogacao=revogacao,
+                arquivos=cfg.pasta_arquivos,
             ),
             raizes=raizes,
             intermediarios=intermediarios,
@@ -101,7 +103,12 @@ class Contexto:
 
     def agora(self) -> dt.datetime:
         """O instante atual (Brasília): o relógio do sistema, ou o da opção ``relogio`` (que
-        começa no instante configurado e anda com o do sistema)."""
+        começa no instante configurado e anda com o do sistema), ou o do arquivo
+        ``relogio_arquivo`` (o instante escrito nele mais o tempo desde a sua gravação)."""
+        if self.cfg.relogio_arquivo is not None:
+            lido = relogio_do_arquivo(self.cfg.relogio_arquivo)
+            if lido is not None:
+                return lido
         return tempo.agora() + self.desvio_relogio
 
     def documento(self, dados: bytes, esperado: str) -> documentos.DocumentoAssinado:
@@ -142,6 +149,29 @@ def _desvio_relogio(relogio: str) -> dt.timedelta:
         ) from None
     _log.warning("relógio do servidor ajustado para começar em %s", tempo.iso(inicio))
     return inicio - tempo.agora()
+
+
+_RELOGIO: dict[str, tuple[tuple[int, int], dt.datetime]] = {}
+
+
+def relogio_do_arquivo(caminho: Path) -> dt.datetime | None:
+    """O instante do relógio de arquivo: o que está escrito em ``caminho`` (ISO 8601 com fuso)
+    mais o tempo desde a última gravação do arquivo; ``None`` (com um aviso no log) se o
+    arquivo falta ou não traz um instante. O conteúdo é relido só quando o arquivo muda."""
+    try:
+        st = os.stat(caminho)
+        chave = (st.st_mtime_ns, st.st_size)
+        guardado = _RELOGIO.get(str(caminho))
+        if guardado is not None and guardado[0] == chave:
+            inicio = guardado[1]
+        else:
+            inicio = tempo.de_iso(Path(caminho).read_text(encoding="utf-8"))
+            _RELOGIO[str(caminho)] = (chave, inicio)
+    except (OSError, ValueError) as exc:
+        _log.warning("relógio de arquivo %s ilegível (%s): vale o do sistema", caminho, exc)
+        return None
+    decorrido = dt.timedelta(seconds=max(0.0, time.time() - st.st_mtime_ns / 1e9))
+    return (inicio + decorrido).astimezone(tempo.BRASILIA)
 
 
 def documento_reutilizado() -> ErroAPI:

@@ -50,6 +50,7 @@ NOME_DOCUMENTO = {
     "Homologacao": "uma homologação",
     "SolicitacaoRetransmissao": "uma solicitação de retransmissão",
     "PedidoSessao": "um pedido de sessão",
+    "ControleExterno": "um registro do Tribunal de Contas",
 }
 
 

@@ -133,3 +133,86 @@ class Retransmissao:
     autorizada_por: str | None
     observacao: str | None
     utilizada_por: str | None
+
+
+# Monitoramento, notificações, Sem Balanço e Módulo de Controle Externo (issue 25).
+ENVIANDO = "enviando"
+ENVIADA = "enviada"
+FALHA = "falha"
+
+
+@dataclass(frozen=True, slots=True)
+class Notificacao:
+    """Um e-mail automático a uma pessoa: o evento, a quem, quando e por quê."""
+
+    id: int
+    evento: str
+    tipo: str
+    ente: str
+    exercicio: int | None
+    bimestre: int | None
+    protocolo: str | None
+    cpf: str
+    nome: str
+    papel: str
+    email: str
+    assunto: str
+    motivo: str
+    situacao: str
+    criada_em: str
+    enviada_em: str | None
+    tentativas: int
+    erro: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SemBalanco:
+    """A classificação "Sem Balanço" de um ente num exercício (e sua reversão)."""
+
+    id: int
+    ente: str
+    exercicio: int
+    justificativa: str
+    oficio: str
+    registrado_em: str
+    registrado_por: str
+    revertido_em: str | None
+    revertido_por: str | None
+    motivo_reversao: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class TecnicoTC:
+    """Um técnico de Tribunal de Contas e a sua jurisdição (códigos de ente ou ``UF:SP``)."""
+
+    id: int
+    cpf: str
+    nome: str
+    email: str
+    tribunal: str
+    cadastrado_em: str
+    cadastrado_por: str
+    anulado_em: str | None
+    alcance: tuple[str, ...]
+
+    def alcanca(self, ente: str, uf: str) -> bool:
+        """Se o ente (de sigla ``uf``) está na jurisdição deste técnico."""
+        return ente in self.alcance or f"UF:{uf}" in self.alcance
+
+
+@dataclass(frozen=True, slots=True)
+class ControleExterno:
+    """Os números apurados pelo Tribunal de Contas (valores em texto decimal com ponto)."""
+
+    id: int
+    ente: str
+    exercicio: int
+    valor_aplicado: str
+    percentual: str
+    tribunal: str
+    cpf: str
+    nome: str
+    observacao: str
+    documento_digest: str
+    registrado_em: str
+    substituido_em: str | None

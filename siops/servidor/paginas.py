@@ -67,7 +67,10 @@ def inicio() -> str:
     return _pagina(
         "Situação de entrega do SIOPS",
         "<p>Escolha a UF, o exercício e o bimestre para ver quais entes transmitiram e "
-        "homologaram a declaração.</p>" + formulario(),
+        "homologaram a declaração.</p>"
+        + formulario()
+        + '<p><a href="/monitoramento">Monitoramento das transferências constitucionais '
+        "(situação REGULAR, CONDICIONADA, SUSPENSA dos entes)</a></p>",
     )
 
 

@@ -131,8 +131,10 @@ def _conferir_periodo(ctx: Contexto, d: Verificada, codigo: str, desc: str) -> N
         autorizadas = ctx.repo.retransmissoes(m.AUTORIZADA, codigo)
         if not any(r.exercicio == d.exercicio and r.bimestre == d.bimestre for r in autorizadas):
             raise erro_periodo_homologado(ctx, atual, desc)
-    if d.exercicio > ctx.cfg.primeiro_exercicio and not ctx.repo.houve_entrega(
-        codigo, d.exercicio - 1, 6
+    if (
+        d.exercicio > ctx.cfg.primeiro_exercicio
+        and not ctx.repo.houve_entrega(codigo, d.exercicio - 1, 6)
+        and not ctx.repo.sem_balanco(codigo, d.exercicio - 1)  # "Sem Balanço" (sem_balanco)
     ):
         raise ErroAPI(
             409,
@@ -141,7 +143,8 @@ def _conferir_periodo(ctx: Contexto, d: Verificada, codigo: str, desc: str) -> N
             [
                 f"Sem a transmissão do 6º bimestre do exercício anterior não é possível transmitir "
                 f"o exercício {d.exercicio}. Transmita primeiro o 6º bimestre de "
-                f"{d.exercicio - 1}."
+                f"{d.exercicio - 1}. Se a gestão anterior não deixou o Balanço Geral, o "
+                "Ministério pode classificar o exercício como Sem Balanço (ofício ao DESID/SE/MS)."
             ],
         )
 
@@ -277,4 +280,8 @@ def _receber_novo(
         raise
     if not criada and t.situacao not in m.VIGENTES:
         raise erro_transmissao_substituida(ctx, t)
+    if criada:  # o aviso "aguardando homologação" aos gestores (servidor/notificacoes.py)
+        from siops.servidor.notificacoes import avisar_transmissao
+
+        avisar_transmissao(ctx, t)
     return (201 if criada else 200), resposta(ctx, t)

@@ -47,6 +47,41 @@ class NovaTransmissao:
 
 
 @dataclass(frozen=True, slots=True)
+class NovaNotificacao:
+    """Um e-mail automático a reservar: o evento (a chave que não se repete), a pessoa e o
+    texto."""
+
+    evento: str
+    tipo: str
+    ente: str
+    exercicio: int | None
+    bimestre: int | None
+    protocolo: str | None
+    cpf: str
+    nome: str
+    papel: str
+    email: str
+    assunto: str
+    motivo: str
+
+
+@dataclass(frozen=True, slots=True)
+class NovoControleExterno:
+    """Os números de um Tribunal de Contas a registrar (valores em texto decimal com ponto)."""
+
+    ente: str
+    exercicio: int
+    valor_aplicado: str
+    percentual: str
+    tribunal: str
+    cpf: str
+    nome: str
+    observacao: str
+    documento_digest: str
+    registrado_em: str
+
+
+@dataclass(frozen=True, slots=True)
 class ResultadoCadastro:
     """O que ``Repositorio.cadastrar`` fez.
 
@@ -206,6 +241,79 @@ class Repositorio(abc.ABC):
     ) -> None: ...
     @abc.abstractmethod
     def criar_admin(self, cpf: str, nome: str, senha_hash: str, momento: str) -> None: ...
+
+    # monitoramento, notificações, Sem Balanço e controle externo (repositorio_monitoramento)
+    @abc.abstractmethod
+    def reservar_notificacao(self, n: NovaNotificacao, momento: str) -> int | None:
+        """Reserva o envio de ``n`` (evento + CPF) e devolve o id, ou ``None`` se já foi enviada
+        ou outro processo está enviando: o mesmo evento nunca vai duas vezes à mesma pessoa."""
+
+    @abc.abstractmethod
+    def concluir_notificacao(self, ident: int, enviada_em: str) -> None: ...
+    @abc.abstractmethod
+    def falhar_notificacao(self, ident: int, erro: str) -> None: ...
+    @abc.abstractmethod
+    def notificacoes(
+        self, ente: str | None = None, exercicio: int | None = None
+    ) -> list[m.Notificacao]: ...
+    @abc.abstractmethod
+    def envios_de_eventos(self, eventos: Iterable[str]) -> dict[str, str]:
+        """O primeiro envio registrado (``enviada_em``) de cada evento que já foi enviado."""
+
+    @abc.abstractmethod
+    def registrar_sem_balanco(
+        self, ente: str, exercicio: int, justificativa: str, oficio: str, por: str, momento: str
+    ) -> m.SemBalanco: ...
+    @abc.abstractmethod
+    def reverter_sem_balanco(
+        self, ente: str, exercicio: int, por: str, motivo: str, momento: str
+    ) -> m.SemBalanco: ...
+    @abc.abstractmethod
+    def sem_balanco(
+        self, ente: str | None = None, exercicio: int | None = None
+    ) -> list[m.SemBalanco]: ...
+    @abc.abstractmethod
+    def cadastrar_tecnico_tc(
+        self,
+        cpf: str,
+        nome: str,
+        email: str,
+        tribunal: str,
+        alcance: Sequence[str],
+        por: str,
+        momento: str,
+    ) -> m.TecnicoTC: ...
+    @abc.abstractmethod
+    def anular_tecnico_tc(self, cpf: str, momento: str) -> bool: ...
+    @abc.abstractmethod
+    def tecnicos_tc(self, cpf: str | None = None) -> list[m.TecnicoTC]: ...
+    @abc.abstractmethod
+    def registrar_controle_externo(self, novo: NovoControleExterno) -> m.ControleExterno: ...
+    @abc.abstractmethod
+    def controles_externos(
+        self, ente: str | None = None, exercicio: int | None = None
+    ) -> list[m.ControleExterno]: ...
+    @abc.abstractmethod
+    def carregar_siafi(self, pares: Iterable[tuple[str, str]], momento: str) -> int: ...
+    @abc.abstractmethod
+    def codigos_siafi(self) -> dict[str, str]: ...
+    @abc.abstractmethod
+    def vigentes(
+        self, exercicio: int, bimestre: int | None = None, uf: str | None = None
+    ) -> list[m.Transmissao]: ...
+    @abc.abstractmethod
+    def homologacoes_vigentes(self, exercicio: int, bimestre: int) -> dict[str, m.Homologacao]:
+        """As homologações válidas das transmissões vigentes do período, por protocolo."""
+
+    @abc.abstractmethod
+    def ultimas_homologacoes_anuladas(self, exercicio: int, bimestre: int) -> dict[str, int]:
+        """Por ente, o id da homologação anulada (por retransmissão) mais recente do período."""
+
+    @abc.abstractmethod
+    def entregas_externas(self, exercicio: int, bimestre: int) -> set[str]: ...
+    @abc.abstractmethod
+    def gestores_com_email(self, papeis: Sequence[str]) -> list[tuple[m.Papel, str]]:
+        """Os papéis ativos ``papeis`` cujo titular tem e-mail, com o e-mail."""
 
     # conferência (``integridade``)
     @abc.abstractmethod

@@ -31,6 +31,7 @@ from siops.servidor.repositorio import (
     ResultadoCadastro,
     Tentativa,
 )
+from siops.servidor.repositorio_monitoramento import MonitoramentoSQL
 from siops.servidor.tempo import de_iso
 
 T = TypeVar("T")
@@ -161,7 +162,7 @@ def mesmo_nome(a: str, b: str) -> bool:
     return chave(a) == chave(b)
 
 
-class RepositorioSQL(Repositorio):
+class RepositorioSQL(MonitoramentoSQL, Repositorio):
     """``Repositorio`` sobre um ``BancoSQL`` (ver a docstring do módulo)."""
 
     banco: BancoSQL

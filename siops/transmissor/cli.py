@@ -11,6 +11,7 @@
     siopsnet alterar-contato --ente E --papel P --cpf C --email E [--telefone T] (--a1 … | --pkcs11 …)
     siopsnet esqueci-senha --cpf CPF
     siopsnet retransmissao ID (--a1 … | --pkcs11 …)
+    siopsnet controle-externo --ente E --exercicio A --valor-aplicado V --percentual P (--a1 … | --pkcs11 …)
 
 Senhas e PINs vêm de um prompt ou das variáveis de ambiente SIOPS_SENHA (senha do técnico no
 servidor), SIOPS_SENHA_PFX (senha do arquivo A1) e SIOPS_PIN (PIN do token) — nunca de um
@@ -115,9 +116,15 @@ def _comuns_certificado(p: argparse.ArgumentParser, obrigatorio: bool = True) ->
         "--raizes",
         nargs="*",
         default=None,
-        help="PEM das ACs raiz ICP-Brasil para conferir a cadeia",
+        help="PEM das ACs raiz em que confiar ao conferir o certificado (padrão: as das "
+        "configurações, ou as ACs Raiz oficiais da ICP-Brasil distribuídas com o programa)",
     )
-    p.add_argument("--intermediarios", nargs="*", default=(), help="PEM de ACs intermediárias")
+    p.add_argument(
+        "--intermediarios",
+        nargs="*",
+        default=(),
+        help="PEM de ACs intermediárias que o token não guarda (a cadeia vai no KeyInfo)",
+    )
 
 
 def construir_parser() -> argparse.ArgumentParser:
@@ -260,6 +267,10 @@ def construir_parser() -> argparse.ArgumentParser:
     _comuns_servidor(s)
     _comuns_certificado(s)
 
+    from siops.transmissor import siopsnet_tc  # o Módulo de Controle Externo (issue 25)
+
+    siopsnet_tc.adicionar_parser(sub, _comuns_servidor, _comuns_certificado)
+
     s = sub.add_parser("fila", help="lista (ou envia) as transmissões que esperam rede")
     s.add_argument("--enviar", action="store_true", help="tenta enviar agora")
     s.add_argument("--cpf", help=f"CPF do técnico (senha: prompt ou {ENV_SENHA})")
@@ -336,23 +347,50 @@ def _entrar(cliente: Any, cpf: str | None) -> None:
     cliente.entrar(cpf, senha)
 
 
-def _assinador(a: argparse.Namespace) -> Any:
+def _intermediarios(a: argparse.Namespace) -> list[Any]:
+    """As ACs de ``--intermediarios``, as indicadas na janela ("ACs intermediárias…") e as
+    distribuídas com o programa."""
     from cryptography import x509
 
-    from siops.assinatura.assinador import AssinadorA1, AssinadorPKCS11, CriterioToken
+    saida: list[Any] = []
+    for p in getattr(a, "intermediarios", None) or ():
+        try:
+            saida += x509.load_pem_x509_certificates(Path(p).read_bytes())
+        except (OSError, ValueError):
+            raise Saida(f"Não foi possível ler as ACs intermediárias de {p}.", ENTRADA) from None
+    return saida + _configuracoes().intermediarios()
 
+
+def _revogacao(a: argparse.Namespace) -> Any:
+    """A consulta de LCR/OCSP antes de assinar (branda, como a janela), pelo proxy escolhido."""
+    from siops.assinatura.revogacao import Revogacao
+
+    conf = _configuracoes()
+    if getattr(a, "sem_proxy", False):
+        proxy: str | None = ""
+    else:
+        proxy = getattr(a, "proxy", None) or conf.proxy_efetivo
+    return Revogacao(estrita=False, proxy=proxy)
+
+
+def _assinador(a: argparse.Namespace) -> Any:
+    """O assinador escolhido (A1 ou token), com a cadeia completada como na janela
+    (``assinatura.cadeia.ComCadeia``: do .pfx ou do token, de ``--intermediarios``, das ACs
+    indicadas na janela, das distribuídas com o programa ou do caIssuers do AIA): ela vai no
+    KeyInfo, e o servidor não precisa conhecer as ACs intermediárias."""
+    from siops.assinatura.assinador import AssinadorA1, AssinadorPKCS11, CriterioToken
+    from siops.assinatura.cadeia import ComCadeia
+
+    intermediarios = _intermediarios(a)
     if a.a1:
-        return AssinadorA1(
+        interno: Any = AssinadorA1(
             a.a1, _segredo(ENV_SENHA_PFX, f"Senha do certificado A1 ({Path(a.a1).name}): ")
         )
-    intermediarios = []
-    for p in a.intermediarios or ():
-        intermediarios += x509.load_pem_x509_certificates(Path(p).read_bytes())
-    cka = bytes.fromhex(a.cka_id) if a.cka_id else None
-    criterio = CriterioToken(a.token or None, a.serial_token or None)
-    return AssinadorPKCS11(
-        a.pkcs11 or None, criterio, _pin_handler(), cka_id=cka, intermediarios=intermediarios
-    )
+    else:
+        cka = bytes.fromhex(a.cka_id) if a.cka_id else None
+        criterio = CriterioToken(a.token or None, a.serial_token or None)
+        interno = AssinadorPKCS11(a.pkcs11 or None, criterio, _pin_handler(), cka_id=cka)
+    return ComCadeia(interno, intermediarios, _revogacao(a))
 
 
 def _raizes(a: argparse.Namespace) -> list[Any]:
@@ -416,14 +454,25 @@ def cmd_transmitir(a: argparse.Namespace) -> int:
         sem_rede = erro
     fila = FilaOffline(config.pasta_dados() / "fila")
     assinador = _assinador(a)
+    revogacao = _revogacao(a)
     codigo, resultados = OK, []
     with assinador:
+        _erro(f"Assina: {operacoes.quem_assina(assinador)}")
         for arq in a.arquivos:
             r = operacoes.transmitir_arquivo(
-                arq, assinador, cliente, fila, cpf=cpf, raizes=raizes, sem_rede=sem_rede
+                arq,
+                assinador,
+                cliente,
+                fila,
+                cpf=cpf,
+                raizes=raizes,
+                sem_rede=sem_rede,
+                revogacao=revogacao,
             )
             if r.estado == "na_fila" and sem_rede is None:
                 sem_rede = r.falha
+            if r.aviso_certificado:
+                _erro(r.aviso_certificado)
             _erro(f"{Path(arq).name}: {r.mensagem}")
             if r.aviso_recibo:
                 _erro(r.aviso_recibo)
@@ -539,8 +588,11 @@ def cmd_homologar(a: argparse.Namespace) -> int:
     raizes = _raizes(a)
     assinador = _assinador(a)
     with assinador:
-        prep = operacoes.preparar_homologacao(cliente, assinador, protocolo, raizes)
+        prep = operacoes.preparar_homologacao(
+            cliente, assinador, protocolo, raizes, _intermediarios(a)
+        )
         _erro(prep.resumo)
+        _erro(f"Assina: {operacoes.quem_assina(assinador)}")
         if not a.sim:
             try:
                 resposta = input("Homologar estes dados? Digite SIM para confirmar: ")
@@ -719,7 +771,14 @@ COMANDOS: dict[str, Callable[[argparse.Namespace], int]] = {
     "alterar-contato": cmd_alterar_contato,
     "esqueci-senha": cmd_esqueci_senha,
     "retransmissao": cmd_retransmissao,
+    "controle-externo": lambda a: _siopsnet_tc().cmd_controle_externo(a),
 }
+
+
+def _siopsnet_tc() -> Any:
+    from siops.transmissor import siopsnet_tc
+
+    return siopsnet_tc
 
 
 def executar(argv: Sequence[str] | None = None) -> int:

@@ -14,7 +14,7 @@ import sqlite3
 from pathlib import Path
 
 #: A última revisão de ``versions/``.
-CABECA = "0002"
+CABECA = "0003"
 #: A chave da trava consultiva do PostgreSQL durante as migrações (um número qualquer, fixo).
 TRAVA_MIGRACAO = 72_023_001
 
