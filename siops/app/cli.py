@@ -23,6 +23,7 @@ MODULOS = (
     "siops.app.cmd_arquivo",
     "siops.app.cmd_criticas",
     "siops.app.cmd_relatorios",
+    "siops.app.cmd_analises",
     "siops.app.cmd_contabil",
     "siops.app.cmd_cliente",
     "siops.app.cmd_autoteste",

@@ -208,6 +208,13 @@ class PainelGestores(QWidget):
         )
         self.botao_retransmissao = QPushButton("Solicitar retransmissão", g)
         self.botao_retransmissao.clicked.connect(self.solicitar_retransmissao)
+        # issue 26: what changed since the transmitted copy, as the start of the justification
+        self.botao_resumo = QPushButton("Resumir as alterações", g)
+        self.botao_resumo.setToolTip(
+            "Compara a cópia transmitida (transm) com o arquivo do bimestre e põe o resumo no "
+            "início da justificativa"
+        )
+        self.botao_resumo.clicked.connect(lambda: self.resumir_alteracoes())
         self.pedido_spin = QSpinBox(g)
         self.pedido_spin.setRange(0, 2_000_000_000)
         self.pedido_spin.setSpecialValueText("—")
@@ -219,7 +226,8 @@ class PainelGestores(QWidget):
         grade.addWidget(self.exercicio_spin, 0, 1)
         grade.addWidget(self.bimestre_combo, 0, 2)
         grade.addWidget(self.justificativa_edit, 1, 0, 1, 3)
-        grade.addWidget(self.botao_retransmissao, 2, 0, 1, 3)
+        grade.addWidget(self.botao_resumo, 2, 0)
+        grade.addWidget(self.botao_retransmissao, 2, 1, 1, 2)
         grade.addWidget(QLabel("Pedido nº:"), 3, 0)
         grade.addWidget(self.pedido_spin, 3, 1)
         grade.addWidget(self.botao_acompanhar, 3, 2)
@@ -542,6 +550,37 @@ class PainelGestores(QWidget):
             )
 
         self._assinar("Solicitando a retransmissão", "Retransmissão", ato, ok)
+
+    def resumir_alteracoes(self, trabalho: Path | None = None) -> None:
+        """Offer the summary of what changed (transmitted copy → working file of the chosen
+        period, or ``trabalho``) as the start of the justification (``alteracoes``)."""
+        from siops.transmissor.gui import alteracoes
+
+        atual = self.justificativa_edit.toPlainText()
+        try:
+            if trabalho is not None:
+                resumo = alteracoes.resumo_do_arquivo(trabalho)
+            else:
+                codigo = self.quadro.ente if self.quadro is not None else self.ente_edit.text()
+                resumo = alteracoes.resumo_do_periodo(
+                    codigo, self.exercicio_spin.value(), int(self.bimestre_combo.currentData())
+                )
+        except alteracoes.SemResumo as erro:
+            if trabalho is None and "escolha o arquivo" in str(erro):
+                self.dialogos.avisar("Resumo das alterações", str(erro), "aviso")
+                from siops.ops_format import caminhos
+
+                self.dialogos.escolher_arquivo(
+                    "Arquivo de trabalho da declaração",
+                    caminhos.raiz(),
+                    "Declaração (*.OPS)",
+                    lambda p: self.resumir_alteracoes(Path(p)),
+                )
+                return
+            self.dialogos.avisar("Resumo das alterações", str(erro), "aviso")
+            return
+        self.justificativa_edit.setPlainText(alteracoes.juntar(resumo, atual))
+        self.status("Resumo das alterações posto no início da justificativa: revise-o e complete.")
 
     def acompanhar(self) -> None:
         """A situação do pedido de retransmissão (solicitada, autorizada, utilizada)."""
