@@ -51,6 +51,7 @@ ITENS = {
     "test_confiabilidade_i17_cliente.py": "17.8, 17.9 Planilhas, fila e transmissor",
     # issue 21: revoked, unknown policy and missing intermediate, refused by the real server
     "test_confiabilidade_i21_confianca.py": "21 Confiança ICP-Brasil: revogação, política, cadeia",
+    "test_confiabilidade_i21_transmissor.py": "21 Confiança ICP-Brasil: siopsnet e demonstrativo",
     "defeitos": "Defeitos encontrados",
 }
 RESULTADO = {

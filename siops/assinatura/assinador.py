@@ -587,7 +587,9 @@ def _traduzir(erro: Exception, token: Any | None = None) -> ErroAssinador:
             )
         if info is not None and info.pin_poucas_tentativas:
             return PinIncorreto(
-                "PIN incorreto. Restam poucas tentativas antes de o token ser bloqueado.", "poucas"
+                "PIN incorreto. Restam poucas tentativas antes de o token ser bloqueado (o token "
+                "não informa quantas); confira o PIN antes de tentar de novo.",
+                "poucas",
             )
         return PinIncorreto(
             "PIN incorreto. Confira o PIN do token (não é a senha do SIOPS) e tente de novo; "

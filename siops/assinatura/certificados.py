@@ -136,6 +136,16 @@ def formatar_cpf(cpf: str) -> str:
     return f"{d[:3]}.{d[3:6]}.{d[6:9]}-{d[9:]}"
 
 
+def mascarar_cpf(cpf: str) -> str:
+    """ "12345678909" → "***.456.789-**": o CPF que se mostra na tela e em textos que outros
+    podem ver (a máscara do governo federal, a mesma de ``servidor.cpf.mascarar``: os três
+    primeiros e os dois últimos dígitos escondidos); "***" se não tiver 11 dígitos."""
+    d = so_digitos(cpf)
+    if len(d) != 11:
+        return "***"
+    return f"***.{d[3:6]}.{d[6:9]}-**"
+
+
 def formatar_cnpj(cnpj: str) -> str:
     """ "11222333000181" → "11.222.333/0001-81"."""
     d = so_digitos(cnpj)

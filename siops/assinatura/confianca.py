@@ -11,20 +11,25 @@ O servidor e o transmissor usam estas raízes quando nenhuma outra é configurad
 (``--raizes``, ``raizes`` do ``servidor.json``, ``raizes_icp`` do transmissor); a demonstração
 e os testes configuram a hierarquia de teste, que nunca é aceita onde não foi configurada.
 
-Atualizar (quando o ITI publicar uma raiz nova ou ACs novas), a partir de um PEM com as
-raízes e as ACs (o pacote de ACs do ITI convertido em PEM, ou o ``cacert.pem`` do
-``certifi-icpbr``)::
+Atualizar (quando o ITI publicar uma raiz nova ou ACs novas), a partir do pacote de ACs do
+ITI (``ACcompactado.zip``, com o ``hashsha512.txt`` publicado ao lado dele, ambos em
+https://acraiz.icpbrasil.gov.br/credenciadas/CertificadosAC-ICP-Brasil/), dos certificados das
+raízes (``ICP-Brasilv12.crt``…, em .../credenciadas/RAIZ/) ou de um PEM com raízes e ACs (o
+``cacert.pem`` do ``certifi-icpbr``); ``--de`` aceita vários arquivos, em PEM, DER, PKCS#7 ou
+.zip com eles::
 
-    python -m siops.assinatura.confianca atualizar --de ARQUIVO.pem --fonte "ITI, 2026-01-10"
+    python -m siops.assinatura.confianca atualizar --de ACcompactado.zip ICP-Brasilv12.crt \
+        --sha512 hashsha512.txt --fonte "ITI, ACcompactado.zip de 2026-01-10"
     python -m siops.assinatura.confianca listar
 
-As impressões digitais dos arquivos gerados devem ser conferidas com as que o ITI publica
-(https://www.gov.br/iti/pt-br/assuntos/repositorio) antes de distribuir a versão.
+As impressões digitais das raízes gravadas devem ser conferidas com as que o ITI publica
+(https://www.gov.br/iti/pt-br/assuntos/repositorio) antes de distribuir a versão, e a tabela
+de ``docs/confianca-icp-brasil.md`` atualizada: um teste confere que ela diz o
+mesmo que os arquivos.
 """
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import hashlib
 import json
@@ -161,13 +166,59 @@ def separar(certs: list[x509.Certificate]) -> tuple[list[x509.Certificate], list
     return raizes, aceitas
 
 
-def atualizar(origem: Path, fonte: str, destino: Path | None = None) -> dict:
-    """Regrava ``icp_brasil/`` a partir do PEM ``origem``; devolve o manifesto novo."""
-    certs = x509.load_pem_x509_certificates(origem.read_bytes())
+def _certificados(dados: bytes, nome: str) -> list[x509.Certificate]:
+    """Os certificados de um arquivo PEM, DER, PKCS#7 ou .zip (com arquivos desses tipos)."""
+    import io
+    import zipfile
+
+    from cryptography.hazmat.primitives.serialization import pkcs7
+
+    if dados[:4] == b"PK\x03\x04":
+        saida: list[x509.Certificate] = []
+        with zipfile.ZipFile(io.BytesIO(dados)) as z:
+            for item in sorted(z.namelist()):
+                if not item.endswith("/") and z.getinfo(item).file_size <= 5_000_000:
+                    saida += _certificados(z.read(item), f"{nome}:{item}")
+        return saida
+    for carregar in (
+        x509.load_pem_x509_certificates,
+        lambda d: [x509.load_der_x509_certificate(d)],
+        pkcs7.load_pem_pkcs7_certificates,
+        pkcs7.load_der_pkcs7_certificates,
+    ):
+        try:
+            return list(carregar(dados))
+        except ValueError:
+            continue
+    return []  # um LEIA-ME ou um .txt dentro do pacote: ignorado
+
+
+def conferir_sha512(arquivo: Path, publicado: Path) -> None:
+    """Levanta ``AncoraAlterada`` se o SHA-512 de ``arquivo`` não é o de ``publicado`` (o
+    ``hashsha512.txt`` do ITI: o resumo em hexadecimal, talvez seguido do nome)."""
+    esperado = re.findall(r"[0-9a-fA-F]{128}", publicado.read_text(encoding="latin-1"))
+    obtido = hashlib.sha512(arquivo.read_bytes()).hexdigest()
+    if not esperado or obtido not in (e.lower() for e in esperado):
+        raise AncoraAlterada(
+            f"O SHA-512 de {arquivo.name} ({obtido[:16]}…) não é o publicado em {publicado.name}: "
+            "o pacote foi alterado ou não é o da mesma data. Baixe os dois de novo do ITI."
+        )
+
+
+def atualizar(origem: Path | list[Path], fonte: str, destino: Path | None = None) -> dict:
+    """Regrava ``icp_brasil/`` a partir de ``origem`` (um ou mais arquivos PEM, DER, PKCS#7 ou
+    .zip); devolve o manifesto novo."""
+    origens = [origem] if isinstance(origem, Path) else list(origem)
+    certs: list[x509.Certificate] = []
+    for o in origens:
+        for c in _certificados(o.read_bytes(), o.name):
+            if c not in certs:
+                certs.append(c)
     raizes, intermediarias = separar(certs)
     if not raizes:
+        nomes = ", ".join(str(o) for o in origens)
         raise ValueError(
-            f"{origem} não traz nenhuma 'Autoridade Certificadora Raiz Brasileira vN' autoassinada."
+            f"{nomes} não traz nenhuma 'Autoridade Certificadora Raiz Brasileira vN' autoassinada."
         )
     base = destino or pasta()
     base.mkdir(parents=True, exist_ok=True)
@@ -212,20 +263,37 @@ def atualizar(origem: Path, fonte: str, destino: Path | None = None) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m siops.assinatura.confianca (atualizar --de PEM [--fonte T] | listar)``."""
-    p = argparse.ArgumentParser(
+    from siops.forms.argumentos import ParserPt
+
+    p = ParserPt(
         prog="python -m siops.assinatura.confianca",
         description="As ACs Raiz da ICP-Brasil distribuídas com o programa.",
     )
     sub = p.add_subparsers(dest="comando", required=True)
     a = sub.add_parser("atualizar", help="regrava as âncoras a partir de um PEM")
-    a.add_argument("--de", type=Path, required=True, help="PEM com as raízes e as ACs")
-    a.add_argument("--fonte", default="", help="de onde veio o PEM (vai para o manifesto)")
+    a.add_argument(
+        "--de",
+        type=Path,
+        nargs="+",
+        required=True,
+        help="arquivos com as raízes e as ACs (PEM, DER, PKCS#7 ou .zip, como o ACcompactado.zip "
+        "do ITI)",
+    )
+    a.add_argument(
+        "--sha512",
+        type=Path,
+        help="o hashsha512.txt publicado pelo ITI ao lado do pacote: confere o primeiro --de",
+    )
+    a.add_argument("--fonte", default="", help="de onde vieram os arquivos (vai para o manifesto)")
     a.add_argument("--pasta", type=Path, help="outra pasta de destino (padrão: a do programa)")
     sub.add_parser("listar", help="mostra as raízes e as impressões digitais")
     args = p.parse_args(argv)
     try:
         if args.comando == "atualizar":
-            novo = atualizar(args.de, args.fonte or str(args.de), args.pasta)
+            if args.sha512 is not None:
+                conferir_sha512(args.de[0], args.sha512)
+            fonte = args.fonte or ", ".join(str(d) for d in args.de)
+            novo = atualizar(args.de, fonte, args.pasta)
             for r in novo["raizes"]:
                 print(f"{r['nome']}  SHA-256 {r['sha256']}")
             print(f"{novo['intermediarias']['quantidade']} ACs intermediárias.")

@@ -160,7 +160,7 @@ def receber_demonstrativo(ctx: Contexto, protocolo: str, pdf: bytes) -> dict[str
             "O PDF enviado não é o demonstrativo anunciado na homologação assinada.",
             ["O SHA-256 do PDF deve ser o do campo <DigestDemonstrativo> da homologação."],
         )
-    pades.verificar(pdf, ctx.raizes, ctx.intermediarios, h.cpf)
+    pades.verificar(pdf, ctx.raizes, ctx.intermediarios, h.cpf, ctx.revogacao)
     ctx.armazem.guardar(pdf, ".pdf")
     if not h.demonstrativo_recebido:
         ctx.repo.registrar_demonstrativo(h.id)

@@ -2,8 +2,9 @@
 
 O PDF só é aceito se (1) o SHA-256 é o anunciado na homologação assinada (conferido em
 ``homologacao``), (2) traz uma assinatura PAdES íntegra, que cobre o arquivo inteiro, de um
-certificado com cadeia até as raízes configuradas, e (3) o CPF desse certificado é o do gestor
-que homologou.
+certificado com cadeia até as raízes configuradas, não revogado (a mesma política de
+revogação dos documentos XML: ``revogacao`` do ``servidor.json``), e (3) o CPF desse
+certificado é o do gestor que homologou.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from asn1crypto import x509 as ax509
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from siops.assinatura.certificados import CertificadoInvalido, fatos
+from siops.assinatura.certificados import CertificadoInvalido, fatos, validar_cadeia
+from siops.assinatura.revogacao import Revogacao
 from siops.servidor import cpf as cpfs
 from siops.servidor.erros import ErroAPI
 
@@ -40,8 +42,15 @@ def verificar(
     raizes: list[x509.Certificate],
     intermediarios: list[x509.Certificate],
     cpf_gestor: str,
+    revogacao: Revogacao | None = None,
 ) -> None:
-    """Levanta ``ErroAPI`` 422 se a assinatura PAdES não serve (ver a docstring do módulo)."""
+    """Levanta ``ErroAPI`` 422 se a assinatura PAdES não serve (ver a docstring do módulo).
+
+    O certificado que assinou passa também por ``certificados.validar_cadeia`` com a
+    ``revogacao`` do servidor — a mesma dos documentos XML assinados: revogado, recusado; LCR
+    que não pôde ser obtida, recusado na estrita (com o endereço); política que não é de
+    assinatura ICP-Brasil (A1–A4), recusado.
+    """
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.general import CMSExtractionError, CMSStructuralError
     from pyhanko.sign.validation import validate_pdf_signature
@@ -72,7 +81,9 @@ def verificar(
     if assinatura.coverage is None or assinatura.coverage.name != "ENTIRE_FILE":
         raise _recusa("A assinatura do PDF não cobre o arquivo inteiro.")
     cert = x509.load_der_x509_certificate(estado.signing_cert.dump())
+    caminho = [x509.load_der_x509_certificate(c.dump()) for c in estado.validation_path or ()]
     try:
+        validar_cadeia(cert, [*caminho, *intermediarios], raizes, revogacao=revogacao)
         cpf = cpfs.normalizar(fatos(cert).cpf or "")
     except CertificadoInvalido as exc:
         raise _recusa(str(exc)) from None

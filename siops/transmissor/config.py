@@ -16,6 +16,7 @@ from pathlib import Path
 
 from cryptography import x509
 
+from siops.assinatura.certificados import CertificadoInvalido
 from siops.assinatura.revogacao import Revogacao
 from siops.transmissor.recibos import gravar_atomico
 
@@ -83,10 +84,29 @@ class Configuracoes:
         )
 
     def raizes(self) -> list[x509.Certificate]:
-        """As ACs raiz configuradas para conferir o próprio certificado antes de enviar (a
-        demonstração configura a hierarquia de teste); sem nenhuma, a cadeia fica a cargo do
-        servidor, que usa as ACs Raiz oficiais da ICP-Brasil."""
-        return _pems(self.raizes_icp)
+        """As ACs raiz em que o transmissor confia ao conferir o certificado antes de assinar.
+
+        As configuradas em ``raizes_icp`` (a demonstração e os testes configuram a hierarquia
+        de teste) ou, sem nenhuma, as ACs Raiz oficiais da ICP-Brasil distribuídas com o
+        programa (``assinatura.confianca``) — como o servidor faz sem ``raizes``. A hierarquia
+        de teste só vale onde foi configurada. Um arquivo configurado que não pode ser lido
+        levanta ``CertificadoInvalido``: a conferência nunca é desligada em silêncio.
+        """
+        if not self.raizes_icp:
+            from siops.assinatura.confianca import raizes_oficiais
+
+            return list(raizes_oficiais())
+        saida: list[x509.Certificate] = []
+        for p in self.raizes_icp:
+            try:
+                saida += x509.load_pem_x509_certificates(Path(p).read_bytes())
+            except (OSError, ValueError):
+                raise CertificadoInvalido(
+                    f"As ACs raiz configuradas no transmissor (raizes_icp) não puderam ser lidas "
+                    f"de {p}. Corrija o arquivo, ou retire a opção raizes_icp de "
+                    "configuracoes.json para usar as ACs Raiz oficiais da ICP-Brasil."
+                ) from None
+        return saida
 
     def intermediarios(self) -> list[x509.Certificate]:
         """As ACs intermediárias que o usuário indicou e as distribuídas com o programa: de

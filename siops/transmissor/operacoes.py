@@ -31,10 +31,13 @@ from siops.assinatura.certificados import (
     FatosCertificado,
     data_hora_br,
     exigir_cpf,
+    formatar_cnpj,
+    mascarar_cpf,
     validar_cadeia,
     validar_vigencia,
 )
 from siops.assinatura.revogacao import Revogacao
+from siops.forms.tempo import data_br, em_brasilia
 from siops.transmissor import config as cfg
 from siops.transmissor import documentos
 from siops.transmissor.cliente import (
@@ -120,6 +123,38 @@ def conferir_certificado(
     if raizes:
         validar_cadeia(cert, assinador.cadeia, raizes, quando, revogacao, avisos)
     return fatos
+
+
+DIAS_AVISO_VENCIMENTO = 30
+"""A partir de quantos dias antes do vencimento quem assina é avisado."""
+
+
+def aviso_vencimento(fatos: FatosCertificado, agora: dt.datetime | None = None) -> str:
+    """O aviso de que o certificado vence em ``DIAS_AVISO_VENCIMENTO`` dias ou menos ('' se
+    falta mais)."""
+    momento = agora or dt.datetime.now(dt.UTC)
+    # dias de calendário em Brasília, como a data mostrada ("vence em 10 dias (17/12/2026)")
+    dias = (em_brasilia(fatos.fim).date() - em_brasilia(momento).date()).days
+    if dias > DIAS_AVISO_VENCIMENTO:
+        return ""
+    quando = "hoje" if dias <= 0 else ("amanhã" if dias == 1 else f"em {dias} dias")
+    return (
+        f"ATENÇÃO: o certificado de {fatos.nome} vence {quando} ({data_br(fatos.fim)}). "
+        "Providencie a renovação na sua Autoridade Certificadora."
+    )
+
+
+def quem_assina(assinador: Assinador, agora: dt.datetime | None = None) -> str:
+    """Quem vai assinar, numa linha: 'NOME (CPF ***.456.789-**), certificado da AC X, válido
+    até dd/mm/aaaa' (o CPF mascarado, como nos textos do servidor), e, a
+    ``DIAS_AVISO_VENCIMENTO`` dias ou menos do vencimento, o aviso (em outra linha)."""
+    f = assinador.fatos
+    texto = f"{f.nome} (CPF {mascarar_cpf(f.cpf)})" if f.cpf else f.nome
+    if f.cnpj:
+        texto += f", {f.razao_social or 'e-CNPJ'} (CNPJ {formatar_cnpj(f.cnpj)})"
+    texto += f", certificado da {f.emissor}, válido até {data_br(f.fim)}"
+    aviso = aviso_vencimento(f, agora)
+    return texto + (f"\n{aviso}" if aviso else "")
 
 
 def ancoras_recibo(cliente: ClienteSIOPS) -> list[x509.Certificate]:
@@ -458,10 +493,14 @@ def preparar_homologacao(
     assinador: Assinador,
     protocolo: str,
     raizes: Sequence[x509.Certificate] = (),
+    intermediarios: Sequence[x509.Certificate] = (),
 ) -> Preparacao:
     """Abre a sessão do gestor (documento assinado) e baixa o que o servidor recebeu.
 
-    Deve ser chamado dentro de ``with assinador``.
+    Com ``raizes``, confere a assinatura do técnico no arquivo baixado (a cadeia completada com
+    ``intermediarios`` se o KeyInfo não a trouxer), no instante em que o servidor o recebeu: um
+    certificado que venceu depois disso não impede a homologação. Deve ser chamado dentro de
+    ``with assinador``.
     """
     from siops.ops_format import ArquivoInvalido, de_bytes
 
@@ -475,7 +514,9 @@ def preparar_homologacao(
         )
     assinante = None
     if raizes:
-        assinante = xmldsig.verificar(assinado, raizes).fatos
+        assinante = xmldsig.verificar(
+            assinado, raizes, intermediarios, quando=_instante(info.get("recebido_em"))
+        ).fatos
     try:
         d = de_bytes(xmldsig.conteudo_sem_assinatura(assinado), f"protocolo {protocolo}")
     except ArquivoInvalido as erro:
@@ -483,6 +524,14 @@ def preparar_homologacao(
             f"A declaração do protocolo {protocolo} não pôde ser lida: {erro}"
         ) from None
     return Preparacao(protocolo, info, assinado, d, assinante)
+
+
+def _instante(texto: Any) -> dt.datetime | None:
+    """Uma data-hora ISO 8601 do servidor (None se ausente ou ilegível: vale o agora)."""
+    try:
+        return dt.datetime.fromisoformat(str(texto).strip()) if texto else None
+    except ValueError:
+        return None
 
 
 @dataclass

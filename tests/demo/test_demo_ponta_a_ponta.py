@@ -141,6 +141,7 @@ def test_demo_transmite_e_homologa_pela_janela(qtbot, demo):
     qtbot.mouseClick(t.botao_entrar, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Conectado como" in t.rotulo_sessao.text(), timeout=30000)
     t.dialogos.senhas.append(SENHA_PFX)
+    t.dialogos.confirmacoes.append(True)  # "Assina: … Assinar e transmitir?" (issue 21)
     qtbot.mouseClick(t.botao_transmitir, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: t.modelo.estado(0).estado == "transmitido", timeout=60000)
     t.tarefas.aguardar()

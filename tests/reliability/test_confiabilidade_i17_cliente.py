@@ -89,9 +89,14 @@ def _siopsnet(*args: object, teto: float = 25.0) -> tuple[int, str, str, float]:
 
 
 @pytest.fixture
-def transmissor_isolado(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The transmitter's data folder (settings, queue, receipt anchors) in ``tmp_path``."""
+def transmissor_isolado(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pki) -> Path:
+    """The transmitter's data folder (settings, queue, receipt anchors) in ``tmp_path``, its
+    settings trusting the test root (elsewhere the official ICP-Brasil roots, issue 21)."""
+    from siops.transmissor.config import Configuracoes
+
     pasta = tmp_path / "transmissor"
+    pasta.mkdir(parents=True, exist_ok=True)
+    Configuracoes(raizes_icp=[str(pki.raiz_pem)]).salvar(pasta)
     monkeypatch.setenv("SIOPS_TRANSMISSOR_DADOS", str(pasta))
     monkeypatch.setenv("SIOPS_SENHA_PFX", "senha-do-pfx")
     return pasta

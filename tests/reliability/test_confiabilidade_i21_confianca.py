@@ -94,7 +94,7 @@ def test_i21_tecnico_revogado_transmissao_recusada(cenario: Cenario, relatorio: 
     quando = cen.pub.revogados["intermediaria"][-1].quando
     assert f"foi revogado em {data_br(quando)}" in motivo, motivo
     assert "comprometimento da chave" in motivo
-    relatorio(casos=2, resumo="técnica revogada (OCSP): transmissão 422 com a data da revogação")
+    relatorio(casos=2, resumo=f"técnica revogada (OCSP): transmissão 422 — «{motivo}»")
 
 
 def test_i21_gestor_revogado_homologacao_recusada(cenario: Cenario, relatorio: Any) -> None:
@@ -110,7 +110,9 @@ def test_i21_gestor_revogado_homologacao_recusada(cenario: Cenario, relatorio: A
     # the same gestora with her valid certificate homologates
     ok = cen.s.homologar(cen.sec, t.json())
     assert ok.status_code in (200, 201), ok.text
-    relatorio(casos=2, resumo="gestora revogada (LCR): homologação 422; a válida homologa")
+    relatorio(
+        casos=2, resumo=f"gestora revogada (LCR): homologação 422 — «{motivo}»; a válida homologa"
+    )
 
 
 def test_i21_lcr_inalcancavel_recusa_no_servidor(cenario: Cenario, relatorio: Any) -> None:
@@ -126,7 +128,7 @@ def test_i21_lcr_inalcancavel_recusa_no_servidor(cenario: Cenario, relatorio: An
     corpo = assinar(ops_demo(ENTE, EXERCICIO, 4), AssinadorChave(e.chave, e.cert, e.cadeia))
     motivo = _recusa(cen.s.transmitir(cen.token, corpo))
     assert f"não foi possível obter a LCR de {fora}/lcr/intermediaria.crl" in motivo, motivo
-    relatorio(casos=1, resumo="LCR e OCSP fora do ar: o servidor recusa (hard-fail) com a URL")
+    relatorio(casos=1, resumo=f"LCR e OCSP fora do ar: o servidor recusa (hard-fail) — «{motivo}»")
 
 
 def test_i21_politica_desconhecida_recusada(cenario: Cenario, relatorio: Any) -> None:
@@ -141,7 +143,7 @@ def test_i21_politica_desconhecida_recusada(cenario: Cenario, relatorio: Any) ->
         assert "não é um certificado de assinatura da ICP-Brasil" in motivo, motivo
         assert (oid or "nenhuma") in motivo
         casos += 1
-    relatorio(casos=casos, resumo="política fora de 2.16.76.1.2.{1..4}: 422 com a política lida")
+    relatorio(casos=casos, resumo=f"política fora de 2.16.76.1.2.{{1..4}}: 422 — «{motivo}»")
 
 
 def test_i21_intermediaria_ausente_recusada(cenario: Cenario, relatorio: Any) -> None:
@@ -162,7 +164,7 @@ def test_i21_intermediaria_ausente_recusada(cenario: Cenario, relatorio: Any) ->
     ok = cen.s.transmitir(cen.token, corpo2)
     assert ok.status_code == 201, ok.text
     assert cen.pub.pedidos.get("/ac/intermediaria.cer", 0) >= 1
-    relatorio(casos=2, resumo="sem a intermediária: 422 dizendo qual falta; com AIA: aceito")
+    relatorio(casos=2, resumo=f"sem a intermediária: 422 — «{motivo}»; com AIA: aceito")
 
 
 def test_i21_raizes_oficiais_por_padrao(tmp_path: Path, relatorio: Any) -> None:

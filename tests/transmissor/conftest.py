@@ -23,6 +23,7 @@ CPF_GESTOR = "11144477735"
 CPF_OUTRO = "39053344705"
 SENHA_PFX = "senha-do-a1"
 PIN = "123456"
+DIAS_PARA_VENCER = 10
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,8 @@ class SoftHSM:
     """O e-CPF do gestor (CPF_GESTOR) num token: a homologação pelo A3."""
     duplos: tuple[token_teste.TokenTeste, token_teste.TokenTeste]
     """Dois tokens vazios com o mesmo rótulo (SIOPS-DUPLO): só o número de série os separa."""
+    vence: token_teste.TokenTeste
+    """SIOPS-VENCE: o e-CPF do técnico (CPF_TECNICO) que vence em ``DIAS_PARA_VENCER`` dias."""
 
 
 @pytest.fixture(scope="session")
@@ -111,6 +114,9 @@ def softhsm(
         token_teste.iniciar_token("SIOPS-DUPLO", PIN),
         token_teste.iniciar_token("SIOPS-DUPLO", PIN),
     )
+    # todos os tokens antes de a biblioteca ser carregada: o SoftHSM2 lê a lista de tokens
+    # no C_Initialize e não vê um token criado depois
+    vence = token_teste.iniciar_token("SIOPS-VENCE", PIN)
     tecnico = token_teste.gerar_chave_e_certificado(
         tecnico, hierarquia, "TECNICO DO TOKEN", CPF_TECNICO
     )
@@ -124,7 +130,15 @@ def softhsm(
     gestor = token_teste.gerar_chave_e_certificado(
         gestor, hierarquia, "GESTOR DO TOKEN", CPF_GESTOR
     )
-    return SoftHSM(modulo, tecnico, vazio, vencido, gestor, duplos)
+    vence = token_teste.gerar_chave_e_certificado(
+        vence,
+        hierarquia,
+        "TECNICO QUE VENCE",
+        CPF_TECNICO,
+        inicio=dt.datetime.now(dt.UTC) - dt.timedelta(days=365 - DIAS_PARA_VENCER, hours=1),
+        dias=365,
+    )
+    return SoftHSM(modulo, tecnico, vazio, vencido, gestor, duplos, vence)
 
 
 @pytest.fixture(scope="session")
@@ -222,6 +236,13 @@ def declaracao_limpa(bimestre: int, valor_base: str = "1000000.00"):
     d.aplicar(d.comando_celula((*asps, "empenhada"), quantizar(base / 5)))
     d.aplicar(d.comando_celula((*asps, "liquidada"), quantizar(base / 5)))
     d.aplicar(d.comando_celula((*asps, "paga"), quantizar(base * 3 / 20)))
+    # issue 20: the receitas totais contain the base (211–213) and, in the 6º, the year's
+    # restos a pagar are the ASPS empenhada − paga (721)
+    for col in ("previsao_inicial", "previsao_atualizada", "realizada"):
+        d.aplicar(d.comando_celula(("receitas_totais", "transf_uniao_correntes", col), base))
+    if bimestre == 6:
+        inscrito = quantizar(base / 5) - quantizar(base * 3 / 20)
+        d.aplicar(d.comando_celula(("rp_execucao", "empenhos_ano", "inscrito"), inscrito))
     return d
 
 
@@ -332,10 +353,23 @@ def ambiente(
 
 
 @pytest.fixture
-def dados_cliente(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Uma pasta de dados do transmissor só deste teste (SIOPS_TRANSMISSOR_DADOS)."""
+def dados_cliente(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hierarquia: icp_teste.HierarquiaTeste
+) -> Path:
+    """Uma pasta de dados do transmissor só deste teste (SIOPS_TRANSMISSOR_DADOS), com as
+    configurações que a demonstração grava: a raiz da hierarquia de teste em ``raizes_icp``
+    (sem ela valem as ACs Raiz oficiais da ICP-Brasil, e um certificado de teste é recusado
+    antes de assinar — ``test_transmissor_i21_ancoras``) e a intermediária em
+    ``intermediarios_icp`` (os tokens de teste só guardam o certificado do titular)."""
+    from siops.transmissor.config import Configuracoes
+
     pasta = tmp_path / "dados-transmissor"
+    pasta.mkdir(parents=True, exist_ok=True)
     monkeypatch.setenv("SIOPS_TRANSMISSOR_DADOS", str(pasta))
+    Configuracoes(
+        raizes_icp=[str(hierarquia.raiz_pem)],
+        intermediarios_icp=[str(hierarquia.intermediaria_pem)],
+    ).salvar(pasta)
     return pasta
 
 

@@ -68,7 +68,11 @@ def janela_pergunta(qtbot, dados_cliente, ambiente, hierarquia):
             self.perguntas.append((titulo, texto))
             self.abertas.append(ao_responder)
 
-    config = Configuracoes(servidor=ambiente.servidor.url)
+    config = Configuracoes(
+        servidor=ambiente.servidor.url,
+        raizes_icp=[str(hierarquia.raiz_pem)],
+        intermediarios_icp=[str(hierarquia.intermediaria_pem)],
+    )
     j = JanelaTransmissor(dialogos=Dialogos(), config=config)
     qtbot.addWidget(j)
     j.show()

@@ -23,13 +23,18 @@ ESPERA = 60_000
 
 
 @pytest.fixture
-def janela(qtbot, dados_cliente, servidor_gestores):
+def janela(qtbot, dados_cliente, servidor_gestores, hierarquia):
     from siops.transmissor.config import Configuracoes
     from siops.transmissor.gui.dialogos import DialogosFalsos
     from siops.transmissor.gui.janela import JanelaTransmissor
 
     j = JanelaTransmissor(
-        dialogos=DialogosFalsos(), config=Configuracoes(servidor=servidor_gestores.url)
+        dialogos=DialogosFalsos(),
+        config=Configuracoes(
+            servidor=servidor_gestores.url,
+            raizes_icp=[str(hierarquia.raiz_pem)],
+            intermediarios_icp=[str(hierarquia.intermediaria_pem)],
+        ),
     )
     qtbot.addWidget(j)
     j.show()

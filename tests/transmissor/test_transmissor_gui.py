@@ -18,13 +18,18 @@ BIMESTRE = 2
 
 
 @pytest.fixture
-def janela(qtbot, dados_cliente, ambiente):
+def janela(qtbot, dados_cliente, ambiente, hierarquia):
     from siops.transmissor.config import Configuracoes
     from siops.transmissor.gui.dialogos import DialogosFalsos
     from siops.transmissor.gui.janela import JanelaTransmissor
 
     j = JanelaTransmissor(
-        dialogos=DialogosFalsos(), config=Configuracoes(servidor=ambiente.servidor.url)
+        dialogos=DialogosFalsos(),
+        config=Configuracoes(
+            servidor=ambiente.servidor.url,
+            raizes_icp=[str(hierarquia.raiz_pem)],
+            intermediarios_icp=[str(hierarquia.intermediaria_pem)],
+        ),
     )
     qtbot.addWidget(j)
     j.show()
@@ -65,7 +70,21 @@ def test_transmite_pela_janela_com_a1(
     _abrir(qtbot, j, copia)
     j.radio_a1.setChecked(True)
     j.a1_edit.setText(str(a1_tecnico.caminho))
+    # before signing, the window says whose certificate signs; "Não" signs nothing
     j.dialogos.senhas.append(a1_tecnico.senha)
+    j.dialogos.confirmacoes.append(False)
+    qtbot.mouseClick(j.botao_transmitir, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: j.rotulo_status.text() == "Transmissão não feita.", timeout=60000)
+    titulo, pergunta = j.dialogos.perguntas[-1]
+    assert titulo == "Transmitir" and copia.name in pergunta
+    assert (
+        "Assina: TECNICA DE TESTE (CPF ***.982.247-**), certificado da AC Intermediária de "
+        "Teste, válido até "
+    ) in pergunta, pergunta
+    assert "529.982.247-25" not in pergunta and "ATENÇÃO" not in pergunta
+    assert j.modelo.estado(0).estado == "pendente" and not j.dialogos.mostrados
+    j.dialogos.senhas.append(a1_tecnico.senha)
+    j.dialogos.confirmacoes.append(True)
     qtbot.mouseClick(j.botao_transmitir, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: j.modelo.estado(0).estado == "transmitido", timeout=60000)
     j.tarefas.aguardar()
@@ -127,6 +146,7 @@ def test_transmite_pela_janela_com_token(
     assert ambiente.servidor.transmissoes(BIMESTRE) == antes
     # agora o certo
     j.dialogos.pins.append(constantes.pin)
+    j.dialogos.confirmacoes.append(True)
     qtbot.mouseClick(j.botao_transmitir, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: j.modelo.estado(0).estado == "transmitido", timeout=60000)
     j.tarefas.aguardar()

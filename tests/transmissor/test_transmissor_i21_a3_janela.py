@@ -149,7 +149,8 @@ def test_a3_homologa_na_janela_com_as_acs_intermediarias(
         qtbot.waitUntil(lambda: j.modelo.estado(0).estado == "homologado", timeout=120000)
         j.tarefas.aguardar()
         pergunta = j.dialogos.perguntas[-1][1]
-        assert "GESTOR DO TOKEN (CPF 111.444.777-35)" in pergunta, pergunta
+        assert "Assina: GESTOR DO TOKEN (CPF ***.444.777-**)" in pergunta, pergunta
+        assert "111.444.777-35" not in pergunta  # the CPF shown masked
         assert "certificado da AC Intermediária de Teste, válido até" in pergunta
         assert tecnico.situacao(r.protocolo)["situacao"] == "homologado"
     finally:

@@ -143,6 +143,7 @@ class DialogosFalsos:
         self.recibos: list[tuple[str, str]] = []
         self.confirmacoes: list[bool] = []
         self.perguntas: list[tuple[str, str]] = []
+        self.avisos_pin: list[str | None] = []  # o aviso de cada pedido de PIN (tentativas)
 
     def avisar(self, titulo: str, texto: str, icone: str = "info", detalhes: str = "") -> None:
         self.mostrados.append((icone, titulo, texto + (f"\n{detalhes}" if detalhes else "")))
@@ -154,7 +155,8 @@ class DialogosFalsos:
         self.perguntas.append((titulo, texto))
         ao_responder(self.confirmacoes.pop(0) if self.confirmacoes else False)
 
-    def pin(self, _token: str, _aviso: str | None) -> str | None:
+    def pin(self, _token: str, aviso: str | None) -> str | None:
+        self.avisos_pin.append(aviso)
         return self.pins.pop(0) if self.pins else None
 
     def escolher_pasta(self, _inicial: Path, ao_escolher: Callable[[Path], None]) -> None:

@@ -65,31 +65,20 @@ def data_hora_legivel(texto: str) -> str:
     return data_hora_br(quando, segundos=True)
 
 
-DIAS_AVISO_VENCIMENTO = 30
-
-
 def _titular(assinador: Any) -> str:
-    """Quem vai assinar: 'NOME (CPF 123.456.789-09), certificado da AC X, válido até
-    dd/mm/aaaa' — e o aviso quando faltam ``DIAS_AVISO_VENCIMENTO`` dias ou menos para vencer;
-    '' se não der para ler."""
-    import datetime as dt
-
-    from siops.forms.tempo import data_br
-
+    """Quem vai assinar (``operacoes.quem_assina``: nome, CPF mascarado, AC emissora, válido
+    até dd/mm/aaaa e, a 30 dias ou menos do vencimento, o aviso); '' se não der para ler."""
     try:
-        f = assinador.fatos
+        return operacoes.quem_assina(assinador)
     except Exception:
         return ""
-    cpf = f"{f.cpf[:3]}.{f.cpf[3:6]}.{f.cpf[6:9]}-{f.cpf[9:]}" if f.cpf else ""
-    texto = f"{f.nome} (CPF {cpf})" if cpf else f.nome
-    texto += f", certificado da {f.emissor}, válido até {data_br(f.fim)}"
-    faltam = (f.fim - dt.datetime.now(dt.UTC)).days
-    if faltam <= DIAS_AVISO_VENCIMENTO:
-        texto += (
-            f" — ATENÇÃO: o certificado vence em {max(faltam, 0)} dia(s); providencie a "
-            "renovação na sua Autoridade Certificadora"
-        )
-    return texto
+
+
+def _assina(titular: str) -> str:
+    """ "Assina: NOME (CPF …), certificado da …, válido até …." e, se houver, o aviso de
+    vencimento na linha de baixo."""
+    linha, _, aviso = (titular or "o titular do certificado escolhido").partition("\n")
+    return f"Assina: {linha}." + (f"\n{aviso}" if aviso else "")
 
 
 def mensagem_de_erro(erro: BaseException) -> str:
@@ -639,7 +628,12 @@ class JanelaTransmissor(QMainWindow):
     # ------------------------------------------------------------------ transmitir
 
     def transmitir(self) -> None:
-        """Assina e envia os arquivos marcados (em segundo plano, com barra de progresso)."""
+        """Assina e envia os arquivos marcados (em segundo plano, com barra de progresso).
+
+        Dois passos com a mesma sessão do token (``OperacaoToken``): abrir o certificado e
+        conferi-lo (vigência, CPF do usuário, cadeia, política, revogação); depois de o
+        usuário ver de quem é o certificado que vai assinar e confirmar, assinar e enviar.
+        """
         arquivos = self.modelo.marcados()
         if not arquivos:
             self.dialogos.avisar("Transmitir", "Marque na lista os arquivos a transmitir.", "aviso")
@@ -650,33 +644,62 @@ class JanelaTransmissor(QMainWindow):
             )
             return
         self._salvar_config()
-        cliente, fila, raizes = self.cliente, self.fila, self.config.raizes()
+        cliente, fila = self.cliente, self.fila
+        try:
+            raizes = self.config.raizes()
+        except Exception as erro:
+            self._falha("Transmitir")(erro)
+            return
         revogacao = self.config.revogacao()
+        cpf = cliente.sessao.cpf
 
         def iniciar(fabrica: Any) -> None:
-            def trabalho(progresso: Any) -> list[Any]:
-                assinador = fabrica()
-                resultados = []
-                with assinador:
-                    for arq in arquivos:
-                        resultados.append(
-                            operacoes.transmitir_arquivo(
-                                arq,
-                                assinador,
-                                cliente,
-                                fila,
-                                progresso=progresso,
-                                raizes=raizes,
-                                revogacao=revogacao,
-                            )
-                        )
-                return resultados
+            op = OperacaoToken(self.tarefas, fabrica, "transmissão", self._falha("Transmitir"))
+            self._encerrar_operacao()
+            self._operacao = op
 
-            self.barra.setRange(0, 0)  # ocupado até o primeiro byte
-            self.status(f"Assinando e transmitindo {len(arquivos)} arquivo(s)…")
-            self.tarefas.executar(
-                "transmissão", trabalho, self._transmitidos, self._falha("Transmitir")
-            )
+            def conferir(a: Any, _p: Any) -> tuple[str, list[str]]:
+                avisos: list[str] = []
+                operacoes.conferir_certificado(a, cpf, raizes, revogacao=revogacao, avisos=avisos)
+                return _titular(a), avisos
+
+            def trabalho(a: Any, progresso: Any) -> list[Any]:
+                # a revogação acabou de ser consultada em ``conferir`` (e os avisos, mostrados
+                # na pergunta): aqui só a cadeia, sem repetir a busca da LCR a cada arquivo
+                return [
+                    operacoes.transmitir_arquivo(
+                        arq, a, cliente, fila, progresso=progresso, raizes=raizes
+                    )
+                    for arq in arquivos
+                ]
+
+            def conferido(res: tuple[str, list[str]]) -> None:
+                if op.encerrada:
+                    return
+                titular, avisos = res
+
+                def resposta(sim: bool) -> None:
+                    if op.encerrada:
+                        return
+                    if not sim:
+                        op.encerrar()
+                        self.barra.setRange(0, 1)
+                        self.status("Transmissão não feita.")
+                        return
+                    self.barra.setRange(0, 0)  # ocupado até o primeiro byte
+                    self.status(f"Assinando e transmitindo {len(arquivos)} arquivo(s)…")
+                    op.passo(trabalho, self._transmitidos, ultimo=True)
+
+                nomes = "\n".join(f"  {Path(a).name}" for a in arquivos)
+                texto = f"Transmitir {len(arquivos)} arquivo(s):\n{nomes}\n\n{_assina(titular)}"
+                if avisos:
+                    texto += "\n\n" + "\n".join(avisos)
+                texto += "\n\nAssinar e transmitir?"
+                self.status("Confira quem assina e confirme a transmissão.")
+                self.dialogos.confirmar("Transmitir", texto, resposta)
+
+            self.status("Conferindo o certificado…")
+            op.passo(conferir, conferido)
 
         self._com_assinador(iniciar)
 
@@ -808,7 +831,12 @@ class JanelaTransmissor(QMainWindow):
         except Exception as erro:
             self._falha("Homologar")(erro)
             return
-        raizes = self.config.raizes()
+        try:
+            raizes = self.config.raizes()
+        except Exception as erro:
+            self._falha("Homologar")(erro)
+            return
+        intermediarios = self.config.intermediarios()
 
         def iniciar(fabrica: Any) -> None:
             # uma operação dona da sessão do token, do resumo à assinatura (gui/operacao.py)
@@ -820,7 +848,9 @@ class JanelaTransmissor(QMainWindow):
 
             def preparar(a: Any, _p: Any) -> Any:
                 quem.append(_titular(a))
-                return operacoes.preparar_homologacao(cliente, a, e.protocolo, raizes)
+                return operacoes.preparar_homologacao(
+                    cliente, a, e.protocolo, raizes, intermediarios
+                )
 
             def preparado(prep: Any) -> None:
                 if op.encerrada:  # a janela fechou enquanto o resumo chegava
@@ -839,12 +869,12 @@ class JanelaTransmissor(QMainWindow):
                     self.status("Assinando a homologação e o demonstrativo…")
                     op.passo(concluir, self._homologado, ultimo=True)
 
-                titular = quem[-1] if quem and quem[-1] else "titular do certificado escolhido"
                 texto = (
                     prep.resumo
-                    + f"\n\nAssina: {titular}.\nAo homologar, estes dados e o demonstrativo "
-                    "levam essa assinatura digital. Homologar?"
+                    + f"\n\n{_assina(quem[-1] if quem else '')}\nAo homologar, estes dados e o "
+                    "demonstrativo levam essa assinatura digital. Homologar?"
                 )
+                self.status("Confira o resumo e quem assina, e confirme a homologação.")
                 self.dialogos.confirmar("Homologar dados", texto, resposta)
 
             self.status(f"Buscando no servidor o protocolo {e.protocolo}…")
