@@ -59,9 +59,30 @@ def registrar(sub: argparse._SubParsersAction) -> None:
         "gravar-transmissao",
         help="grava a cópia para transmissão na pasta transm",
         description="Grava a cópia do arquivo para transmissão na pasta transm ao lado dele. "
-        "Recusa (status 1) enquanto houver críticas impeditivas, listando-as.",
+        "Recusa (status 1) enquanto houver críticas impeditivas, listando-as. As críticas "
+        "rodam com as mesmas entradas do servidor: a referência do FNS e das transferências "
+        "constitucionais, pedida ao servidor configurado no Transmissor (ou a última guardada "
+        "neste computador, com a data), e o arquivo do bimestre anterior, achado na pasta "
+        "padrão. O que faltar é dito e não impede a gravação.",
     )
     p.add_argument("arquivo", type=Path)
+    p.add_argument(
+        "--referencia",
+        type=Path,
+        metavar="ARQ",
+        help="valores de referência (.json ou .csv) em vez dos do servidor",
+    )
+    p.add_argument(
+        "--anterior",
+        type=Path,
+        metavar="ARQ",
+        help="declaração do bimestre anterior, em vez da achada na pasta padrão",
+    )
+    p.add_argument(
+        "--sem-servidor",
+        action="store_true",
+        help="não consulta o servidor: usa a referência guardada neste computador, se houver",
+    )
     p.set_defaults(func=cmd_gravar_transmissao)
 
 
@@ -131,18 +152,28 @@ def cmd_importar_anterior(args: argparse.Namespace) -> int:
 
 
 def cmd_gravar_transmissao(args: argparse.Namespace) -> int:
-    from siops.criticas import verificar
-    from siops.ops_format import ErroGravacao, TransmissaoRecusada, gravar_transmissao
+    from siops.app import portao
+    from siops.ops_format import ErroGravacao
 
     d = abrir(args.arquivo)
     try:
-        destino = gravar_transmissao(d, args.arquivo, verificar(d))
-    except TransmissaoRecusada as exc:
+        destino, notas = portao.gravar(
+            d,
+            args.arquivo,
+            usar_rede=not args.sem_servidor,
+            referencia=args.referencia,
+            anterior=args.anterior,
+        )
+    except portao.Recusada as exc:
+        for nota in exc.notas:
+            print(nota, file=sys.stderr)
         for a in exc.impeditivas:
             print(f"  crítica {a.codigo} (impeditiva): {a.mensagem}", file=sys.stderr)
         raise ErroUsuario(f"{exc} Nenhum arquivo foi gravado.", 1) from None
     except ErroGravacao as exc:
         raise ErroUsuario(str(exc), 2) from None
+    for nota in notas:
+        print(nota, file=sys.stderr)
     print(f"Arquivo para transmissão gravado em {destino}.", file=sys.stderr)
     print(destino)
     return 0

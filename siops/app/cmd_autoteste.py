@@ -1,7 +1,8 @@
 """``siops autoteste``: a headless self-test of an installed or frozen program.
 
-It opens the demo declaration from a file, runs the críticas and renders the RREO, in a
-temporary folder, without a display; exit 0 when every step works. The frozen build's smoke
+It opens the demo declaration from a file, runs the críticas, renders the RREO and draws its
+first page as the report preview does (PDFium, ``app.previa_pdf``: the frozen build must carry
+its library), in a temporary folder, without a display; exit 0 when every step works. The frozen build's smoke
 test (installers) and a support technician on a municipality's machine use it.
 """
 
@@ -17,7 +18,7 @@ def registrar(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "autoteste",
         help="verifica a instalação: abre a declaração de demonstração, executa as críticas e "
-        "gera o RREO, sem tela",
+        "gera o RREO e a sua prévia, sem tela",
     )
     p.set_defaults(func=cmd_autoteste)
 
@@ -33,22 +34,37 @@ def cmd_autoteste(args: argparse.Namespace) -> int:
         salvar(declaracao_demo(), arq)
         d = ler(arq)
         print(
-            f"1/3 arquivo aberto: {d.ente.descricao}, {d.bimestre}º bimestre de {d.exercicio}",
+            f"1/4 arquivo aberto: {d.ente.descricao}, {d.bimestre}º bimestre de {d.exercicio}",
             file=sys.stderr,
         )
         achados = verificar(d)
         impeditivas = sum(a.impeditiva for a in achados)
         print(
-            f"2/3 críticas: {impeditivas} impeditiva(s), {len(achados) - impeditivas} aviso(s)",
+            f"2/4 críticas: {impeditivas} impeditiva(s), {len(achados) - impeditivas} aviso(s)",
             file=sys.stderr,
         )
         pdf = Path(pasta) / "RREO.pdf"
         renderizar_rreo(d, pdf)
         tamanho = pdf.stat().st_size
         if not pdf.read_bytes().startswith(b"%PDF") or tamanho < 1000:
-            print("3/3 o RREO não foi gerado corretamente.", file=sys.stderr)
+            print("3/4 o RREO não foi gerado corretamente.", file=sys.stderr)
             return 1
-        print(f"3/3 RREO gerado ({tamanho // 1024} KB)", file=sys.stderr)
+        print(f"3/4 RREO gerado ({tamanho // 1024} KB)", file=sys.stderr)
+        from siops.app.previa_pdf import DocumentoPdf, PdfIlegivel, tinta
+
+        try:
+            previa = DocumentoPdf(pdf)
+            try:
+                img = previa.imagem(0, 1.0)
+            finally:
+                previa.fechar()
+        except PdfIlegivel as exc:
+            print(f"4/4 a prévia do RREO falhou: {exc}", file=sys.stderr)
+            return 1
+        if not 0.005 < tinta(img) < 0.5:
+            print("4/4 a prévia do RREO saiu em branco.", file=sys.stderr)
+            return 1
+        print(f"4/4 prévia desenhada ({img.width()}×{img.height()} pixels)", file=sys.stderr)
     if impeditivas:
         print("A declaração de demonstração não deveria ter impeditivas.", file=sys.stderr)
         return 1

@@ -26,7 +26,8 @@ def registrar(sub: argparse._SubParsersAction) -> None:
         "--referencia",
         type=Path,
         metavar="ARQ",
-        help="valores do FNS (.json ou .csv) para as críticas 310 e 352",
+        help="valores de referência (.json ou .csv): FNS para as críticas 310 e 352, "
+        "transferências constitucionais (STN/CONFAZ) para a 320",
     )
     p.add_argument(
         "--anterior",
@@ -57,7 +58,7 @@ def cmd_validar(args: argparse.Namespace) -> int:
     from siops.app.cli import ErroUsuario
     from siops.criticas import (
         DeclaracaoAnteriorInvalida,
-        ReferenciaFNS,
+        Referencia,
         ReferenciaInvalida,
         relatorio_json,
         relatorio_texto,
@@ -68,7 +69,7 @@ def cmd_validar(args: argparse.Namespace) -> int:
     referencia = None
     if args.referencia is not None:
         try:
-            referencia = ReferenciaFNS.carregar(args.referencia)
+            referencia = Referencia.carregar(args.referencia)
         except ReferenciaInvalida as exc:
             raise ErroUsuario(str(exc), 2) from None
     anterior = None

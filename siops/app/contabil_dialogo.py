@@ -19,7 +19,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -75,7 +75,9 @@ class DialogoImportacaoContabil(QDialog):
         self.previa = previa
         self.setWindowTitle("Importar da contabilidade")
         self.setObjectName("dialogo_importacao_contabil")
-        self.resize(900, 560)
+        # as wide as the screen allows (up to 1200 px): the cells' names are long
+        tela = (self.screen() or QGuiApplication.primaryScreen()).availableGeometry()
+        self.resize(max(900, min(1200, int(tela.width() * 0.94))), 560)
         caixa = QVBoxLayout(self)
         n = previa.alteracoes()
         linhas = sum(t.linhas_razao for t in previa.tabelas if t.parte)
@@ -133,6 +135,7 @@ class DialogoImportacaoContabil(QDialog):
             else:
                 texto = f"{t.titulo} ({len(t.mudancas)} alteração(ões); acompanha o razão)"
             topo = QTreeWidgetItem([texto])
+            topo.setToolTip(0, texto)  # elided in a narrow window: the whole text here
             topo.setData(0, Qt.ItemDataRole.UserRole, t.id)
             if t.parte and t.muda:
                 topo.setFlags(topo.flags() | Qt.ItemFlag.ItemIsUserCheckable)
@@ -147,6 +150,7 @@ class DialogoImportacaoContabil(QDialog):
                 )
                 filho.setTextAlignment(1, DIREITA)
                 filho.setTextAlignment(2, DIREITA)
+                filho.setToolTip(0, f"{m.linha} — {m.coluna}")
                 topo.addChild(filho)
             arvore.addTopLevelItem(topo)
         arvore.expandAll()

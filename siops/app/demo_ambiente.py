@@ -122,16 +122,19 @@ class AmbienteDemo:
             "",
             f"Servidor local: {self.url} (é encerrado quando o programa fecha)",
             f"Pasta da demonstração: {self.pasta}",
-            f"E-mails do servidor (cada um é um arquivo .eml): {self.pasta_correio}",
+            "E-mails do servidor (cada um é um arquivo .eml):",
+            f"  {self.pasta_correio}",
             "",
             "Técnica responsável pelo envio (entra no Transmissor):",
             f"  {self.tecnico.nome} — CPF {self.tecnico.cpf_formatado}",
             f"  Senha do Transmissor (enviada pelo servidor por e-mail): {self.senha_tecnico}",
-            f"  Certificado A1: {self.tecnico.pfx} — senha do arquivo: {SENHA_PFX}",
+            f"  Certificado A1 (senha do arquivo: {SENHA_PFX}):",
+            f"    {self.tecnico.pfx}",
             "",
             "Gestora do SUS (Secretária de Saúde, homologa):",
             f"  {self.gestor.nome} — CPF {self.gestor.cpf_formatado}",
-            f"  Certificado A1: {self.gestor.pfx} — senha do arquivo: {SENHA_PFX}",
+            f"  Certificado A1 (senha do arquivo: {SENHA_PFX}):",
+            f"    {self.gestor.pfx}",
         ]
         if self.modulo_token:
             linhas.append(

@@ -154,6 +154,15 @@ class Dialogos:
         self._guardar(caixa)
         caixa.open()
 
+    def mostrar_texto(self, titulo: str, texto: str) -> None:
+        """A text whose lines must stay whole (the demonstration's credentials): every line
+        on one line, selectable, never wrapped mid-phrase as a message box would."""
+        from siops.app.janela_dialogos import DialogoTexto
+
+        dlg = DialogoTexto(titulo, texto, self.pai)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.mostrar(dlg)
+
     def escolher_abrir(
         self, titulo: str, pasta: Path, filtro: str, ao_escolher: Callable[[Path], object]
     ) -> None:
@@ -181,14 +190,21 @@ class Dialogos:
         dlg.open()
 
     def escolher_salvar(
-        self, titulo: str, sugerido: Path, filtro: str, ao_escolher: Callable[[Path], object]
+        self,
+        titulo: str,
+        sugerido: Path,
+        filtro: str,
+        ao_escolher: Callable[[Path], object],
+        *,
+        sufixo: str = "OPS",
     ) -> None:
-        """Choose where to save (the dialog asks before overwriting)."""
+        """Choose where to save (the dialog asks before overwriting); a name typed without
+        extension gets ``sufixo``."""
         from PySide6.QtWidgets import QFileDialog
 
         dlg = dialogo_arquivo(self.pai, titulo, sugerido, filtro, salvar=True)
         dlg.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dlg.setDefaultSuffix("OPS")
+        dlg.setDefaultSuffix(sufixo)
         dlg.selectFile(str(sugerido))
         dlg.fileSelected.connect(lambda s: ao_escolher(Path(s)))
         self._guardar(dlg)
@@ -200,7 +216,7 @@ class Dialogos:
         dialogo.open()
 
     def abrir_externo(self, caminho: Path) -> bool:
-        """Open a file (the RREO PDF) in the system's viewer."""
+        """Open a file (a report's PDF) in the system's viewer; False when there is none."""
         return QDesktopServices.openUrl(QUrl.fromLocalFile(str(caminho)))
 
 
@@ -208,8 +224,10 @@ class DialogosFalsos(Dialogos):
     """Answers from a queue, asynchronously like the real ones, and records every call.
 
     ``respostas`` is a list of ``Resposta`` (for ``perguntar``) consumed in order; ``arquivos``
-    a list of paths for the file dialogs (a list of paths for ``escolher_varios``); our own QDialogs are given to ``ao_mostrar`` (or
-    accepted as they are).
+    a list of paths for the file dialogs (a list of paths for ``escolher_varios``); our own
+    QDialogs are given to ``ao_mostrar`` (or accepted as they are). ``salvamentos`` records
+    what each save dialog proposed (title, suggested path, filter); ``visualizador`` says
+    whether the machine has a PDF program (``abrir_externo``).
     """
 
     def __init__(
@@ -227,6 +245,8 @@ class DialogosFalsos(Dialogos):
         self.mensagens: list[tuple[str, str, str]] = []
         self.externos: list[Path] = []
         self.mostrados: list[Any] = []
+        self.salvamentos: list[tuple[str, Path, str]] = []
+        self.visualizador = True
 
     def perguntar(self, titulo, texto, ao_responder, *, cancelar=False, detalhes="", icone=""):
         self.perguntas.append((titulo, texto))
@@ -238,12 +258,17 @@ class DialogosFalsos(Dialogos):
         if ao_fechar is not None:
             QTimer.singleShot(0, ao_fechar)
 
+    def mostrar_texto(self, titulo, texto):
+        self.mensagens.append((titulo, texto, ""))
+
     def escolher_abrir(self, titulo, pasta, filtro, ao_escolher):
         if self.arquivos:
             p = self.arquivos.pop(0)
             QTimer.singleShot(0, lambda: ao_escolher(p))
 
-    escolher_salvar = escolher_abrir
+    def escolher_salvar(self, titulo, sugerido, filtro, ao_escolher, *, sufixo="OPS"):
+        self.salvamentos.append((titulo, Path(sugerido), filtro))
+        self.escolher_abrir(titulo, sugerido, filtro, ao_escolher)
 
     def escolher_varios(self, titulo, pasta, filtro, ao_escolher):
         if self.arquivos:
@@ -258,5 +283,7 @@ class DialogosFalsos(Dialogos):
             QTimer.singleShot(0, lambda: responder(dialogo))
 
     def abrir_externo(self, caminho):
+        if not self.visualizador:
+            return False
         self.externos.append(Path(caminho))
         return True

@@ -47,7 +47,18 @@ VALIDADORES = {
 SO_DIGITOS = ("cpf", "cnpj")
 #: Grid columns of fixed, short content (the others share the width).
 CURTOS = ("CPF", "CNPJ", "telefone")
-PESOS = {"nome": 3, "e-mail": 3, "cargo": 2}
+#: The widest content of the fields of fixed size, which sets their width.
+AMOSTRAS = {
+    "inteiro": "000.000.000.000",
+    "percentual": "100,00%",
+    "cpf": "000.000.000-00",
+    "cnpj": "00.000.000/0000-00",
+    "data": "00/00/0000",
+    "telefone": "(00) 00000-0000",
+}
+PESOS = {"nome": 3, "e-mail": 4, "cargo": 3}
+#: A grid whose row names are longer than this puts each name above its row of fields.
+LARGURA_ROTULO_AO_LADO = 16
 ESTILO_IMPEDITIVA = "QLineEdit, QComboBox { background: #f6c9c9; }"
 ESTILO_AVISO = "QLineEdit, QComboBox { background: #fbefc2; }"
 
@@ -71,7 +82,7 @@ class FormularioTextos(QScrollArea):
         self.setWidgetResizable(True)
         corpo = QWidget()
         caixa = QVBoxLayout(corpo)
-        caixa.setContentsMargins(16, 12, 16, 12)
+        caixa.setContentsMargins(8, 10, 8, 10)
         caixa.setSpacing(12)
         titulo = QLabel(f"<h2>{pasta.titulo}</h2>")
         caixa.addWidget(titulo)
@@ -117,7 +128,8 @@ class FormularioTextos(QScrollArea):
         partes = [_partes(c.titulo) for c in campos]
         if all(partes) and len({p[0] for p in partes if p}) > 1:
             grade = QGridLayout(caixa)
-            grade.setHorizontalSpacing(8)
+            grade.setHorizontalSpacing(6)
+            grade.setContentsMargins(8, 8, 8, 8)
             atributos: list[str] = []
             pessoas: list[str] = []
             for p in partes:
@@ -126,20 +138,48 @@ class FormularioTextos(QScrollArea):
                     atributos.append(p[1])
                 if p[0] not in pessoas:
                     pessoas.append(p[0])
-            for j, a in enumerate(atributos, start=1):
+            # Short names ("Instituição 1") go beside their fields; long ones ("Responsável
+            # pelo preenchimento") above them, so that the fields get the whole width and a
+            # cargo or an e-mail is not cut at 1280×800 (issue 24).
+            acima = max(len(x) for x in pessoas) > LARGURA_ROTULO_AO_LADO
+            primeira = 0 if acima else 1
+            for j, a in enumerate(atributos, start=primeira):
                 rot = QLabel(f"<b>{_curto(a)}</b>")
                 rot.setToolTip(a)
                 grade.addWidget(rot, 0, j)
-            for i, pessoa in enumerate(pessoas, start=1):
-                grade.addWidget(QLabel(pessoa), i, 0)
+            linha_de: dict[str, int] = {}
+            for i, pessoa in enumerate(pessoas):
+                rotulo = QLabel(pessoa)
+                if acima:
+                    fonte = rotulo.font()
+                    fonte.setItalic(True)
+                    rotulo.setFont(fonte)
+                    grade.addWidget(rotulo, 1 + 2 * i, 0, 1, len(atributos))
+                    linha_de[pessoa] = 2 + 2 * i
+                else:
+                    grade.addWidget(rotulo, 1 + i, 0)
+                    linha_de[pessoa] = 1 + i
             for c, p in zip(campos, partes, strict=True):
                 assert p is not None
                 w = self._widget(c)
                 w.setToolTip(c.titulo)
-                grade.addWidget(w, pessoas.index(p[0]) + 1, atributos.index(p[1]) + 1)
-            for j in range(1, len(atributos) + 1):
-                a = atributos[j - 1]
-                grade.setColumnStretch(j, PESOS.get(a.split(" ")[0], 0 if a in CURTOS else 2))
+                grade.addWidget(w, linha_de[p[0]], atributos.index(p[1]) + primeira)
+            # The columns of free text share the width by what they hold (an e-mail is
+            # longer than a cargo), each at least as wide as its longest value.
+            for j, a in enumerate(atributos, start=primeira):
+                if a in CURTOS:
+                    continue
+                textos = [
+                    self.campos[c.id]
+                    for c, p in zip(campos, partes, strict=True)
+                    if p is not None and p[1] == a
+                ]
+                precisa = max(
+                    [PESOS.get(a.split(" ")[0], 2) * 40]
+                    + [w.fontMetrics().horizontalAdvance(_texto(w)) + 12 for w in textos]
+                )
+                grade.setColumnStretch(j, precisa)
+                grade.setColumnMinimumWidth(j, min(precisa, 320))
         else:
             form = QFormLayout(caixa)
             form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
@@ -179,9 +219,8 @@ class FormularioTextos(QScrollArea):
             ed.setValidator(QRegularExpressionValidator(VALIDADORES[c.tipo], ed))
         if c.tipo in ("inteiro", "percentual"):
             ed.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if c.tipo in ("inteiro", "percentual", "cpf", "cnpj", "data", "telefone"):
-            ed.setMinimumWidth(ed.fontMetrics().horizontalAdvance("00.000.000/0000-00") + 16)
-            ed.setMaximumWidth(ed.fontMetrics().horizontalAdvance("00.000.000/0000-00") + 40)
+        if c.tipo in AMOSTRAS:  # fixed-size content: as wide as it, the rest to the others
+            ed.setFixedWidth(ed.fontMetrics().horizontalAdvance(AMOSTRAS[c.tipo]) + 20)
         if c.obrigatorio:
             ed.setPlaceholderText("obrigatório")
         ed.setText(valor)
@@ -270,6 +309,10 @@ class FormularioTextos(QScrollArea):
             elif w.styleSheet():
                 w.setStyleSheet("")
                 w.setToolTip(self._defs[cid].titulo)
+
+
+def _texto(w: QLineEdit | QComboBox) -> str:
+    return w.currentText() if isinstance(w, QComboBox) else w.text()
 
 
 def _curto(atributo: str) -> str:

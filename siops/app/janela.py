@@ -16,13 +16,14 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
     QMainWindow,
     QMenu,
+    QSizeGrip,
     QSplitter,
     QStackedWidget,
     QTreeWidget,
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from siops.app import janela_analises
 from siops.app.dialogos import Dialogos, Resposta
 from siops.app.documento import Documento
 from siops.app.janela_arquivo import RELATORIOS, AcoesArquivo
@@ -121,14 +123,32 @@ class JanelaPrincipal(AcoesArquivo, QMainWindow):
         self.navegacao = QTreeWidget()
         self.navegacao.setHeaderHidden(True)
         self.navegacao.setObjectName("navegacao")
-        self.navegacao.setMinimumWidth(240)
+        self.navegacao.setMinimumWidth(200)
+        self.navegacao.setIndentation(14)  # narrower tree, wider tables (issue 24)
         self.paginas = QStackedWidget()
         self.editor.addWidget(self.navegacao)
         self.editor.addWidget(self.paginas)
         self.editor.setStretchFactor(1, 1)
         self.editor.setSizes([270, 1130])
         self.centro.addWidget(self.editor)
-        self.setCentralWidget(self.centro)
+        # Under the pages, the whole window's width: a message too long for the status bar
+        # (whose fixed labels leave it little room at 1280×800), wrapped, never cut.
+        self.rotulo_mensagem = QLabel()  # ``mostrar_mensagem``
+        self.rotulo_mensagem.setObjectName("rotulo_mensagem")
+        self.rotulo_mensagem.setWordWrap(True)
+        self.rotulo_mensagem.setTextFormat(Qt.TextFormat.PlainText)
+        self.rotulo_mensagem.setStyleSheet(
+            "QLabel#rotulo_mensagem { background: #f4f4f4; color: #202020; "
+            "border-top: 1px solid #c8c8c8; padding: 4px 8px; }"
+        )
+        self.rotulo_mensagem.hide()
+        corpo = QWidget()
+        caixa_corpo = QVBoxLayout(corpo)
+        caixa_corpo.setContentsMargins(0, 0, 0, 0)
+        caixa_corpo.setSpacing(0)
+        caixa_corpo.addWidget(self.centro, 1)
+        caixa_corpo.addWidget(self.rotulo_mensagem)
+        self.setCentralWidget(corpo)
 
         self.dock = DockCriticas(self)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
@@ -140,20 +160,18 @@ class JanelaPrincipal(AcoesArquivo, QMainWindow):
         self.rotulo_percentual.setObjectName("rotulo_percentual")
         self.rotulo_criticas.setObjectName("rotulo_criticas")
         self.statusBar().addPermanentWidget(self.rotulo_percentual)
+        self.painel_projecao = janela_analises.instalar_painel(self)  # beside the %
         self.statusBar().addPermanentWidget(self.rotulo_criticas)
         self._rotulo_demo: QLabel | None = None
-        self.rotulo_mensagem = QLabel()  # long messages, wrapped (``mostrar_mensagem``)
-        self.rotulo_mensagem.setObjectName("rotulo_mensagem")
-        self.rotulo_mensagem.setWordWrap(True)
-        self.rotulo_mensagem.setTextFormat(Qt.TextFormat.PlainText)
-        self.statusBar().addWidget(self.rotulo_mensagem, 1)
-        self.rotulo_mensagem.hide()
         self._timer_mensagem = QTimer(self)
         self._timer_mensagem.setSingleShot(True)
         self._timer_mensagem.timeout.connect(self.rotulo_mensagem.hide)
         self.statusBar().messageChanged.connect(
             lambda m: self.rotulo_mensagem.hide() if m else None
         )
+        # A label that comes (DEMONSTRAÇÃO) or grows (the percentage) after a message, or a
+        # narrower window, must not leave the message under it: see ``_rever_mensagem``.
+        self.statusBar().installEventFilter(self)
 
         self._criar_acoes()
         self._criar_menus()
@@ -295,6 +313,7 @@ class JanelaPrincipal(AcoesArquivo, QMainWindow):
         rel.addSeparator()
         rel.addActions(list(self.a_relatorios.values()))
         self.menu_relatorios = rel
+        janela_analises.instalar_menus(self, fer, rel)
         exibir = mb.addMenu("E&xibir")
         exibir.addAction(self.a_painel)
         exibir.addSeparator()
@@ -333,6 +352,7 @@ class JanelaPrincipal(AcoesArquivo, QMainWindow):
         for a in self.acoes_documento:
             a.setEnabled(False)
         self.rotulo_percentual.setText("")
+        self.painel_projecao.atualizar(None)
         self.rotulo_criticas.setText("")
         self.setWindowTitle(TITULO)
         self.setWindowModified(False)
@@ -430,6 +450,17 @@ class JanelaPrincipal(AcoesArquivo, QMainWindow):
         inicial = self._itens.get("razao:receitas", primeiro)
         if inicial is not None:  # a layout without pastas shows nothing to select
             self.navegacao.setCurrentItem(inicial)
+        self._ajustar_arvore()
+
+    def _ajustar_arvore(self) -> None:
+        """The pastas tree as wide as its longest name, not wider: the rest of the width goes
+        to the tables and forms (issue 24: nothing cut at 1280×800)."""
+        arvore = self.navegacao
+        largura = arvore.sizeHintForColumn(0) + 2 * arvore.frameWidth() + 6
+        largura = max(arvore.minimumWidth(), min(largura, 320))
+        total = sum(self.editor.sizes())
+        if total > largura:
+            self.editor.setSizes([largura, total - largura])
 
     def _ao_navegar(self, atual: QTreeWidgetItem | None, _anterior: Any = None) -> None:
         if atual is None:
@@ -659,6 +690,7 @@ class JanelaPrincipal(AcoesArquivo, QMainWindow):
             return
         texto, abaixo = self.texto_percentual()
         self.rotulo_percentual.setText(texto)
+        self.painel_projecao.atualizar(self.documento)
         self.rotulo_percentual.setStyleSheet(
             "color: #a40000; font-weight: bold;" if abaixo else "color: #1d5e20;"
         )
@@ -674,17 +706,36 @@ class JanelaPrincipal(AcoesArquivo, QMainWindow):
         self.rotulo_criticas.setText(f"Impeditivas: {imp} · Avisos: {av}")
         self.rotulo_criticas.setStyleSheet("color: #a40000; font-weight: bold;" if imp else "")
 
-    def mostrar_mensagem(self, texto: str, ms: int = 8000) -> None:
-        """A calm, non-modal message in the status bar, never cut: one that does not fit beside
-        the fixed labels (percentage, críticas, DEMONSTRAÇÃO) goes to a label that wraps onto
-        a second line instead of running under them."""
+    def _cabe_na_barra(self, texto: str) -> bool:
+        """Whether ``texto`` fits in the status bar beside its fixed widgets now."""
         sb = self.statusBar()
         fixos = sum(
-            w.sizeHint().width() + 8
-            for w in (self.rotulo_percentual, self.rotulo_criticas, self._rotulo_demo)
-            if w is not None and w.isVisible()
+            max(w.width(), w.sizeHint().width()) + 8
+            for w in sb.findChildren(QWidget)
+            if w.parentWidget() is sb and w.isVisible() and not isinstance(w, QSizeGrip)
         )
-        if sb.fontMetrics().horizontalAdvance(texto) <= sb.width() - fixos - 24:
+        return sb.fontMetrics().horizontalAdvance(texto) <= sb.width() - fixos - 24
+
+    def eventFilter(self, objeto: QObject, evento: QEvent) -> bool:
+        if objeto is self.statusBar() and evento.type() in (
+            QEvent.Type.LayoutRequest,
+            QEvent.Type.Resize,
+        ):
+            QTimer.singleShot(0, self._rever_mensagem)
+        return super().eventFilter(objeto, evento)
+
+    def _rever_mensagem(self) -> None:
+        """The status bar's message, if it no longer fits, moves to the strip."""
+        texto = self.statusBar().currentMessage()
+        if texto and not self._cabe_na_barra(texto):
+            self.mostrar_mensagem(texto)
+
+    def mostrar_mensagem(self, texto: str, ms: int = 8000) -> None:
+        """A calm, non-modal message in the status bar, never cut: one that does not fit beside
+        the fixed widgets (percentage, projection, críticas, DEMONSTRAÇÃO) goes to a strip the
+        window's width under the pages, wrapped, instead of running under them."""
+        sb = self.statusBar()
+        if self._cabe_na_barra(texto):
             self.rotulo_mensagem.hide()
             sb.showMessage(texto, ms)
             return
@@ -695,7 +746,7 @@ class JanelaPrincipal(AcoesArquivo, QMainWindow):
         self._timer_mensagem.start(ms)
 
     def mensagem_atual(self) -> str:
-        """The message the status bar shows now (short in the bar, long in the wrapping label)."""
+        """The message shown now (short in the status bar, long in the strip under the pages)."""
         if self.statusBar().currentMessage():
             return self.statusBar().currentMessage()
         return self.rotulo_mensagem.text() if self.rotulo_mensagem.isVisible() else ""
@@ -758,9 +809,9 @@ class JanelaPrincipal(AcoesArquivo, QMainWindow):
             rotulo = QLabel(resumo)
             rotulo.setObjectName("rotulo_demo")
             rotulo.setStyleSheet("color: #5b3a00; font-weight: bold;")
-            # first of the permanent labels: index 1, after the one normal widget (the
-            # wrapping message label)
-            self.statusBar().insertPermanentWidget(1, rotulo)
+            # first of the permanent labels (the status bar has no normal widget: a long
+            # message goes to the strip under the pages)
+            self.statusBar().insertPermanentWidget(0, rotulo)
             self._rotulo_demo = rotulo
             self.a_demo = self._acao("Dados da &demonstração…", self.mostrar_texto_demo)
             self.menu_ajuda.insertAction(self.a_ajuda, self.a_demo)
@@ -770,7 +821,7 @@ class JanelaPrincipal(AcoesArquivo, QMainWindow):
     def mostrar_texto_demo(self) -> None:
         """Ajuda → Dados da demonstração…: the credentials and the steps."""
         if self._texto_demo:
-            self.dialogos.informar("Demonstração do SIOPS", self._texto_demo)
+            self.dialogos.mostrar_texto("Demonstração do SIOPS", self._texto_demo)
 
     def sobre(self) -> None:
         from siops.app.cli import versao

@@ -18,17 +18,16 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from siops import relatorios
+from siops.app import portao
 from siops.app.dialogos import Resposta
 from siops.app.diario import DeclaracaoEmUso, DiarioPendente, Trava, chave, pendentes
 from siops.app.documento import Documento
 from siops.app.preferencias import lembrar
 from siops.contabil import importar as previa_contabil
-from siops.criticas import verificar
 from siops.ops_format import (
     ArquivoInvalido,
     TransmissaoRecusada,
     caminhos,
-    gravar_transmissao,
     importar_anterior,
     ler,
     salvar,
@@ -614,10 +613,13 @@ class AcoesArquivo:
         copia = doc.declaracao.copia()
         caminho = doc.caminho
 
-        def ok(destino: Path) -> None:
+        def ok(resultado: tuple[Path, list[str]]) -> None:
+            # the gate's notes (reference and previous bimestre used or missing: issue 20.3)
+            destino, notas = resultado
+            extra = "".join(f"{n}\n\n" for n in notas)
             self.dialogos.perguntar(
                 "Gravar arquivo para transmissão",
-                f"Arquivo para transmissão gravado em:\n{destino}\n\n"
+                f"Arquivo para transmissão gravado em:\n{destino}\n\n{extra}"
                 "Deseja abrir o Transmissor agora?",
                 lambda r: self.abrir_transmissor(destino) if r == Resposta.SIM else None,
                 icone="info",
@@ -637,7 +639,7 @@ class AcoesArquivo:
 
         self.tarefas.executar(
             "gravação para transmissão",
-            lambda: gravar_transmissao(copia, caminho, verificar(copia)),
+            lambda: portao.gravar(copia, caminho),
             ok,
             falhou,
         )

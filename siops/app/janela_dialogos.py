@@ -1,5 +1,6 @@
 """Our own small dialogs: the previous-bimestre import preview, the list of impeditivas that
-block the transmission copy, and the help page (F1). Each is a ``QDialog`` opened with
+block the transmission copy, a text whose lines must not be broken (the demonstration's
+credentials) and the help page (F1). Each is a ``QDialog`` opened with
 ``open()`` by ``Dialogos.mostrar``; the answer travels by the dialog's ``accepted`` signal."""
 
 from __future__ import annotations
@@ -9,11 +10,14 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QFrame,
     QLabel,
     QListWidget,
+    QScrollArea,
     QTextBrowser,
     QTreeWidget,
     QTreeWidgetItem,
@@ -32,7 +36,8 @@ class DialogoImportacao(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Importar bimestre anterior")
         self.setObjectName("dialogo_importacao")
-        self.resize(760, 520)
+        tela = (self.screen() or QGuiApplication.primaryScreen()).availableGeometry()
+        self.resize(max(760, min(980, int(tela.width() * 0.9))), 560)
         caixa = QVBoxLayout(self)
         colunas = _colunas_importaveis(imp)
         texto = QLabel(
@@ -65,8 +70,12 @@ class DialogoImportacao(QDialog):
             self.arvore.addTopLevelItem(item)
         if not imp.pastas:
             self.arvore.addTopLevelItem(QTreeWidgetItem(["Nenhum valor a importar.", ""]))
-        self.arvore.resizeColumnToContents(1)
-        self.arvore.setColumnWidth(0, 460)
+        # Both columns whole where the window allows: the item's name as wide as the
+        # longest, "old → new" takes the rest (the tooltip has the whole change).
+        self.arvore.expandAll()
+        self.arvore.resizeColumnToContents(0)
+        self.arvore.setColumnWidth(0, min(self.arvore.columnWidth(0) + 12, 420))
+        self.arvore.collapseAll()
         caixa.addWidget(self.arvore, 1)
         detalhe = QLabel(imp.resumo())
         detalhe.setWordWrap(True)
@@ -143,6 +152,50 @@ class DialogoImpeditivas(QDialog):
         botoes = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
         botoes.accepted.connect(self.accept)
         caixa.addWidget(botoes)
+
+
+class DialogoTexto(QDialog):
+    """A text of lines that must stay whole (credentials, paths, numbered steps): each line on
+    one line, selectable, with Copiar. The box is as wide as the longest line, within the
+    screen; a narrower screen scrolls sideways rather than break a line mid-phrase (what a
+    message box does to it)."""
+
+    def __init__(self, titulo: str, texto: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(titulo)
+        self.setObjectName("dialogo_texto")
+        caixa = QVBoxLayout(self)
+        self.rotulo = QLabel(texto)
+        self.rotulo.setObjectName("texto_inteiro")
+        self.rotulo.setTextFormat(Qt.TextFormat.PlainText)
+        self.rotulo.setWordWrap(False)
+        self.rotulo.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.rotulo.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.rotulo.setContentsMargins(8, 8, 8, 8)
+        self.rolagem = QScrollArea()
+        self.rolagem.setFrameShape(QFrame.Shape.StyledPanel)
+        self.rolagem.setWidget(self.rotulo)
+        self.rolagem.setWidgetResizable(True)
+        caixa.addWidget(self.rolagem, 1)
+        botoes = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
+        copiar = botoes.addButton("&Copiar", QDialogButtonBox.ButtonRole.ActionRole)
+        copiar.clicked.connect(lambda: QGuiApplication.clipboard().setText(texto))
+        botoes.accepted.connect(self.accept)
+        caixa.addWidget(botoes)
+        self._dimensionar()
+
+    def _dimensionar(self) -> None:
+        dica = self.rotulo.sizeHint()
+        barra = self.rolagem.verticalScrollBar().sizeHint().width()
+        caixa = self.layout()
+        margem = caixa.contentsMargins().left() if caixa is not None else 12
+        largura = dica.width() + 2 * self.rolagem.frameWidth() + barra + margem * 2
+        altura = dica.height() + 2 * self.rolagem.frameWidth() + 90
+        tela = (self.screen() or QGuiApplication.primaryScreen()).availableGeometry()
+        self.resize(min(largura, int(tela.width() * 0.95)), min(altura, int(tela.height() * 0.9)))
 
 
 def texto_ajuda() -> str:

@@ -35,6 +35,7 @@ from siops.app.modelos import (
     Indice,
     ModeloValores,
     parse_digitado,
+    quebrar_cabecalho,
 )
 from siops.app.razao_textos import (
     descrever_destino,
@@ -441,9 +442,7 @@ class ModeloRazao(ModeloValores):
 
 
 def _quebrar(titulo: str) -> str:
-    import textwrap
-
-    return textwrap.fill(titulo, 17)
+    return quebrar_cabecalho(titulo)
 
 
 class ModeloDespesas(ModeloRazao):

@@ -77,6 +77,20 @@ def parse_digitado(texto: str) -> Decimal:
     return parse_valor(texto)
 
 
+def quebrar_cabecalho(titulo: str, largura: int = 14) -> str:
+    """A column title in lines of about ``largura`` characters (the width of an amount in
+    millions): the column is then as narrow as its amounts, and the room left goes to the row
+    descriptions (issue 24). At most four lines, widening the lines by a few characters if
+    needed; the longest titles take five. "Despesas empenhadas até o bimestre (d)" →
+    "Despesas / empenhadas até / o bimestre (d)"."""
+    for linhas in (4, 5):
+        for n in range(largura, largura + 7):
+            partes = textwrap.wrap(titulo, n, break_long_words=False)
+            if len(partes) <= linhas:
+                return "\n".join(partes)
+    return textwrap.fill(titulo, largura + 6, break_long_words=False)
+
+
 def sem_acentos(texto: str) -> str:
     """Lower-case, accents removed: 'São Paulo' → 'sao paulo' (search keys)."""
     nfkd = unicodedata.normalize("NFKD", texto)
@@ -327,7 +341,10 @@ class ModeloTabela(ModeloValores):
                 if section == 0:
                     return "Descrição"
                 col = self._colunas[section - 1]
-                return textwrap.fill(f"{col.titulo} {col.rotulo}".strip(), 17)
+                return quebrar_cabecalho(f"{col.titulo} {col.rotulo}".strip())
+            if role == Qt.ItemDataRole.ToolTipRole and section > 0:
+                col = self._colunas[section - 1]
+                return f"{col.titulo} {col.rotulo}".strip()
             if role == Qt.ItemDataRole.TextAlignmentRole:
                 return int(Qt.AlignmentFlag.AlignCenter)
             return None

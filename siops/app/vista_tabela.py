@@ -275,7 +275,6 @@ class TabelaValores(QTableView):
         hh.setMinimumSectionSize(60)
         hh.setStretchLastSection(False)
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self._negrito = QFontMetrics(self._fonte_negrito())
         self._titulo_natural = 200
         self._medir()
         self._timer_larguras = QTimer(self)
@@ -287,54 +286,65 @@ class TabelaValores(QTableView):
         modelo.recusado.connect(self.mensagem)
         self.doubleClicked.connect(self._duplo_clique)
 
+    #: Room around a cell's text: the delegate's margins (3 px each side in Fusion) and a
+    #: little air, so that a number never touches the grid.
+    MARGEM_CELULA = 12
+
     def _medir(self) -> None:
-        """Column widths from the rows shown (at start and when the model is reset)."""
+        """Column widths from the rows shown (at start and when the model is reset): each
+        number column as wide as its widest value and its header, the descriptions the rest."""
         modelo = self.modelo()
-        self._titulo_natural = (
-            max(
-                (
-                    self._negrito.horizontalAdvance(modelo.index(r, 0).data() or "")
-                    for r in self._linhas_medidas()
-                ),
-                default=200,
-            )
-            + 32
+        self._titulo_natural = max(
+            (self.largura_celula(modelo.index(r, 0)) for r in self._linhas_medidas()),
+            default=200,
         )
-        self._ajustar_colunas_numericas(modelo.colunas_numericas())
+        self._ajustar_colunas_numericas(modelo.colunas_numericas(), encolher=True)
         self._ajustar_titulo()
 
-    def _fonte_negrito(self) -> QFont:
-        f = QFont(self.font())
-        f.setBold(True)
-        return f
-
-    def _largura_numero(self, texto: str) -> int:
-        return self._negrito.horizontalAdvance(texto) + 20
+    def largura_celula(self, index: QModelIndex) -> int:
+        """What a cell needs to show its text whole: in its own font (bold totals), with the
+        margins and, when it has one, its icon."""
+        fonte = index.data(Qt.ItemDataRole.FontRole)
+        fm = QFontMetrics(fonte) if isinstance(fonte, QFont) else self.fontMetrics()
+        largura = fm.horizontalAdvance(index.data() or "") + self.MARGEM_CELULA
+        if index.data(Qt.ItemDataRole.DecorationRole) is not None:
+            largura += self.iconSize().width() + 4
+        return largura
 
     def _linhas_medidas(self) -> Iterable[int]:
         """The rows whose texts size the columns (all of a catalog table)."""
         return range(self.modelo().rowCount())
 
-    def _ajustar_colunas_numericas(self, colunas: Iterable[int]) -> None:
-        """Each number column as wide as its widest value (bold), never narrower than a
-        hundred million, nor than its wrapped header."""
+    def largura_coluna(self, c: int) -> int:
+        """What a number column needs: its widest value, its header's lines, and never less
+        than a value in the hundreds of thousands (a column of zeros does not collapse)."""
         m = self.modelo()
+        fm_cab = self.horizontalHeader().fontMetrics()
+        cab = str(m.headerData(c, Qt.Orientation.Horizontal) or "").split("\n")
+        return max(
+            [
+                self.fontMetrics().horizontalAdvance("999.999,99") + self.MARGEM_CELULA,
+                *(fm_cab.horizontalAdvance(x) + self.MARGEM_CELULA for x in cab),
+            ]
+            + [self.largura_celula(m.index(r, c)) for r in self._linhas_medidas()]
+        )
+
+    def _ajustar_colunas_numericas(self, colunas: Iterable[int], encolher: bool = False) -> None:
+        """Each number column as wide as it needs (``largura_coluna``); while typing only
+        widened (``encolher`` False), so the columns do not dance under the clerk's eyes."""
         hh = self.horizontalHeader()
-        minimo = self._largura_numero("99.999.999,99")
         for c in colunas:
-            cab = m.headerData(c, Qt.Orientation.Horizontal) or ""
-            largura = max(
-                [minimo, *(self._negrito.horizontalAdvance(x) + 16 for x in str(cab).split("\n"))]
-                + [self._largura_numero(m.index(r, c).data() or "") for r in self._linhas_medidas()]
-            )
-            if largura > hh.sectionSize(c) or hh.sectionSize(c) == hh.defaultSectionSize():
+            largura = self.largura_coluna(c)
+            if encolher or largura > hh.sectionSize(c):
                 hh.resizeSection(c, largura)
 
     def _ajustar_titulo(self) -> None:
-        """The title column takes what the numbers leave, up to the longest title."""
+        """The description column takes what the numbers leave, up to its longest text; only
+        below 280 px does the table scroll sideways instead (elided texts keep the whole one
+        in their tooltip)."""
         hh = self.horizontalHeader()
         numeros = sum(hh.sectionSize(c) for c in range(1, self.modelo().columnCount()))
-        livre = self.viewport().width() - numeros - 2
+        livre = self.viewport().width() - numeros
         hh.resizeSection(0, max(280, min(self._titulo_natural, livre)))
 
     def _rever_larguras(self) -> None:
@@ -345,7 +355,7 @@ class TabelaValores(QTableView):
             c
             for c in m.colunas_numericas()
             if any(
-                self._largura_numero(m.index(r, c).data() or "") > hh.sectionSize(c)
+                self.largura_celula(m.index(r, c)) > hh.sectionSize(c)
                 for r in self._linhas_medidas()
             )
         ]

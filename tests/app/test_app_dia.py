@@ -6,6 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from siops.forms.declaracao import Declaracao
 from siops.forms.entes import ente
 from siops.forms.razao import ChaveDespesa
@@ -321,45 +323,11 @@ def test_dialogo_de_arquivo_em_portugues(janela, qtbot, tmp_path):
 
 
 def _cortados(j) -> list[str]:
-    """Every visible single-line label, status message and table header of the window whose
-    text is wider than the room it has."""
-    from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QLabel, QTableView
+    """Every visible label, button, header and status message of the window whose text is
+    wider (or, wrapping, taller) than the room it has: ``app.medidas``, Qt's font metrics."""
+    from siops.app.medidas import textos_cortados
 
-    problemas = []
-    for rotulo in j.findChildren(QLabel):
-        if not rotulo.isVisible() or rotulo.wordWrap() or not rotulo.text():
-            continue
-        if rotulo.textFormat() == Qt.TextFormat.RichText or "<" in rotulo.text():
-            continue
-        largura = rotulo.fontMetrics().horizontalAdvance(rotulo.text().replace("&", ""))
-        if largura > rotulo.contentsRect().width():
-            problemas.append(f"rótulo {rotulo.objectName()!r}: {rotulo.text()!r}")
-    sb = j.statusBar()
-    longa = j.rotulo_mensagem
-    if longa.isVisible() and longa.heightForWidth(longa.width()) > longa.height():
-        problemas.append(f"mensagem longa sem altura: {longa.text()!r}")
-    msg = sb.currentMessage()
-    if msg:
-        fixos = sum(
-            w.width() + 6
-            for w in sb.findChildren(QLabel)
-            if w.isVisible() and w.parentWidget() is sb
-        )
-        if sb.fontMetrics().horizontalAdvance(msg) > sb.width() - fixos - 12:
-            problemas.append(f"mensagem: {msg!r}")
-    for vista in j.findChildren(QTableView):
-        if not vista.isVisible():
-            continue
-        hh = vista.horizontalHeader()
-        m = vista.model()
-        for c in range(m.columnCount()):
-            if hh.isSectionHidden(c):
-                continue
-            for linha in str(m.headerData(c, Qt.Orientation.Horizontal) or "").split("\n"):
-                if hh.fontMetrics().horizontalAdvance(linha) + 8 > hh.sectionSize(c):
-                    problemas.append(f"cabeçalho {c} de {vista.objectName()!r}: {linha!r}")
-    return problemas
+    return textos_cortados(j)
 
 
 def test_nada_cortado_em_1280x800_e_1366x768(janela, balcao, qtbot):
@@ -395,3 +363,305 @@ def test_nada_cortado_em_1280x800_e_1366x768(janela, balcao, qtbot):
             vista.mensagem.emit(texto)
             qtbot.wait(50)
             assert not _cortados(j), (largura, altura, pagina, _cortados(j))
+
+
+# --- 6. reports saved where the clerk chooses and previewed inside the program ----------------
+
+
+def _paginas_pdf(pdf: Path) -> int:
+    import re
+    import subprocess
+
+    r = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    return int(re.search(r"^Pages:\s+(\d+)", r.stdout, re.M).group(1))
+
+
+def test_relatorio_salvo_onde_o_usuario_escolhe_e_mostrado_no_programa(
+    janela, balcao, qtbot, ambiente, tmp_path
+):
+    from PySide6.QtPrintSupport import QPrinter
+
+    from siops.app.cmd_cliente import preparar_demo
+    from siops.app.preferencias import pasta_dados
+    from siops.app.previa_pdf import DialogoPreviaPdf, tinta
+
+    j = janela
+    arquivo = preparar_demo(ambiente / "MS-SIOPS")
+    assert j.abrir_arquivo(arquivo)
+    balcao.esperar_tarefas()
+    # Proposed beside the declaration, named like `siops rreo` names it; cancelling writes
+    # nothing anywhere.
+    j.a_rel_rreo.trigger()
+    qtbot.waitUntil(lambda: bool(j.dialogos.salvamentos), timeout=5000)
+    _titulo, sugerido, filtro = j.dialogos.salvamentos[-1]
+    assert sugerido == arquivo.with_name(f"{arquivo.stem}_RREO.pdf"), sugerido
+    assert "*.pdf" in filtro
+    qtbot.wait(100)
+    assert not j.tarefas.ocupado() and not list(ambiente.rglob("*.pdf"))
+    # Another folder chosen: the PDF goes there, nothing to a hidden folder, and the report is
+    # shown inside the program, not handed to a PDF program (the machine has none).
+    j.dialogos.visualizador = False
+    escolhido = tmp_path / "Relatórios da saúde" / "RREO do 5º bimestre.pdf"
+    escolhido.parent.mkdir()
+    j.dialogos.arquivos.append(escolhido)
+    j.a_rel_rreo.trigger()
+    qtbot.waitUntil(
+        lambda: any(isinstance(d, DialogoPreviaPdf) for d in j.dialogos.mostrados), timeout=60000
+    )
+    assert escolhido.read_bytes().startswith(b"%PDF")
+    assert not (pasta_dados() / "relatorios").exists()
+    assert not j.dialogos.externos
+    dlg = next(d for d in j.dialogos.mostrados if isinstance(d, DialogoPreviaPdf))
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    n = _paginas_pdf(escolhido)
+    assert len(dlg.pdf) == n > 1
+
+    def ajustada() -> bool:  # drawn, as wide as the window (once it settled in its size)
+        img = dlg.pagina_renderizada(0)
+        return img is not None and img.width() >= dlg.rolagem.viewport().width() * 0.9
+
+    qtbot.waitUntil(ajustada, timeout=5000)
+    pagina = dlg.pagina_renderizada(0)
+    largura, altura = dlg.pdf.tamanhos[0]
+    assert abs(pagina.width() / pagina.height() - largura / altura) < 0.01  # the page's shape
+    assert pagina.width() <= dlg.rolagem.viewport().width()  # no sideways scrolling
+    assert 0.01 < tinta(pagina) < 0.5  # drawn: text on white
+    assert dlg.rotulo_pagina.text() == f"Página 1 de {n}"
+    assert dlg.rotulo_caminho.texto_inteiro() == str(escolhido)
+    # The last page comes into view (and is drawn) when scrolled to.
+    dlg.rolagem.verticalScrollBar().setValue(dlg.rolagem.verticalScrollBar().maximum())
+    qtbot.waitUntil(lambda: dlg.pagina_renderizada(n - 1) is not None, timeout=5000)
+    assert dlg.rotulo_pagina.text().endswith(f"de {n}")
+    # Zoom.
+    dlg.botao_mais.click()
+    qtbot.waitUntil(lambda: dlg.pagina_renderizada(n - 1) is not None, timeout=5000)
+    assert dlg.pagina_renderizada(n - 1).width() > pagina.width()
+    # Without a PDF program: said in the preview, never "use the file manager".
+    dlg.botao_externo.click()
+    assert dlg.nota.isVisible() and "Imprimir" in dlg.nota.text()
+    falas = [dlg.nota.text(), *(" ".join(m) for m in j.dialogos.mensagens)]
+    assert not [f for f in falas if "gerenciador" in f], falas
+    # Printing prints every page.
+    impressora = QPrinter(QPrinter.PrinterMode.HighResolution)
+    impressora.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    impressa = tmp_path / "impresso.pdf"
+    impressora.setOutputFileName(str(impressa))
+    assert dlg.imprimir_em(impressora) == n
+    assert _paginas_pdf(impressa) == n
+    dlg.accept()
+    assert dlg.pdf is None  # PDFium's document released with the preview
+
+
+# --- 4 (rest). descriptions, Anexo 12 columns, Cargo/E-mail, the demo's box --------------------
+
+#: The Anexo 12 tables of despesas: every column in view at 1280×800, no sideways scrolling.
+DESPESAS_ANEXO12 = (
+    "despesas_asps",
+    "despesas_nao_computadas",
+    "despesas_totais",
+    "despesa_elemento",
+    "consorcios",
+    "despesa_fonte",
+    "blocos",
+)
+#: The laptop sizes of the issue, and a 1440×900 screen maximised.
+TAMANHOS = ((1280, 800), (1366, 768), (1440, 900))
+
+
+def _largura_texto(vista, index) -> int:
+    """What a cell's text needs: its own font, the delegate's margins (3 px each side in
+    Fusion), the icon when it has one."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QFontMetrics
+
+    fonte = index.data(Qt.ItemDataRole.FontRole) or vista.font()
+    largura = QFontMetrics(fonte).horizontalAdvance(index.data() or "") + 6
+    if index.data(Qt.ItemDataRole.DecorationRole) is not None:
+        largura += vista.iconSize().width() + 4
+    return largura
+
+
+def _colunas_sem_sobra(vista) -> list[str]:
+    """A number column wider than its widest value and its header need (+ a small margin):
+    room that the descriptions could have had. (A column of zeros keeps room to type a value
+    in the hundreds of thousands.)"""
+    from PySide6.QtCore import Qt
+
+    m = vista.modelo()
+    hh = vista.horizontalHeader()
+    fm_cab = hh.fontMetrics()
+    digitar = vista.fontMetrics().horizontalAdvance("999.999,99") + 6
+    problemas = []
+    for c in m.colunas_numericas():
+        cab = str(m.headerData(c, Qt.Orientation.Horizontal) or "").split("\n")
+        precisa = max(
+            [digitar, *(fm_cab.horizontalAdvance(x) + 8 for x in cab)]
+            + [_largura_texto(vista, m.index(r, c)) for r in range(m.rowCount())]
+        )
+        if hh.sectionSize(c) > precisa + 16:
+            problemas.append(f"coluna {c}: {hh.sectionSize(c)} px para {precisa} px")
+    return problemas
+
+
+def _descricoes_cortadas_sem_motivo(vista) -> list[str]:
+    """Row descriptions that do not fit although there is room, or that are cut without their
+    whole text in the tooltip."""
+    from PySide6.QtCore import Qt
+
+    from siops.app.modelos import RECUO
+
+    m = vista.modelo()
+    hh = vista.horizontalHeader()
+    outras = sum(hh.sectionSize(c) for c in range(1, m.columnCount()) if not hh.isSectionHidden(c))
+    livre = vista.viewport().width() - outras
+    problemas = []
+    for r in range(m.rowCount()):
+        idx = m.index(r, 0)
+        if _largura_texto(vista, idx) <= hh.sectionSize(0):
+            continue
+        texto = (idx.data() or "").strip(RECUO + " ")
+        if hh.sectionSize(0) < livre - 4:
+            problemas.append(f"{texto!r} cortada com {livre - hh.sectionSize(0)} px sobrando")
+        if texto not in (idx.data(Qt.ItemDataRole.ToolTipRole) or ""):
+            problemas.append(f"{texto!r} cortada sem o texto inteiro na dica")
+    return problemas
+
+
+@pytest.fixture
+def demo_aberta(janela, balcao, ambiente):
+    from siops.app.cmd_cliente import preparar_demo
+
+    assert janela.abrir_arquivo(preparar_demo(ambiente / "MS-SIOPS"))
+    balcao.esperar_tarefas()
+    return janela
+
+
+def test_descricoes_e_colunas_do_anexo12_cabem(demo_aberta, qtbot):
+    from PySide6.QtCore import Qt
+
+    from siops.app.modelos import RECUO
+
+    j = demo_aberta
+    j.dock.show()
+    for largura, altura in TAMANHOS:
+        j.resize(largura, altura)
+        for tabela in j.documento.catalogo.tabelas:
+            vista = j.mostrar_pagina(f"tabela:{tabela}").vista
+            qtbot.wait(20)
+            tamanho = (largura, altura, tabela)
+            assert not _colunas_sem_sobra(vista), (tamanho, _colunas_sem_sobra(vista))
+            assert not _descricoes_cortadas_sem_motivo(vista), (
+                tamanho,
+                _descricoes_cortadas_sem_motivo(vista),
+            )
+            if tabela in DESPESAS_ANEXO12:
+                assert vista.horizontalScrollBar().maximum() == 0, tamanho
+        # The ledger scrolls sideways (eight amounts and where each line goes), but its
+        # descriptions are cut only where the room ends, the whole text in the tooltip.
+        for tipo in ("despesas", "receitas"):
+            vista = j.mostrar_pagina(f"razao:{tipo}").vista
+            qtbot.wait(20)
+            assert not _colunas_sem_sobra(vista), (largura, tipo, _colunas_sem_sobra(vista))
+            for r in range(vista.modelo().rowCount()):
+                idx = vista.modelo().index(r, 0)
+                if _largura_texto(vista, idx) > vista.horizontalHeader().sectionSize(0):
+                    dica = idx.data(Qt.ItemDataRole.ToolTipRole) or ""
+                    assert idx.data().strip(RECUO).split(" — ")[0] in dica, (r, idx.data(), dica)
+    # At 1280×800 the longest subfunção of the despesas com ASPS is whole.
+    j.resize(1280, 800)
+    vista = j.mostrar_pagina("tabela:despesas_asps").vista
+    qtbot.wait(20)
+    r, _ = vista.modelo().posicao("s302", None)
+    assert vista.modelo().index(r, 0).data() == "ASSISTÊNCIA HOSPITALAR E AMBULATORIAL (V)"
+    assert _largura_texto(vista, vista.modelo().index(r, 0)) <= vista.columnWidth(0)
+
+
+def _largura_util(campo) -> int:
+    """The room a line edit has for its text (Qt's own contents rect, minus its margins)."""
+    from PySide6.QtWidgets import QStyle, QStyleOptionFrame
+
+    opt = QStyleOptionFrame()
+    campo.initStyleOption(opt)
+    area = campo.style().subElementRect(QStyle.SubElement.SE_LineEditContents, opt, campo)
+    margens = campo.textMargins()
+    return area.width() - margens.left() - margens.right() - 4  # 2 px each side (QLineEdit)
+
+
+def test_cargo_e_email_nao_cortam(demo_aberta, qtbot):
+    j = demo_aberta
+    form = j.mostrar_pagina("form:dados_gerais")
+    cat = j.documento.catalogo
+    campos = [
+        c.id
+        for c in cat.campos_do_grupo("responsaveis")
+        if c.titulo.endswith((" — cargo", " — e-mail", " — nome"))
+    ]
+    assert len(campos) == 12
+    for largura, altura in TAMANHOS:
+        j.resize(largura, altura)
+        qtbot.wait(50)
+        for cid in campos:
+            campo = form.campos[cid]
+            texto = campo.text()
+            assert texto, cid
+            assert campo.fontMetrics().horizontalAdvance(texto) <= _largura_util(campo), (
+                largura,
+                cid,
+                texto,
+                _largura_util(campo),
+            )
+        assert form.horizontalScrollBar().maximum() == 0, largura
+
+
+def test_caixa_da_demonstracao_nao_quebra_no_meio_da_frase(janela, qtbot):
+    from PySide6.QtWidgets import QDialog, QLabel
+
+    from siops.app.dialogos import Dialogos
+
+    pasta = Path("/tmp/siops-demo-k2x9")  # as `siops demo` makes it (only named here)
+    linhas = [
+        "Demonstração do SIOPS — Monteiro Lobato/SP, 5º bimestre de 2026",
+        "",
+        "Servidor local: http://127.0.0.1:58417 (é encerrado quando o programa fecha)",
+        f"Pasta da demonstração: {pasta}",
+        f"E-mails do servidor (cada um é um arquivo .eml): {pasta / 'servidor' / 'correio'}",
+        "",
+        "Técnica responsável pelo envio (entra no Transmissor):",
+        "  Fernanda Cristina Ribeiro — CPF 456.789.123-64",
+        "  Senha do Transmissor (enviada pelo servidor por e-mail): Xk7#pQ2m",
+        f"  Certificado A1: {pasta / 'certificados' / 'tecnica.pfx'} — senha do arquivo: demo",
+    ]
+    texto = "\n".join(linhas)
+    j = janela
+    j.dialogos = Dialogos(j)  # the real box
+    j.mostrar_demonstracao(texto, "DEMONSTRAÇÃO — servidor local 127.0.0.1:58417")
+    caixa = next(d for d in j.findChildren(QDialog) if d.isVisible())
+    qtbot.waitExposed(caixa)
+    rotulo = next(r for r in caixa.findChildren(QLabel) if "Servidor local" in r.text())
+    # Every line whole on one line of the box: nothing wrapped mid-phrase.
+    assert not rotulo.wordWrap()
+    assert rotulo.text() == texto
+    fm = rotulo.fontMetrics()
+    for linha in linhas:
+        assert fm.horizontalAdvance(linha) <= rotulo.contentsRect().width(), linha
+        assert rotulo.visibleRegion().boundingRect().width() >= fm.horizontalAdvance(linha)
+    caixa.accept()
+
+
+def test_mensagem_nao_fica_sob_os_rotulos_que_crescem(demo_aberta, qtbot):
+    """A message that fitted is not left under a fixed label that came (DEMONSTRAÇÃO) or grew
+    after it (the percentage): it moves to the strip under the pages."""
+    j = demo_aberta
+    j.resize(1440, 860)
+    qtbot.wait(50)
+    j.mostrar_mensagem("Declaração aberta: M353170_2026_QuintoBimestre.OPS")
+    assert j.statusBar().currentMessage()
+    j.mostrar_demonstracao("credenciais", "DEMONSTRAÇÃO — servidor local 127.0.0.1:34179")
+    qtbot.wait(50)
+    assert "QuintoBimestre" in j.mensagem_atual()
+    assert not _cortados(j), _cortados(j)
+    j.resize(1280, 800)
+    qtbot.wait(50)
+    assert "QuintoBimestre" in j.mensagem_atual()
+    assert not _cortados(j), _cortados(j)

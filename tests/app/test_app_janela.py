@@ -360,11 +360,14 @@ def test_importar_bimestre_anterior(janela, balcao, qtbot, ambiente):
 def test_rreo_e_transmissao(janela, balcao, qtbot, ambiente):
     j = janela
     balcao.criar("monteiro lobato", "SP", 2025, 1)
+    # Not saved yet: the PDF is proposed in the declaration's standard folder (issue 24).
+    pdf = _arquivo(ambiente, 2025, "Primeiro").with_name("M353170_2025_PrimeiroBimestre_RREO.pdf")
+    j.dialogos.arquivos.append(pdf)
     j.a_rreo.trigger()
-    balcao.esperar_tarefas(60000)
-    assert len(j.dialogos.externos) == 1
-    pdf = j.dialogos.externos[0]
+    qtbot.waitUntil(lambda: len(j.dialogos.mostrados) == 2, timeout=60000)
+    assert j.dialogos.salvamentos[-1][1] == pdf
     assert pdf.read_bytes()[:5] == b"%PDF-"
+    assert j.dialogos.mostrados[-1].caminho == pdf  # previewed inside the program
 
     # With an impeditiva the transmission copy is refused and the list shown.
     j.mostrar_pagina("razao:despesas")
@@ -374,6 +377,7 @@ def test_rreo_e_transmissao(janela, balcao, qtbot, ambiente):
     j.a_gravar_transmissao.trigger()
     assert [d.objectName() for d in j.dialogos.mostrados] == [
         "dialogo_nova",
+        "previa_pdf",
         "dialogo_incluir_linha",
         "dialogo_impeditivas",
     ]

@@ -1,6 +1,6 @@
-"""The Relatórios menu (issue 13, client part): every report previews as a PDF on the demo
-declaration, rendered off the GUI thread and handed to the system viewer (the only stub: the
-viewer itself, ``DialogosFalsos.abrir_externo``)."""
+"""The Relatórios menu (issue 13, client part): every report is a PDF of the demo declaration,
+saved where the clerk chooses (issue 24), rendered off the GUI thread and previewed inside the
+program (the file dialog answered by ``DialogosFalsos``)."""
 
 from __future__ import annotations
 
@@ -39,8 +39,9 @@ def test_menu_relatorios_cobre_todos_os_tipos(janela):
         assert not acao.isEnabled()  # no declaration open yet
 
 
-def test_cada_relatorio_abre_em_pdf_na_declaracao_demo(demo_aberta, balcao):
+def test_cada_relatorio_abre_em_pdf_na_declaracao_demo(demo_aberta, balcao, tmp_path):
     from siops import relatorios
+    from siops.app.previa_pdf import DialogoPreviaPdf
 
     j = demo_aberta
     acoes = {
@@ -48,22 +49,34 @@ def test_cada_relatorio_abre_em_pdf_na_declaracao_demo(demo_aberta, balcao):
         "criticas": (j.a_rel_criticas, "RELATÓRIO DE CRÍTICAS"),
         **{t: (j.a_relatorios[t], None) for t in relatorios.TIPOS},
     }
+    gravados = []
+    ocupado: list[bool] = []
+    j.tarefas.ocupadoMudou.connect(ocupado.append)
     for nome, (acao, esperado) in acoes.items():
         assert acao.isEnabled(), nome
-        antes = len(j.dialogos.externos)
+        antes = len(j.dialogos.mostrados)
+        destino = tmp_path / f"{nome}.pdf"
+        j.dialogos.arquivos.append(destino)
+        ocupado.clear()
         acao.trigger()
-        assert j.tarefas.ocupado(), f"{nome}: o PDF deve ser gerado fora da thread da interface"
+        balcao.qtbot.waitUntil(lambda: bool(ocupado), timeout=5000)
+        assert ocupado[0] is True, f"{nome}: o PDF deve ser gerado fora da thread da interface"
         balcao.esperar_tarefas(timeout=60000)
-        assert len(j.dialogos.externos) == antes + 1, (nome, j.dialogos.mensagens)
-        pdf = j.dialogos.externos[-1]
-        dados = pdf.read_bytes()
+        assert len(j.dialogos.mostrados) == antes + 1, (nome, j.dialogos.mensagens)
+        previa = j.dialogos.mostrados[-1]
+        assert isinstance(previa, DialogoPreviaPdf) and previa.caminho == destino, nome
+        assert previa.pdf is not None and len(previa.pdf) >= 1, (nome, previa.erro)
+        dados = destino.read_bytes()
         assert dados.startswith(b"%PDF") and len(dados) > 1000, nome
-        texto = _texto_do_pdf(pdf)
+        texto = _texto_do_pdf(destino)
         assert "Monteiro Lobato" in texto, nome
         esperado = esperado or relatorios.TIPOS[nome].split(" — ")[0]
         assert esperado in " ".join(texto.split()), (nome, texto[:400])
-    assert len({p.name for p in j.dialogos.externos}) == len(acoes)  # one file per report
+        gravados.append(j.dialogos.salvamentos[-1][1])
+        previa.close()
+    assert len({p.name for p in gravados}) == len(acoes)  # one proposed name per report
     assert not j.dialogos.mensagens  # no error shown
+    assert not j.dialogos.externos  # nothing handed to a PDF program
 
 
 def test_relatorio_que_falha_mostra_mensagem_sem_traceback(demo_aberta, balcao, monkeypatch):
@@ -74,8 +87,9 @@ def test_relatorio_que_falha_mostra_mensagem_sem_traceback(demo_aberta, balcao, 
 
     monkeypatch.setattr(janela_arquivo, "_gerar_relatorio", quebrar)
     j = demo_aberta
+    j.dialogos.arquivos.append(j.destino_relatorio("INDICADORES"))
     j.a_relatorios["indicadores"].trigger()
-    balcao.esperar_tarefas()
+    balcao.qtbot.waitUntil(lambda: bool(j.dialogos.mensagens), timeout=15000)
     titulo, texto, detalhes = j.dialogos.mensagens[-1]
     assert titulo == "Indicadores do SIOPS" and texto == "O relatório não foi gerado."
-    assert "Traceback" not in detalhes and not j.dialogos.externos
+    assert "Traceback" not in detalhes and not j.dialogos.externos and not j.dialogos.mostrados
