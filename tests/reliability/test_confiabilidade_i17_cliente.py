@@ -27,6 +27,7 @@ import threading
 import time
 import zipfile
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -277,7 +278,9 @@ def test_i17_9b_csv_neutraliza_formulas_e_volta_igual(tmp_path, monkeypatch, rel
     assert r.codigo == 0, r.stderr
     linhas = list(csv.reader(io.StringIO(saida.read_text(encoding="utf-8")), delimiter=";"))
     textos = [lin for lin in linhas[1:] if lin[0] == "campo"]
-    valores = [lin for lin in linhas[1:] if lin[0] != "campo"]
+    valores = [lin for lin in linhas[1:] if lin[0] not in ("campo", "razao")]
+    razao = [lin for lin in linhas[1:] if lin[0] == "razao"]  # the ledger (issue 19)
+    assert razao and all(re.fullmatch(r"-?\d+(\.\d+)?|", lin[-1]) for lin in razao), razao[:3]
     perigosas = [lin for lin in textos if lin[3].startswith(GATILHOS)]
     assert not perigosas, perigosas
     por_campo = {lin[1]: lin[3] for lin in textos}
@@ -285,8 +288,10 @@ def test_i17_9b_csv_neutraliza_formulas_e_volta_igual(tmp_path, monkeypatch, rel
     assert por_campo["instituicao_1_natureza"] == TEXTOS_PERIGOSOS["instituicao_1_natureza"]
     # numbers are not text: plain decimal text, never an apostrophe
     assert valores and all(re.fullmatch(r"-?\d+(\.\d+)?", lin[3]) for lin in valores), valores[:3]
-    esperado = {(t, linha, c): texto for (t, linha, c), texto in ((k, v) for k, v in _celulas(d))}
-    assert {(t, linha, c): v for t, linha, c, v in valores} == esperado
+    # every cell line is the declaration's value: the typed ones and the Anexo 12's computed
+    # from the ledger, which the CSV carries as the report shows them
+    assert all(Decimal(v) == d.valor((t, linha, c)) for t, linha, c, v in valores)
+    assert {k for k, _ in _celulas(d)} <= {(t, linha, c) for t, linha, c, _ in valores}
 
     # our own export imports back to the very same texts (the apostrophe we added is removed)
     outra = tmp_path / "outra" / ops.name
