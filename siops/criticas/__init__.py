@@ -17,7 +17,7 @@ from siops.criticas.motor import (
     Verificador,
     verificar,
 )
-from siops.criticas.referencia import ReferenciaFNS, ReferenciaInvalida
+from siops.criticas.referencia import Referencia, ReferenciaFNS, ReferenciaInvalida
 from siops.criticas.relatorio import relatorio_dados, relatorio_json, relatorio_texto
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "REGRAS",
     "Achado",
     "DeclaracaoAnteriorInvalida",
+    "Referencia",
     "ReferenciaFNS",
     "ReferenciaInvalida",
     "Regra",

@@ -11,12 +11,14 @@ from siops.criticas.achado import IMPEDITIVA
 from siops.criticas.motor import GRUPOS, REGRAS, Regra, _carregar_regras
 
 _REQUER = {
-    "referencia": "referência do FNS",
+    "referencia": "referência externa (FNS; STN/CONFAZ)",
     "anterior": "declaração do bimestre anterior",
 }
 
 
 def _severidade(r: Regra, bimestre: int) -> str:
+    if r.so_no_6o and bimestre != 6:
+        return "não se aplica"
     return "**impeditiva**" if r.severidade_em(bimestre) == IMPEDITIVA else "aviso"
 
 
@@ -37,6 +39,15 @@ def documento() -> str:
         "Regra do FAQ do SIOPS: erros de preenchimento que influenciem no cálculo do "
         "percentual mínimo impedem a transmissão; os demais aparecem como aviso (alguns "
         "viram impeditivas no 6º bimestre).",
+        "",
+        "O portão de transmissão (`siops gravar-transmissao`, Arquivo → Gravar arquivo para "
+        "transmissão, e a recepção no servidor) roda as mesmas regras com as mesmas entradas: "
+        "a referência externa (valores do FNS e transferências constitucionais do STN/CONFAZ), "
+        "que o cliente pede ao servidor configurado e guarda com a data, e a declaração do "
+        "bimestre anterior (no cliente, o arquivo achado na pasta padrão; no servidor, a "
+        "transmissão vigente). Sem elas as regras que dependem delas não rodam, e o portão do "
+        "cliente diz o que faltou (ou de quando é a referência guardada) sem impedir a "
+        "gravação: o servidor as roda de novo ao receber o arquivo.",
         "",
         "| código | grupo | título | 1º ao 5º bimestre | 6º bimestre | depende de | fundamento |",
         "| --- | --- | --- | --- | --- | --- | --- |",

@@ -22,7 +22,7 @@ from siops.criticas.achado import AVISO, IMPEDITIVA, SEVERIDADES, Achado
 from siops.forms.formulas import Chave
 
 if TYPE_CHECKING:
-    from siops.criticas.referencia import ReferenciaFNS
+    from siops.criticas.referencia import Referencia
     from siops.forms.catalogo import Catalogo
     from siops.forms.declaracao import Declaracao
 
@@ -44,9 +44,10 @@ class Regra:
 
     ``escala_no_6o``: an aviso in bimestres 1–5 that is a crítica impeditiva in the 6º (the
     FAQ's list: 310, 352, 585, 586, 587, 610; and ours where the docstring says so).
-    ``requer``: ``"referencia"`` (FNS values) or ``"anterior"`` (the previous bimestre's
-    declaration) when the rule needs data from outside the declaration; without it, it is
-    silent.
+    ``requer``: ``"referencia"`` (FNS values, constitutional shares) or ``"anterior"`` (the
+    previous bimestre's declaration) when the rule needs data from outside the declaration;
+    without it, it is silent. ``so_no_6o``: the rule applies only to the 6º bimestre (its check
+    is silent before; the table of ``docs/criticas.md`` says "não se aplica").
     """
 
     codigo: int
@@ -55,6 +56,7 @@ class Regra:
     escala_no_6o: bool = False
     fundamento: str = ""
     requer: str = ""
+    so_no_6o: bool = False
 
     def __post_init__(self) -> None:
         if self.severidade not in SEVERIDADES:
@@ -81,7 +83,7 @@ class Entrada:
     """What an instance may look at: the declaration and the optional outside data."""
 
     d: Declaracao
-    referencia: ReferenciaFNS | None = None
+    referencia: Referencia | None = None
     anterior: Declaracao | None = None
 
 
@@ -135,11 +137,12 @@ def definir(
     escala_no_6o: bool = False,
     fundamento: str = "",
     requer: str = "",
+    so_no_6o: bool = False,
 ) -> Regra:
     """Declare a rule in the registry (a code may be declared only once)."""
     if codigo in REGRAS:
         raise ValueError(f"código de crítica repetido: {codigo}")
-    r = Regra(codigo, titulo, severidade, escala_no_6o, fundamento, requer)
+    r = Regra(codigo, titulo, severidade, escala_no_6o, fundamento, requer, so_no_6o)
     REGRAS[codigo] = r
     return r
 
@@ -230,13 +233,14 @@ def _checar_anterior(d: Declaracao, anterior: Declaracao | None) -> None:
 
 def verificar(
     d: Declaracao,
-    referencia: ReferenciaFNS | None = None,
+    referencia: Referencia | None = None,
     *,
     anterior: Declaracao | None = None,
 ) -> list[Achado]:
     """Run every rule on a declaration; the findings in code order, then catalog order.
 
-    ``referencia``: the FNS values for 310/352 (without it those rules are silent);
+    ``referencia``: the FNS values and constitutional shares for 310/352/320 (without it those
+    rules are silent);
     ``anterior``: the same ente's declaration of an earlier bimestre of the exercício, for the
     rules that compare cumulative values (raises ``DeclaracaoAnteriorInvalida`` otherwise).
     """
@@ -263,7 +267,7 @@ class Verificador:
     def __init__(
         self,
         d: Declaracao,
-        referencia: ReferenciaFNS | None = None,
+        referencia: Referencia | None = None,
         *,
         anterior: Declaracao | None = None,
     ) -> None:

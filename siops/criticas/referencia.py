@@ -1,34 +1,43 @@
-"""FNS reference values for the críticas 310 and 352 (``ReferenciaFNS``), and their file format.
+"""External reference values (``Referencia``): the FNS transfers for the críticas 310 and 352 and
+the constitutional shares (STN/CONFAZ) for 320, and their file format.
 
 The FAQ's críticas 310/352 compare the fund-to-fund transfers the ente declares with "o valor
-constante da Base de Dados do Fundo Nacional de Saúde". We do not have that database: the
-values come from a small file the server publishes (and that support can send by e-mail), in
-one of two equivalent formats. Values are cumulative up to the bimestre, like the declaration,
-in reais with centavos.
+constante da Base de Dados do Fundo Nacional de Saúde"; 320 compares the cotas-partes of the
+base with what the Tesouro Nacional (FPM, ITR, FPE, IPI-Exportação) and the states (ICMS, IPVA,
+published under CONFAZ rules) transferred. We do not have those databases: the values come from
+a small file the server publishes (``GET /api/v1/referencia-fns/{ente}/{exercicio}``, loaded by
+the administrator with ``siops-servidor admin carregar-referencia-fns``; support can also send
+it by e-mail), in one of two equivalent formats. Values are cumulative up to the bimestre, like
+the declaration, in reais with centavos. The format keeps its first name (``siops-referencia-
+fns``, version 1): the shares are optional columns, so every file written before them is still
+valid.
 
 JSON (``.json``)::
 
     {
       "formato": "siops-referencia-fns",
       "versao": 1,
-      "fonte": "FNS — consulta de pagamentos, extraído em 05/01/2026",
+      "fonte": "FNS — consulta de pagamentos; STN — transferências constitucionais",
       "valores": [
         {"ente": "M355030", "exercicio": 2025, "bimestre": 6,
-         "custeio": "1234567.89", "investimento": "250000.00"}
+         "custeio": "1234567.89", "investimento": "250000.00", "fpm": "98765432.10"}
       ]
     }
 
-CSV (``.csv``, UTF-8, separator ``;``, header required, values with a dot or Brazilian
-``1.234,56``)::
+CSV (``.csv``, UTF-8, separator ``;``, header required with at least one kind, values with a
+dot or Brazilian ``1.234,56``)::
 
-    ente;exercicio;bimestre;custeio;investimento
-    M355030;2025;6;1234567.89;250000.00
+    ente;exercicio;bimestre;custeio;investimento;fpm;itr;icms;ipva;ipi_exportacao;fpe
+    M355030;2025;6;1234567.89;250000.00;98765432.10;;;;;
 
 ``ente`` is the public code of ``forms.entes`` (``M`` + 6 IBGE digits, ``E`` + UF code). A
-missing or empty ``custeio``/``investimento`` means "no reference": the rule stays silent. Which
-declared row each kind is compared with is our interpretation (``forms.layouts.comum``,
-``FNS_INCERTO``): custeio ↔ ``receitas_adicionais.uniao_fns_custeio`` (310), investimento ↔
-``receitas_adicionais.uniao_fns_investimento`` (352).
+missing or empty kind means "no reference": its rule stays silent. Which declared row each kind
+is compared with: custeio ↔ ``receitas_adicionais.uniao_fns_custeio`` (310), investimento ↔
+``receitas_adicionais.uniao_fns_investimento`` (352) — our interpretation (``FNS_INCERTO``) —
+and each share ↔ the base row of the same id, ``receitas_base.<kind>`` (320): the cotas-partes
+a município receives (fpm, itr, icms, ipva, ipi_exportacao) and those a state or the DF receives
+from the União (fpe, ipi_exportacao; the DF also fpm and itr). The values of the shares are the
+gross transfers (before the FUNDEB retention), as the base declares them.
 """
 
 from __future__ import annotations
@@ -45,7 +54,10 @@ from siops.forms.dinheiro import ValorInvalido, parse_valor, texto_plano
 
 FORMATO = "siops-referencia-fns"
 VERSAO = 1
-TIPOS = ("custeio", "investimento")
+TIPOS_FNS = ("custeio", "investimento")
+#: The constitutional shares (crítica 320): the id of the base row each one is compared with.
+TIPOS_COTAS = ("fpm", "itr", "icms", "ipva", "ipi_exportacao", "fpe")
+TIPOS = (*TIPOS_FNS, *TIPOS_COTAS)
 CAMPOS_CSV = ("ente", "exercicio", "bimestre", *TIPOS)
 #: Largest reference file accepted (the whole country's six bimestres fit in a few MB).
 TAMANHO_MAXIMO = 32 * 1024 * 1024
@@ -57,8 +69,9 @@ class ReferenciaInvalida(ValueError):
     """A reference file that cannot be read; the message (Portuguese) says where and why."""
 
 
-class ReferenciaFNS:
-    """FNS transfer values per ente, exercício and bimestre (see module docstring)."""
+class Referencia:
+    """Reference values (FNS transfers, constitutional shares) per ente, exercício and bimestre
+    (see module docstring)."""
 
     def __init__(self, valores: dict[Chave, dict[str, Decimal]] | None = None, fonte: str = ""):
         self._valores: dict[Chave, dict[str, Decimal]] = {}
@@ -73,13 +86,22 @@ class ReferenciaFNS:
         bimestre: int,
         custeio: Decimal | None = None,
         investimento: Decimal | None = None,
+        **cotas: Decimal | None,
     ) -> None:
-        """Set the reference of one ente and bimestre (None leaves that kind unknown)."""
+        """Set the reference of one ente and bimestre, by kind (``custeio``, ``investimento``,
+        and the shares ``fpm=`` … of ``TIPOS_COTAS``); None leaves that kind unknown."""
+        tipos = {"custeio": custeio, "investimento": investimento, **cotas}
         if not 1 <= int(bimestre) <= 6:
             raise ReferenciaInvalida(f"Bimestre inválido na referência do FNS: {bimestre}.")
+        desconhecidos = sorted(set(tipos) - set(TIPOS))
+        if desconhecidos:
+            raise ReferenciaInvalida(
+                f"Tipo de valor desconhecido na referência: {', '.join(desconhecidos)} (use "
+                f"{', '.join(TIPOS)})."
+            )
         k = (ente.strip().upper(), int(exercicio), int(bimestre))
         atual = self._valores.setdefault(k, {})
-        for tipo, v in (("custeio", custeio), ("investimento", investimento)):
+        for tipo, v in tipos.items():
             if v is None:
                 continue
             if not isinstance(v, Decimal) or not v.is_finite() or v < 0:
@@ -89,14 +111,18 @@ class ReferenciaFNS:
             atual[tipo] = v.quantize(Decimal("0.01"))
 
     def valor(self, ente: str, exercicio: int, bimestre: int, tipo: str) -> Decimal | None:
-        """The FNS value of a kind ("custeio" or "investimento"), or None when unknown."""
+        """The value of a kind ("custeio", "fpm" … ``TIPOS``), or None when unknown."""
         return self._valores.get((ente, exercicio, bimestre), {}).get(tipo)
+
+    def tem(self, ente: str, exercicio: int, bimestre: int) -> bool:
+        """Whether any value is known for the ente and bimestre."""
+        return bool(self._valores.get((ente, exercicio, bimestre)))
 
     def __len__(self) -> int:
         return len(self._valores)
 
     def __eq__(self, other: object) -> bool:
-        if not isinstance(other, ReferenciaFNS):
+        if not isinstance(other, Referencia):
             return NotImplemented
         return self._valores == other._valores
 
@@ -106,7 +132,7 @@ class ReferenciaFNS:
     # -- files --------------------------------------------------------------------------------
 
     @classmethod
-    def carregar(cls, caminho: str | Path) -> ReferenciaFNS:
+    def carregar(cls, caminho: str | Path) -> Referencia:
         """Read a ``.json`` or ``.csv`` reference file (by extension, else by content)."""
         p = Path(caminho)
         try:
@@ -129,7 +155,7 @@ class ReferenciaFNS:
         return cls.de_csv(conteudo, str(p))
 
     @classmethod
-    def de_json(cls, conteudo: str, origem: str = "referência do FNS") -> ReferenciaFNS:
+    def de_json(cls, conteudo: str, origem: str = "referência do FNS") -> Referencia:
         """Parse the JSON format."""
         try:
             doc = json.loads(conteudo, parse_float=Decimal, parse_int=Decimal)
@@ -157,7 +183,7 @@ class ReferenciaFNS:
         return ref
 
     @classmethod
-    def de_csv(cls, conteudo: str, origem: str = "referência do FNS") -> ReferenciaFNS:
+    def de_csv(cls, conteudo: str, origem: str = "referência do FNS") -> Referencia:
         """Parse the CSV format."""
         leitor = csv.DictReader(io.StringIO(conteudo), delimiter=";")
         cabecalho = [c.strip().lower() for c in (leitor.fieldnames or [])]
@@ -236,3 +262,7 @@ class ReferenciaFNS:
                 )
             )
         return saida.getvalue()
+
+
+#: The first name of the class (the FNS values were its only kinds), kept for its readers.
+ReferenciaFNS = Referencia

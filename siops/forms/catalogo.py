@@ -119,8 +119,14 @@ class Linha:
     """A row. Leaves without ``regra`` are typed by the user; rows with one are derived.
 
     ``naturezas`` keeps the natureza de receita code per era: ``((2018, "1.1.1.8.01.1"),
-    (2022, "1.1.1.2.50.0"))`` — the code valid from that exercício on. ``incerto`` holds the
-    reason a code or a line is UNCONFIRMED (DOMAIN), shown by `siops catalogo`.
+    (2022, "1.1.1.2.50.0"))`` — the code valid from that exercício on. A row that sums several
+    codes (the model's "NR: 1.7.1.9.62.0.0 + NR: 1.7.1.9.63.0.0") repeats the era:
+    ``((2022, "1.7.1.9.62.0"), (2022, "1.7.1.9.63.0"))`` (``naturezas_em``). ``incerto`` holds
+    the reason a code or a line is UNCONFIRMED (DOMAIN), shown by `siops catalogo`.
+
+    ``deduz``: for a deduction row, the revenue row(s) it deducts a constitutional share of and
+    the share, ``("ipva", 50)`` or ``(("icms_principal", "outras_transferencias"), 25)``
+    (``base_deducao``).
     """
 
     id: str
@@ -137,17 +143,35 @@ class Linha:
     somente_6o: bool = False  # editable only in the 6º bimestre; "N/A" before
     incerto: str = ""
     negativo_permitido: bool = False
-    deduz: tuple[str, Decimal] | None = None  # (receita row, constitutional share %) deducted
+    #: (receita row or rows, constitutional share %) deducted
+    deduz: tuple[str | tuple[str, ...], Decimal] | None = None
+
+    def naturezas_em(self, exercicio: int, *, antes_da_primeira: bool = True) -> tuple[str, ...]:
+        """Every natureza de receita code of the row valid in the exercício (the entries of the
+        latest era not after it). Before the first era: that era's codes, or none when
+        ``antes_da_primeira`` is False (the accounting mapping: a code valid only later does
+        not apply earlier)."""
+        eras = [desde for desde, _ in self.naturezas if desde <= exercicio]
+        if eras:
+            era = max(eras)
+        elif antes_da_primeira and self.naturezas:
+            era = min(desde for desde, _ in self.naturezas)
+        else:
+            return ()
+        return tuple(dict.fromkeys(c for desde, c in self.naturezas if desde == era))
 
     def natureza(self, exercicio: int) -> str | None:
-        """The natureza de receita code valid in the exercício, if the row has one."""
-        codigo = None
-        for desde, c in self.naturezas:
-            if exercicio >= desde:
-                codigo = c
-        if codigo is None and self.naturezas:
-            codigo = self.naturezas[0][1]
-        return codigo
+        """The natureza de receita code valid in the exercício, if the row has one (several
+        codes joined by " + ", as the model prints them)."""
+        return " + ".join(self.naturezas_em(exercicio)) or None
+
+    @property
+    def base_deducao(self) -> tuple[tuple[str, ...], Decimal] | None:
+        """``deduz`` with the deducted revenue always as a tuple of row ids."""
+        if self.deduz is None:
+            return None
+        receitas, parcela = self.deduz
+        return ((receitas,) if isinstance(receitas, str) else tuple(receitas)), parcela
 
     def titulo_em(self, exercicio: int) -> str:
         """The title with the year tokens of the layout filled in ({ano}, {ano_1}, …)."""

@@ -133,11 +133,12 @@ def valores(d: Declaracao) -> dict[Chave, Decimal]:
         v[(t, linha.id, "previsao_atualizada")] = _r(Decimal(anual) * Decimal("1.02"))
         v[(t, linha.id, "realizada")] = _ate_bimestre(anual, ("0.97", "1.03", "1.01")[i % 3])
     for linha in folhas:
-        if linha.deduz is None:
+        if linha.base_deducao is None:
             continue
-        receita, parte = linha.deduz
+        receitas, parte = linha.base_deducao
         for c in ("previsao_inicial", "previsao_atualizada", "realizada"):
-            v[(t, linha.id, c)] = _r(v.get((t, receita, c), Decimal(0)) * parte / 100)
+            base = sum((v.get((t, r, c), Decimal(0)) for r in receitas), Decimal(0))
+            v[(t, linha.id, c)] = _r(base * parte / 100)
     for id_linha, anual in RECEITAS_ADICIONAIS.items():
         t = "receitas_adicionais"
         v[(t, id_linha, "previsao_inicial")] = Decimal(anual)
@@ -292,7 +293,11 @@ def declaracao_demo(
     rb = lambda linha, c="realizada": d.valor((catalogo.RECEITAS_BASE, linha, c))  # noqa: E731
     ra = lambda linha, c="realizada": d.valor(("receitas_adicionais", linha, c))  # noqa: E731
     for col in ("previsao_inicial", "previsao_atualizada", "realizada"):
-        v[(rt, "impostos_taxas", col)] = rb("impostos", col) + _r(receita[col] * Decimal("0.004"))
+        impostos = sum(  # the DF's base splits its taxes in two parts
+            (rb(x, col) for x in ("impostos", "impostos_estaduais", "impostos_municipais")),
+            Decimal(0),
+        )
+        v[(rt, "impostos_taxas", col)] = impostos + _r(receita[col] * Decimal("0.004"))
         v[(rt, "contribuicoes", col)] = _r(receita[col] * Decimal("0.012"))
         v[(rt, "patrimonial", col)] = _r(receita[col] * Decimal("0.02"))
         v[(rt, "servicos", col)] = _r(receita[col] * Decimal("0.003"))
@@ -303,6 +308,25 @@ def declaracao_demo(
             rb("icms", col) + rb("ipva", col) + rb("ipi_exportacao", col) + ra("estados", col)
         )
         v[(rt, "transf_outras_correntes", col)] = rb("outras_transferencias", col)
+        if d.catalogo.esfera != "municipal":
+            # a state's (and the DF's) base transfers all come from the União (FPE,
+            # IPI-Exportação, compensações; the DF's FPM and ITR); its ICMS and IPVA are taxes
+            transferencias = sum(
+                (
+                    rb(x, col)
+                    for x in (
+                        "transferencias",
+                        "transferencias_estaduais",
+                        "transferencias_municipais",
+                    )
+                ),
+                Decimal(0),
+            )
+            v[(rt, "transf_uniao_correntes", col)] = (
+                transferencias + ra("uniao_fns_custeio", col) + ra("uniao_outras", col)
+            )
+            v[(rt, "transf_estados_correntes", col)] = ra("estados", col)
+            v[(rt, "transf_outras_correntes", col)] = Decimal(0)
         # FUNDEB: a small município receives back more than the 20% it contributes.
         v[(rt, "transf_fundeb", col)] = _r(
             (rb("fpm", col) + rb("icms", col) + rb("ipva", col) + rb("itr", col)) * Decimal("0.31")
@@ -321,6 +345,10 @@ def declaracao_demo(
     v[(rp, "empenhos_ano_1", "inscrito")] = Decimal("418000.00")
     v[(rp, "empenhos_ano_1", "pagos")] = Decimal("371500.00")
     v[(rp, "empenhos_ano_1", "cancelados")] = Decimal("6200.00")
+    if d.bimestre == 6:  # the current year's inscrição: ASPS empenhada − paga (crítica 721)
+        v[(rp, "empenhos_ano", "inscrito")] = d.valor(
+            (catalogo.APURACAO, catalogo.TOTAL_ASPS, "empenhada")
+        ) - d.valor((catalogo.APURACAO, catalogo.TOTAL_ASPS, "paga"))
     conv = celulas_para_razao(d.catalogo, v.items())
     d.carregar(conv.digitadas.items(), textos, linhas(razao))
     return d

@@ -83,9 +83,88 @@ def declaracao_cheia(
 ) -> Declaracao:
     """A declaration with every typed cell filled (the benchmarks' "full declaration")."""
     d = Declaracao(ente, exercicio, bimestre)
-    conv = celulas_para_razao(d.catalogo, valores_cheios(d, semente).items())
+    valores = valores_cheios(d, semente)
+    conv = celulas_para_razao(d.catalogo, valores.items())
     d.carregar(conv.digitadas.items(), {}, linhas(conv.razao))
+    ajustes = _coerencia(d)
+    if ajustes:
+        valores.update(ajustes)
+        conv = celulas_para_razao(d.catalogo, valores.items())
+        d.carregar(conv.digitadas.items(), {}, linhas(conv.razao))
     return d
+
+
+def _coerencia(d: Declaracao) -> dict[Chave, Decimal]:
+    """The typed cells that other tables determine, made to agree with them (the críticas of
+    issue 20 that compare tables): XIV and XV = the totals of their controls; a state's
+    deductions = the constitutional share of the revenue; the receitas totais containing the
+    base; the current year's restos a pagar (none paid or cancelled; in the 6º, inscrito =
+    XII (d) − XII (f), and XIII only in (d), within (g))."""
+    cat = d.catalogo
+    out: dict[Chave, Decimal] = {}
+
+    def pode(k: Chave) -> bool:
+        return cat.editavel(k, d.bimestre)
+
+    for linha, controle in (
+        ("recursos_minimo_nao_aplicado", "controle_minimo"),
+        ("rp_cancelados", "controle_rp_cancelados"),
+    ):
+        for col, ccol in (("empenhada", "empenhadas"), ("liquidada", "liquidadas")):
+            k = ("apuracao", linha, col)
+            if pode(k) and cat.existe((controle, "total", ccol)):
+                out[k] = d.valor((controle, "total", ccol))
+        k = ("apuracao", linha, "paga")
+        if pode(k) and cat.existe((controle, "total", "pagas")):
+            out[k] = d.valor((controle, "total", "pagas"))
+    for col in ("pagos", "cancelados"):
+        if pode(("rp_execucao", "empenhos_ano", col)):
+            out[("rp_execucao", "empenhos_ano", col)] = Decimal(0)
+    t = cat.tabelas["receitas_base"]
+    for row in t.linhas:
+        base = row.base_deducao
+        if base is None:
+            continue
+        for c in ("previsao_inicial", "previsao_atualizada", "realizada"):
+            k = (t.id, row.id, c)
+            if pode(k):
+                receita = sum((d.valor((t.id, r, c)) for r in base[0]), Decimal(0))
+                out[k] = quantizar(receita * base[1] / 100)
+    if d.bimestre == 6:
+        xiii = "rp_sem_disponibilidade"
+        out[("apuracao", xiii, "liquidada")] = out[("apuracao", xiii, "paga")] = Decimal(0)
+        g = d.valor(("despesas_asps", "total", "rp_nao_processados"))
+        out[("apuracao", xiii, "empenhada")] = min(d.valor(("apuracao", xiii, "empenhada")), g)
+        out[("rp_execucao", "empenhos_ano", "inscrito")] = d.valor(
+            ("apuracao", "total_asps", "empenhada")
+        ) - d.valor(("apuracao", "total_asps", "paga"))
+    # the receitas totais contain the base (realizada): its taxes, its transfers, its total
+    rt = "receitas_totais"
+    if rt in cat.tabelas:
+        ids = {x.id for x in t.linhas}
+        mais = Decimal(0)
+        for partes, total, folha in (
+            (("impostos", "impostos_estaduais", "impostos_municipais"), "impostos_taxas", None),
+            (
+                ("transferencias", "transferencias_estaduais", "transferencias_municipais"),
+                "transferencias_correntes",
+                "transf_uniao_correntes",
+            ),
+        ):
+            falta = sum(
+                (d.valor((t.id, x, "realizada")) for x in partes if x in ids), Decimal(0)
+            ) - d.valor((rt, total, "realizada"))
+            k = (rt, folha or total, "realizada")
+            if falta > 0 and pode(k):
+                out[k] = d.valor(k) + falta
+                mais += falta
+        falta = d.valor(("receitas_base", "total_base", "realizada")) - (
+            d.valor((rt, "receita_total", "realizada")) + mais
+        )
+        k = (rt, "outras_correntes", "realizada")
+        if falta > 0 and pode(k):
+            out[k] = d.valor(k) + falta
+    return {k: v for k, v in out.items() if pode(k) and d.valor(k) != v}
 
 
 def razao_grande(

@@ -4,8 +4,8 @@ The data say, after the Tesouro's Anexo 12 model (column E, "Critérios"), which
 make each measure (receita realizada, despesa empenhada …), which natureza de receita (NR) goes
 to which receita line, and how a despesa (função/subfunção FS, natureza ND, fonte FR, código de
 acompanhamento CO) is split between the despesas computed in the minimum and the others. The
-receita lines' own codes come from the catalog (``Linha.naturezas``, one per era); the data add
-what the catalog lacks and the exclusions. Nothing here is a code branch per natureza: a
+receita lines' own codes come from the catalog (``Linha.naturezas_em``: the codes of each
+era); the data add what the catalog lacks and the exclusions. Nothing here is a code branch per natureza: a
 corrected table is a data change.
 
 Codes in the data are dotted; trailing all-zero groups mean "any" (the model's notation: NR
@@ -156,15 +156,6 @@ def _vale(regra: dict, esfera: str, exercicio: int) -> bool:
     return exercicio <= regra.get("ate", 9999)
 
 
-def _natureza_da_era(naturezas: tuple[tuple[int, str], ...], exercicio: int) -> str | None:
-    # Unlike Linha.natureza, a code only valid from a later exercício does not apply earlier.
-    codigo = None
-    for desde, c in naturezas:
-        if exercicio >= desde:
-            codigo = c
-    return codigo
-
-
 class Mapeamento:
     """The compiled mapping of one esfera and exercício (see module docstring)."""
 
@@ -247,22 +238,21 @@ class Mapeamento:
             for linha in self.catalogo.tabela(tid).linhas:
                 if linha.regra is not None or not linha.naturezas:
                     continue
-                codigo = _natureza_da_era(linha.naturezas, self.exercicio)
-                if codigo is None:
-                    continue
                 ref = f"{tid}:{linha.id}"
                 familia = FAMILIA_DEDUCAO if ref in deducoes else FAMILIA_RECEITA
-                regras.append(
-                    _RegraReceita(
-                        prefixo(codigo),
-                        None,
-                        familia,
-                        (tid, linha.id),
-                        "",
-                        linha.incerto,
-                        f"NR {codigo} (catálogo)",
+                # every code of the era: a row may sum several (Linha.naturezas_em)
+                for codigo in linha.naturezas_em(self.exercicio, antes_da_primeira=False):
+                    regras.append(
+                        _RegraReceita(
+                            prefixo(codigo),
+                            None,
+                            familia,
+                            (tid, linha.id),
+                            "",
+                            linha.incerto,
+                            f"NR {codigo} (catálogo)",
+                        )
                     )
-                )
         for r in dados["regras"]:
             if not _vale(r, self.esfera, self.exercicio):
                 continue

@@ -12,7 +12,11 @@ cell. Presentation rules decided here, and only here:
   They are rounded half-up (``arredondar_percentual``); on a zero denominator the core's
   ``percentual`` gives ``None`` and the cell prints ``0,00`` (as SIOPS-generated tables do).
 * **Row labels** are the catalog title, the roman numeral, and the rule written from the
-  catalog's ``regra`` (``TOTAL (XI) = (IV + V + VI + VII + VIII + IX + X)``).
+  catalog's ``regra`` (``TOTAL (XI) = (IV + V + VI + VII + VIII + IX + X)``). The minimum
+  (XVII) and the percentage name the percentage really used, as the model's two XVII lines do
+  (``rotulo_do_minimo``): ``(III) × 15% (LC 141/2012)``, or ``(III) × 18,00% (Lei Orgânica
+  Municipal)`` when the ente's own law sets more (Constituição Estadual for states, Lei
+  Orgânica do DF).
 * **N/A**: a row the user types only in the 6º bimestre (``Linha.somente_6o``, e.g. XIII)
   prints ``N/A`` before it, as the model says.
 * **Apuração**: the minimum (XVII) does not depend on the column (the catalog computes the
@@ -34,7 +38,20 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from siops.forms.catalogo import Catalogo, FormulaLinha, Linha, SomaLinhas, Tabela
+from siops.forms.catalogo import (
+    APURACAO,
+    DESPESA_MINIMA,
+    PERCENTUAL_APLICADO,
+    PERCENTUAL_LC141,
+    PERCENTUAL_LEI_ORGANICA,
+    RECEITAS_BASE,
+    TOTAL_BASE,
+    Catalogo,
+    FormulaLinha,
+    Linha,
+    SomaLinhas,
+    Tabela,
+)
 from siops.forms.declaracao import Declaracao, periodo
 from siops.forms.dinheiro import (
     apresentar_percentual,
@@ -43,7 +60,7 @@ from siops.forms.dinheiro import (
     percentual,
     texto_plano,
 )
-from siops.forms.formulas import Chave
+from siops.forms.formulas import Chave, chave_param
 from siops.forms.tempo import data_hora_br
 
 NA = "N/A"
@@ -359,6 +376,50 @@ def rotulo_linha(cat: Catalogo, t: Tabela, linha: Linha) -> str:
     return " ".join(partes)
 
 
+#: The ente's own law, whose percentage replaces the LC 141/2012's when higher (the model's
+#: second XVII line: "(III) x % (Lei Orgânica Municipal)", "(IV) x % (Constituição Estadual)").
+LEI_DO_ENTE = {
+    "municipal": "Lei Orgânica Municipal",
+    "estadual": "Constituição Estadual",
+    "df": "Lei Orgânica do DF",
+}
+_MINIMO_DE = re.compile(r"\(mínimo de [^()]*\)")
+
+
+def minimo_usado(d: Declaracao) -> tuple[Decimal, str | None]:
+    """The percentage the minimum (XVII) really uses and the ente's law that sets it, or None
+    when it is the LC 141/2012's (also when the law's is typed equal or lower: ignored)."""
+    lei = d.valor(chave_param(PERCENTUAL_LEI_ORGANICA))
+    lc = d.valor(chave_param(PERCENTUAL_LC141))
+    if lei > lc:
+        return lei, LEI_DO_ENTE.get(d.catalogo.esfera, "Lei Orgânica")
+    return lc, None
+
+
+def rotulo_do_minimo(d: Declaracao, t: Tabela, linha: Linha) -> str | None:
+    """The label of XVII and of the percentage naming the percentage really used (the
+    catalog's rule says "15% (LC 141/2012) ou % da Lei Orgânica"; the printed row says which);
+    None for the other rows."""
+    if t.id != APURACAO or linha.id not in (DESPESA_MINIMA, PERCENTUAL_APLICADO):
+        return None
+    cat = d.catalogo
+    rotulo = rotulo_linha(cat, t, linha)
+    pct, lei = minimo_usado(d)
+    if linha.id == DESPESA_MINIMA:
+        lc, _, _ = rotulo.partition(" ou ")
+        if lei is None:
+            return lc
+        base = cat.numerais.get((RECEITAS_BASE, TOTAL_BASE), "")
+        numeral = cat.numerais.get((t.id, linha.id))
+        inicio = linha.titulo_em(cat.exercicio) + (f" ({numeral})" if numeral else "")
+        return f"{inicio} = ({base}) × {apresentar_percentual(pct)}% ({lei})"
+    if lei is None:
+        return rotulo
+    return _MINIMO_DE.sub(
+        f"(mínimo de {apresentar_percentual(pct)}% conforme a {lei})", rotulo, count=1
+    )
+
+
 def _celulas(
     d: Declaracao, t: Tabela, linha: Linha, colunas: tuple[ColunaView, ...]
 ) -> list[Celula]:
@@ -411,7 +472,7 @@ def bloco(
                 linha=linha.id,
                 numeral=numeral,
                 titulo=linha.titulo_em(cat.exercicio),
-                rotulo=rotulo_linha(cat, t, linha),
+                rotulo=rotulo_do_minimo(d, t, linha) or rotulo_linha(cat, t, linha),
                 nivel=linha.nivel,
                 destaque=linha.nivel == 0,
                 celulas=tuple(_celulas(d, t, linha, colunas)),
@@ -476,6 +537,8 @@ __all__ = [
     "bloco",
     "carimbo",
     "demonstrativo",
+    "minimo_usado",
     "regra_texto",
+    "rotulo_do_minimo",
     "rotulo_linha",
 ]

@@ -85,6 +85,13 @@ def _fabrica_linhas(cursor: Any) -> Callable[[Sequence[Any]], Linha]:
     return functools.partial(Linha, indice)
 
 
+def _com_nul(parametros: Sequence[Any]) -> bool:
+    """Se algum parâmetro de texto tem o caractere NUL, que o PostgreSQL não guarda em texto
+    (``%00`` numa URL): nenhuma linha pode ter esse valor, e a consulta responde "não há",
+    como no SQLite — em vez de o ``DataError`` do PostgreSQL virar um erro interno."""
+    return any(isinstance(p, str) and "\x00" in p for p in parametros)
+
+
 @functools.lru_cache(maxsize=512)
 def _sql(sql: str) -> str:
     """O SQL com marcadores ``?`` (o do SQLite) no formato do psycopg (``%s``)."""
@@ -138,7 +145,10 @@ class BancoPostgres:
         return self._pool.connection()
 
     def um(self, sql: str, parametros: tuple | list = ()) -> Linha | None:
-        """A primeira linha de uma consulta (ou ``None``)."""
+        """A primeira linha de uma consulta (ou ``None``; ``None`` também para uma chave com
+        NUL, ver ``_com_nul``)."""
+        if _com_nul(parametros):
+            return None
         try:
             with self._conexao() as con:
                 return con.execute(_sql(sql), parametros).fetchone()
@@ -146,7 +156,9 @@ class BancoPostgres:
             raise Sobrecarregado("sem conexão livre com o banco") from None
 
     def consultar(self, sql: str, parametros: tuple | list = ()) -> list[Linha]:
-        """Todas as linhas de uma consulta."""
+        """Todas as linhas de uma consulta (nenhuma para uma chave com NUL, ver ``_com_nul``)."""
+        if _com_nul(parametros):
+            return []
         try:
             with self._conexao() as con:
                 return con.execute(_sql(sql), parametros).fetchall()
@@ -210,6 +222,24 @@ class RepositorioPostgres(RepositorioSQL):
 
 
 _LEITURA = threading.local()
+
+
+def ler_digest_vigente(url: str, ente: str, exercicio: int, bimestre: int) -> str | None:
+    """O digest da transmissão vigente de um período (processos de verificação), ou None."""
+    con = getattr(_LEITURA, "con", None)
+    if con is None or con.closed or getattr(_LEITURA, "url", None) != url:
+        con = conectar(url)
+        _LEITURA.con, _LEITURA.url = con, url
+    try:
+        linha = con.execute(
+            "SELECT digest FROM transmissoes WHERE ente=%s AND exercicio=%s AND bimestre=%s "
+            "AND situacao IN ('transmitido', 'homologado')",
+            (ente, exercicio, bimestre),
+        ).fetchone()
+    except psycopg.OperationalError:  # conexão perdida (banco reiniciado): uma nova, uma vez
+        _LEITURA.con = None
+        return ler_digest_vigente(url, ente, exercicio, bimestre)
+    return None if linha is None else str(linha["digest"])
 
 
 def ler_referencia(url: str, ente: str, exercicio: int) -> list[dict]:

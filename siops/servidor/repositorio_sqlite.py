@@ -16,7 +16,7 @@ from siops.servidor import migracoes
 from siops.servidor.banco import Banco
 from siops.servidor.repositorio_sql import RepositorioSQL, avisos_json, mesmo_nome
 
-__all__ = ["RepositorioSQLite", "avisos_json", "ler_referencia", "mesmo_nome"]
+__all__ = ["RepositorioSQLite", "avisos_json", "ler_digest_vigente", "ler_referencia", "mesmo_nome"]
 
 
 class RepositorioSQLite(RepositorioSQL):
@@ -30,15 +30,35 @@ class RepositorioSQLite(RepositorioSQL):
 _LEITURA = threading.local()
 
 
-def ler_referencia(banco: Path, ente: str, exercicio: int) -> list[dict]:
-    """Os valores do FNS de um ente e exercício lidos por uma conexão só de leitura desta
-    thread (para os processos de verificação, que não têm o repositório)."""
+def _leitura(banco: Path) -> sqlite3.Connection:
     con = getattr(_LEITURA, "con", None)
     if con is None or getattr(_LEITURA, "banco", None) != banco:
         con = sqlite3.connect(f"file:{banco}?mode=ro", uri=True, check_same_thread=False)
         con.row_factory = sqlite3.Row
         con.execute("PRAGMA busy_timeout=30000")
         _LEITURA.con, _LEITURA.banco = con, banco
+    return con
+
+
+def ler_digest_vigente(banco: Path, ente: str, exercicio: int, bimestre: int) -> str | None:
+    """O digest da transmissão vigente de um período (para as críticas que comparam com o
+    bimestre anterior, nos processos de verificação), ou None."""
+    linha = (
+        _leitura(banco)
+        .execute(
+            "SELECT digest FROM transmissoes WHERE ente=? AND exercicio=? AND bimestre=? "
+            "AND situacao IN ('transmitido', 'homologado')",
+            (ente, exercicio, bimestre),
+        )
+        .fetchone()
+    )
+    return None if linha is None else str(linha["digest"])
+
+
+def ler_referencia(banco: Path, ente: str, exercicio: int) -> list[dict]:
+    """Os valores do FNS de um ente e exercício lidos por uma conexão só de leitura desta
+    thread (para os processos de verificação, que não têm o repositório)."""
+    con = _leitura(banco)
     return [
         dict(r)
         for r in con.execute(

@@ -37,3 +37,19 @@ def ler_referencia(endereco: str | os.PathLike[str], ente: str, exercicio: int) 
     from siops.servidor import repositorio_sqlite
 
     return repositorio_sqlite.ler_referencia(Path(endereco), ente, exercicio)
+
+
+def ler_digest_vigente(
+    endereco: str | os.PathLike[str], ente: str, exercicio: int, bimestre: int
+) -> str | None:
+    """O digest da transmissão vigente de um período (``endereco``: ``Config.endereco_banco``)."""
+    endereco = os.fspath(endereco)
+    if _postgres(endereco):
+        from siops.servidor import repositorio_postgres
+
+        return repositorio_postgres.ler_digest_vigente(endereco, ente, exercicio, bimestre)
+    from pathlib import Path
+
+    from siops.servidor import repositorio_sqlite
+
+    return repositorio_sqlite.ler_digest_vigente(Path(endereco), ente, exercicio, bimestre)

@@ -30,14 +30,17 @@ from lxml import etree
 
 from siops import criticas, ops_format
 from siops.assinatura.revogacao import Revogacao
+from siops.assinatura.xmldsig import conteudo_sem_assinatura
 from siops.criticas.referencia import ReferenciaFNS
+from siops.forms.declaracao import Declaracao
 from siops.ops_format.versoes import versao_do_namespace
 from siops.servidor import cpf as cpfs
 from siops.servidor import documentos
+from siops.servidor.armazenamento import Armazem
 from siops.servidor.banco import Sobrecarregado
 from siops.servidor.erros import ErroAPI
 from siops.servidor.recibos import NS as NS_RECIBO
-from siops.servidor.repositorios import ler_referencia
+from siops.servidor.repositorios import ler_digest_vigente, ler_referencia
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,8 @@ class _Estado:
     banco: str  # Config.endereco_banco: a URL do PostgreSQL ou o caminho do SQLite
     conexao: sqlite3.Connection | None = None
     revogacao: Revogacao | None = None
+    #: Config.pasta_arquivos: de onde ler a declaração do bimestre anterior (críticas 204/515)
+    arquivos: str | None = None
 
 
 _ESTADO: _Estado | None = None
@@ -87,9 +92,11 @@ def _iniciar(
     banco: str,
     vigiar: bool = False,
     revogacao: Revogacao | None = None,
+    arquivos: str | None = None,
 ) -> None:
     """Inicializador de cada processo do pool (e do modo sem pool); ``revogacao``: como
-    consultar LCR/OCSP (cada processo tem o seu cache de LCRs)."""
+    consultar LCR/OCSP (cada processo tem o seu cache de LCRs); ``arquivos``: a pasta dos
+    arquivos recebidos (a declaração do bimestre anterior, para as críticas 204/515)."""
     global _ESTADO
     if vigiar:
         _vigiar_pai()
@@ -98,6 +105,7 @@ def _iniciar(
         [x509.load_pem_x509_certificate(p) for p in intermediarios],
         banco,
         revogacao=revogacao,
+        arquivos=arquivos,
     )
 
 
@@ -110,6 +118,39 @@ def _referencia(codigo: str, exercicio: int) -> ReferenciaFNS | None:
     for r in linhas:
         ref.definir(codigo, exercicio, r["bimestre"], **{r["item"]: Decimal(r["valor"])})
     return ref
+
+
+#: Declarações anteriores já lidas neste processo, por digest (poucas: as do período corrente).
+_ANTERIORES: dict[str, Declaracao] = {}
+_MAX_ANTERIORES = 64
+
+
+def _anterior(codigo: str, exercicio: int, bimestre: int) -> Declaracao | None:
+    """A transmissão vigente do bimestre anterior do mesmo ente e exercício, como o cliente a
+    usa no seu portão (issue 20.3): as mesmas regras com as mesmas entradas. Sem ela (1º
+    bimestre, ainda não transmitida, arquivo ilegível), as críticas 204/515 ficam de fora."""
+    assert _ESTADO is not None
+    if bimestre <= 1 or not _ESTADO.arquivos:
+        return None
+    digest = ler_digest_vigente(_ESTADO.banco, codigo, exercicio, bimestre - 1)
+    if digest is None:
+        return None
+    d = _ANTERIORES.get(digest)
+    if d is None:
+        try:
+            bruto = Armazem(Path(_ESTADO.arquivos)).ler(digest)
+            d = ops_format.de_bytes(conteudo_sem_assinatura(bruto), "bimestre anterior")
+        except Exception:  # the file was checked on reception; a failure only skips 204/515
+            logging.getLogger("siops.servidor").warning(
+                "a declaração anterior %s não pôde ser lida para as críticas", digest
+            )
+            return None
+        if len(_ANTERIORES) >= _MAX_ANTERIORES:
+            _ANTERIORES.pop(next(iter(_ANTERIORES)))
+        _ANTERIORES[digest] = d
+    if d.ente.codigo != codigo or d.exercicio != exercicio or d.bimestre >= bimestre:
+        return None
+    return d
 
 
 def verificar_corpo(corpo: bytes) -> Verificada:
@@ -181,7 +222,11 @@ def _verificar_corpo(corpo: bytes) -> Verificada:
             [str(exc)],
         ) from None
     codigo = d.ente.codigo
-    achados = criticas.verificar(d, _referencia(codigo, d.exercicio))
+    achados = criticas.verificar(
+        d,
+        _referencia(codigo, d.exercicio),
+        anterior=_anterior(codigo, d.exercicio, d.bimestre),
+    )
     cat = d.catalogo
     avisos: list[dict] = []
     impeditivas: list[dict] = []
@@ -224,14 +269,16 @@ class Verificador:
         banco: Path | str,
         processos: int = 0,
         revogacao: Revogacao | None = None,
+        arquivos: Path | str | None = None,
     ) -> None:
         self._revogacao = revogacao
+        self._arquivos = str(arquivos) if arquivos is not None else None
         self._args = ([_pem(c) for c in raizes], [_pem(c) for c in intermediarios], str(banco))
         self.processos = processos or (os.cpu_count() or 1)
         self._trava = threading.Lock()
         self._pool: ProcessPoolExecutor | None = None
         if self.processos <= 1:
-            _iniciar(*self._args, revogacao=revogacao)
+            _iniciar(*self._args, revogacao=revogacao, arquivos=self._arquivos)
         else:
             self._pool = self._novo_pool()
 
@@ -240,7 +287,7 @@ class Verificador:
             max_workers=self.processos,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_iniciar,
-            initargs=(*self._args, True, self._revogacao),
+            initargs=(*self._args, True, self._revogacao, self._arquivos),
         )
         # aquece: cada processo importa o núcleo e carrega o catálogo antes do primeiro envio
         for f in [pool.submit(_nada) for _ in range(self.processos)]:

@@ -6,12 +6,18 @@ consistent execution: R$ 1.000.000,00 of base revenue; R$ 200.000,00 empenhados 
 liquidados, R$ 150.000,00 pagos in one ASPS line of the ledger (planilha 4, subfunção 301,
 natureza 3.3.90.00: 20% applied, above the 15%/12% minimum, below 35%); the recursos próprios
 fonte and the elemento "demais" are computed from it, so every total agrees by construction.
-Each rule's test changes one thing in it.
+The revenue is also in the receitas totais (impostos e taxas or transferências correntes, as
+the base row is a tax or a transfer: crítica 211–213). A state deducts its municipal share
+(25% of the ICMS principal: R$ 250.000,00, so its base is R$ 750.000,00 and it applies
+26,67%); in the 6º bimestre the current year's restos a pagar inscritos are (d) − (f) =
+R$ 50.000,00 (crítica 721). Each rule's test changes one thing in it.
 """
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -29,6 +35,7 @@ LIQUIDADA = Decimal("200000.00")
 PAGA = Decimal("150000.00")
 DOTACAO = Decimal("250000.00")
 
+COLUNAS_RECEITA = ("previsao_inicial", "previsao_atualizada", "realizada")
 LINHA_ASPS = ("despesas_asps", "s301_33")  # Atenção Básica — Despesas Correntes — Outras
 LINHA_FONTE = ("despesa_fonte", "recursos_proprios")
 LINHA_ELEMENTO = ("despesa_elemento", "demais")
@@ -101,6 +108,17 @@ def limpa(ente, bimestre: int = 3, exercicio: int = 2025) -> Declaracao:
     definir(d, (*LINHA_ASPS, "paga"), PAGA)
     for linha in (LINHA_FONTE, LINHA_ELEMENTO):  # computed from the ledger line
         assert d.valor((*linha, "empenhada")) == EMPENHADA
+    t = d.catalogo.tabela("receitas_base")
+    for linha in t.linhas:  # the states' deductions: the constitutional share of the base row
+        base = linha.base_deducao
+        if base is not None and rb in base[0]:
+            for c in COLUNAS_RECEITA:
+                definir(d, ("receitas_base", linha.id, c), BASE * base[1] / 100)
+    total = "transf_uniao_correntes" if rb == "fpm" else "impostos_taxas"
+    for c in COLUNAS_RECEITA:
+        definir(d, ("receitas_totais", total, c), BASE)
+    if bimestre == 6:
+        definir(d, ("rp_execucao", "empenhos_ano", "inscrito"), EMPENHADA - PAGA)
     return d
 
 
@@ -131,3 +149,34 @@ def cx():
 def entes(municipio, estado, distrito_federal):
     """The three esferas' entes by name."""
     return {"municipio": municipio, "estado": estado, "df": distrito_federal}
+
+
+@pytest.fixture
+def pastas(tmp_path, monkeypatch):
+    """Folders of a test that records a transmission copy (the gate of issue 20.3): the
+    MS-SIOPS root, the client's data (the reference cache) and the Transmissor's settings,
+    whose server is a port where nothing listens until ``servidor(url)`` points it elsewhere
+    (the gate asks the configured server for the reference and must never reach a real one)."""
+    from apoio.servidor import porta_livre
+
+    raiz, cliente, transmissor = (tmp_path / n for n in ("MS-SIOPS", "cliente", "transmissor"))
+    transmissor.mkdir()
+    monkeypatch.setenv("SIOPS_HOME", str(raiz))
+    monkeypatch.setenv("SIOPS_DADOS", str(cliente))
+    monkeypatch.setenv("SIOPS_TRANSMISSOR_DADOS", str(transmissor))
+
+    def servidor(url: str) -> None:
+        (transmissor / "configuracoes.json").write_text(
+            json.dumps({"servidor": url}), encoding="utf-8"
+        )
+
+    servidor(f"http://127.0.0.1:{porta_livre()}")
+    cache = cliente / "referencia"
+    return SimpleNamespace(raiz=raiz, cliente=cliente, cache=cache, servidor=servidor)
+
+
+def caminho_da_declaracao(d: Declaracao) -> Path:
+    """The standard path of a declaration under the ``pastas`` root."""
+    from siops.ops_format.caminhos import caminho_padrao
+
+    return caminho_padrao(d.ente, d.exercicio, d.bimestre)

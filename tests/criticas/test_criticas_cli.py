@@ -14,7 +14,7 @@ ASPS = ("despesas_asps", "s301_33")
 
 
 @pytest.fixture
-def arquivos(cx, municipio, tmp_path):
+def arquivos(cx, municipio, tmp_path, pastas):
     """A clean .OPS and one with a single impeditiva (liquidada > empenhada)."""
     limpo = cx.limpa(municipio, 3)
     ruim = cx.limpa(municipio, 3)

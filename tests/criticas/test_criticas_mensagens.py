@@ -107,8 +107,8 @@ def test_abaixo_do_minimo_explica_que_nao_e_erro(cx, municipio, bimestre, coluna
     assert a.coluna == coluna
     assert a.mensagem.startswith(
         f"O percentual aplicado em ASPS (10,00%, pela despesa {coluna}) está abaixo do mínimo "
-        "de 15,00%: faltam R$ 50.000,00. Isto não é erro de preenchimento e não impede a "
-        "transmissão."
+        "de 15,00% (LC 141/2012): faltam R$ 50.000,00. Isto não é erro de preenchimento e não "
+        "impede a transmissão."
     )
     assert "LC 141/2012, arts. 25 e 26" in a.mensagem
 
@@ -117,7 +117,8 @@ def test_lei_organica_muda_o_minimo_das_mensagens(cx, municipio):
     d = cx.limpa(municipio)  # 20% applied
     cx.texto(d, "percentual_lei_organica", "25")
     a = _um(verificar(d), 611)
-    assert "abaixo do mínimo de 25,00%: faltam R$ 50.000,00" in a.mensagem
+    # issue 20.15: the message names the percentage really used and its law
+    assert "abaixo do mínimo de 25,00% (Lei Orgânica): faltam R$ 50.000,00" in a.mensagem
 
 
 def test_percentual_acima_de_35_truncado(cx, municipio):

@@ -102,3 +102,22 @@ def test_arquivo_ausente(tmp_path):
     with pytest.raises(ReferenciaInvalida) as exc:
         ReferenciaFNS.carregar(tmp_path / "nao.json")
     assert "Não foi possível ler o arquivo de referência do FNS" in str(exc.value)
+
+
+def test_cotas_constitucionais_no_mesmo_arquivo():
+    """Issue 20.12: the shares (STN/CONFAZ) travel in the same file, as optional kinds; a file
+    of the FNS kinds only is still valid."""
+    from siops.criticas import Referencia
+
+    ref = Referencia.de_csv(
+        "ente;exercicio;bimestre;fpm;icms;ipi_exportacao\nM355030;2025;6;9.876.543,21;;12,00\n"
+    )
+    assert ref.valor("M355030", 2025, 6, "fpm") == Decimal("9876543.21")
+    assert ref.valor("M355030", 2025, 6, "icms") is None
+    assert ref.valor("M355030", 2025, 6, "custeio") is None
+    assert Referencia.de_json(ref.para_json()) == ref
+    assert Referencia.de_csv(ref.para_csv()) == ref
+    assert ref.tem("M355030", 2025, 6) and not ref.tem("M355030", 2025, 5)
+    with pytest.raises(ReferenciaInvalida) as exc:
+        ref.definir("M355030", 2025, 6, fpx=Decimal(1))
+    assert "Tipo de valor desconhecido na referência: fpx" in str(exc.value)

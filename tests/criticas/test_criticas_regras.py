@@ -33,6 +33,7 @@ class Caso:
     sim: Callable
     nao: Callable
     ente: str = "municipio"
+    bimestre: int = 3  # the bimestre of test_regra_dispara (6 for the rules only of the 6º)
 
 
 def _celulas(cx, d, valores: dict) -> None:
@@ -59,6 +60,20 @@ def _ref(tipo: str, linha: str, sim: str, nao: str) -> Caso:
             cx.definir(d, ("receitas_adicionais", linha, "realizada"), valor)
             ref = ReferenciaFNS()
             ref.definir(d.ente.codigo, d.exercicio, d.bimestre, **{tipo: D("1000.00")})
+            return {"referencia": ref}
+
+        return f
+
+    return Caso(fazer(sim), fazer(nao))
+
+
+def _cota(tipo: str, sim: str, nao: str) -> Caso:
+    """The share ``tipo`` of the clean base row (R$ 1.000.000,00) against a reference."""
+
+    def fazer(valor):
+        def f(cx, d):
+            ref = ReferenciaFNS()
+            ref.definir(d.ente.codigo, d.exercicio, d.bimestre, **{tipo: D(valor)})
             return {"referencia": ref}
 
         return f
@@ -126,9 +141,11 @@ CASOS: dict[int, Caso] = {
     204: _anterior(
         ("receitas_base", "iptu", "realizada"), "1000000.01", "1000000.00", "1000000.01"
     ),
+    # Issue 20.8: the clean state deducts 25% × ICMS principal 1.000.000,00 = 250.000,00;
+    # R$ 1,00 of tolerance for the rounding of the transfers.
     205: _c(
-        {("receitas_base", "deducao_icms", "realizada"): "250000.01"},
-        {("receitas_base", "deducao_icms", "realizada"): "250000.00"},
+        {("receitas_base", "deducao_icms", "realizada"): "250001.01"},
+        {("receitas_base", "deducao_icms", "realizada"): "250001.00"},
         ente="estado",
     ),
     206: _c(
@@ -136,9 +153,37 @@ CASOS: dict[int, Caso] = {
         {("receitas_base", "deducao_icms", "realizada"): "1000000.00"},
         ente="estado",
     ),
+    209: _c(
+        {("receitas_base", "deducao_icms", "previsao_atualizada"): "250001.01"},
+        {("receitas_base", "deducao_icms", "previsao_atualizada"): "250001.00"},
+        ente="estado",
+    ),
+    210: _c(
+        {("receitas_base", "deducao_icms", "realizada"): "249998.99"},
+        {("receitas_base", "deducao_icms", "realizada"): "249999.00"},
+        ente="estado",
+    ),
+    # Issue 20.10: the state's base has 1.000.000,00 of ICMS (a tax); its receita total stays
+    # above the base (750.000,00), so only 211 fires.
+    211: _c(
+        {("receitas_totais", "impostos_taxas", "realizada"): "999999.99"},
+        {("receitas_totais", "impostos_taxas", "realizada"): "1000000.00"},
+        ente="estado",
+    ),
+    212: _c(
+        {("receitas_totais", "transf_uniao_correntes", "realizada"): "999999.99"},
+        {("receitas_totais", "transf_uniao_correntes", "realizada"): "1000000.00"},
+    ),
+    # receita total = correntes 1.000.000,00 − deduções 0,01 = 999.999,99 < base 1.000.000,00
+    213: _c(
+        {("receitas_totais", "deducoes", "realizada"): "0.01"},
+        {("receitas_totais", "deducoes", "realizada"): "0.00"},
+    ),
     # --- 300 Receitas de transferências (FNS)
     310: _ref("custeio", "uniao_fns_custeio", "999.99", "1000.00"),
     352: _ref("investimento", "uniao_fns_investimento", "999.99", "1000.00"),
+    # Issue 20.12: the clean município's FPM (1.000.000,00) against the STN reference.
+    320: _cota("fpm", "1000000.01", "1000000.00"),
     # --- 500 Despesas
     501: _forcado(("despesas_asps", "s302_31", "paga")),
     502: _forcado((*NAO_COMP, "empenhada")),
@@ -237,6 +282,24 @@ CASOS: dict[int, Caso] = {
             (*ASPS, "liquidada"): "150000.00",
         },
     ),
+    # Issue 20.5: XIII only in (d), and at most (g) — zero before the 6º bimestre.
+    604: _forcado(_apuracao("rp_sem_disponibilidade", "liquidada"), "0.01"),
+    605: _forcado(_apuracao("rp_sem_disponibilidade", "empenhada"), "0.01"),
+    # Issue 20.6: XIV (d) 0,01 against a control total (i) of 0,00; XV (d) against (x).
+    606: _c(
+        {_apuracao("recursos_minimo_nao_aplicado", "empenhada"): "0.01"},
+        {
+            _apuracao("recursos_minimo_nao_aplicado", "empenhada"): "0.01",
+            ("controle_minimo", "diferenca_ano_1", "empenhadas"): "0.01",
+        },
+    ),
+    607: _c(
+        {_apuracao("rp_cancelados", "empenhada"): "0.01"},
+        {
+            _apuracao("rp_cancelados", "empenhada"): "0.01",
+            (RP_CANC, "cancelados_ano_1", "empenhadas"): "0.01",
+        },
+    ),
     612: _base("realizada", "0", "0.01"),
     # Issue 20.1: XII (liquidada in the 3º bimestre) zero; one centavo is not zero (fonte and
     # elemento follow the ledger line by construction).
@@ -276,6 +339,17 @@ CASOS: dict[int, Caso] = {
             ("rp_execucao", "empenhos_ano_1", c): v
             for c, v in (("inscrito", "100"), ("pagos", "60"), ("cancelados", "40"))
         },
+    ),
+    # Issue 20.11 (6º bimestre): inscrito = XII (d) 200.000,00 − XII (f) 150.000,00 =
+    # 50.000,00; pagos and cancelados of the current year are zero.
+    721: Caso(
+        lambda cx, d: _celulas(cx, d, {("rp_execucao", "empenhos_ano", "inscrito"): "50000.01"}),
+        lambda cx, d: _celulas(cx, d, {("rp_execucao", "empenhos_ano", "inscrito"): "50000.00"}),
+        bimestre=6,
+    ),
+    722: _c(
+        {("rp_execucao", "empenhos_ano", "cancelados"): "0.01"},
+        {("rp_execucao", "empenhos_ano", "cancelados"): "0.00"},
     ),
     # --- 800 Informações Adicionais
     801: _t("fundo_lei", "", "Lei 1.234/1991"),
@@ -324,9 +398,9 @@ CASOS: dict[int, Caso] = {
 }
 
 
-def _rodar(cx, entes, codigo: int, lado: str, bimestre: int = 3):
+def _rodar(cx, entes, codigo: int, lado: str, bimestre: int | None = None):
     caso = CASOS[codigo]
-    d = cx.limpa(entes[caso.ente], bimestre)
+    d = cx.limpa(entes[caso.ente], bimestre or caso.bimestre)
     extras = getattr(caso, lado)(cx, d) or {}
     return d, verificar(d, **extras)
 
@@ -357,9 +431,11 @@ ESCALAM = sorted(c for c, r in REGRAS.items() if r.escala_no_6o)
 
 def test_escalam_as_do_faq():
     # The FAQ's list (avisos in 1–5, críticas in the 6º) plus ours, 710 and 711 (documented).
-    # Issue 20: 514 (ASPS above the dotação) and 614 (ASPS zero) escalate in the 6º too.
+    # Issue 20: 514 (ASPS above the dotação) and 614 (ASPS zero) escalate in the 6º too; so do
+    # the receitas totais against the base (211–213, item 10) and the constitutional shares
+    # against the STN/CONFAZ reference (320, item 12).
     # 710 and 711 are gone with the despesa por fonte typed twice (issue 19).
-    assert ESCALAM == [310, 352, 514, 585, 586, 587, 610, 614]
+    assert ESCALAM == [211, 212, 213, 310, 320, 352, 514, 585, 586, 587, 610, 614]
 
 
 @pytest.mark.parametrize("codigo", ESCALAM)
@@ -375,7 +451,10 @@ def test_demais_nao_mudam_no_6o(cx, entes, codigo):
     _, no5 = _rodar(cx, entes, codigo, "sim", bimestre=5)
     _, no6 = _rodar(cx, entes, codigo, "sim", bimestre=6)
     sev = REGRAS[codigo].severidade
-    assert {a.severidade for a in no5 if a.codigo == codigo} == {sev}
+    # a rule only of the 6º bimestre (721) does not apply in the 5º
+    assert {a.severidade for a in no5 if a.codigo == codigo} == (
+        set() if REGRAS[codigo].so_no_6o else {sev}
+    )
     assert {a.severidade for a in no6 if a.codigo == codigo} == {sev}
 
 
@@ -403,4 +482,10 @@ def test_impeditivas_sao_as_que_afetam_o_minimo():
     # change of severity is a conscious one.
     impeditivas = sorted(c for c, r in REGRAS.items() if r.severidade == "impeditiva")
     # Issue 20.1/20.7: base zero (612), FPM zero (208), deductions out of order (602, 603).
-    assert impeditivas == [106, 107, 201, 206, 208, 501, 510, 511, 601, 602, 603, 612, 613]
+    # Issue 20.5/6/8/11: a state's deduction above the municipal share (205); XIII outside
+    # (d) or above (g) (604, 605); XIV/XV against their controls (606, 607); the current
+    # year's restos a pagar (721, 722).
+    assert impeditivas == [
+        *(106, 107, 201, 205, 206, 208, 501, 510, 511),
+        *(601, 602, 603, 604, 605, 606, 607, 612, 613, 721, 722),
+    ]

@@ -13,6 +13,7 @@ from decimal import ROUND_DOWN, Decimal
 from siops.criticas.achado import AVISO, IMPEDITIVA
 from siops.criticas.motor import Entrada, Verificacao, definir, gerador
 from siops.criticas.regras.base import APURACAO, BASE, diferenca, reais
+from siops.criticas.regras.cadastro import lei_do_ente
 from siops.forms import catalogo
 from siops.forms.catalogo import Catalogo
 from siops.forms.dinheiro import CENTAVO, apresentar_percentual
@@ -66,6 +67,8 @@ VALOR_APLICADO = catalogo.VALOR_APLICADO
 DESPESA_MINIMA = catalogo.DESPESA_MINIMA
 DIFERENCA = catalogo.DIFERENCA
 PERCENTUAL_MINIMO = chave_param(catalogo.PERCENTUAL_MINIMO)
+PERCENTUAL_LEI = chave_param(catalogo.PERCENTUAL_LEI_ORGANICA)
+PERCENTUAL_LC = chave_param(catalogo.PERCENTUAL_LC141)
 _PALAVRA = {"empenhada": "empenhada", "liquidada": "liquidada", "paga": "paga"}
 
 
@@ -107,9 +110,10 @@ def abaixo_do_minimo(cat: Catalogo) -> Iterator[Verificacao]:
         km = (APURACAO, DESPESA_MINIMA, col)
         if not all(cat.existe(x) for x in (kp, kd, km)):
             continue
-        le = (kp, kd, km, BASE, PERCENTUAL_MINIMO)
+        le = (kp, kd, km, BASE, PERCENTUAL_MINIMO, PERCENTUAL_LEI, PERCENTUAL_LC)
+        lei = lei_do_ente(cat)
 
-        def checar(e: Entrada, kp=kp, kd=kd, col=col) -> str | None:
+        def checar(e: Entrada, kp=kp, kd=kd, col=col, lei=lei) -> str | None:
             d = e.d
             if d.coluna_apuracao != col or d.valor(BASE) <= 0:
                 return None
@@ -121,10 +125,12 @@ def abaixo_do_minimo(cat: Catalogo) -> Iterator[Verificacao]:
                 if d.bimestre == 6
                 else "Se os valores forem confirmados no 6º bimestre"
             )
+            fonte = lei if d.valor(PERCENTUAL_LEI) > d.valor(PERCENTUAL_LC) else "LC 141/2012"
             return (
                 f"O percentual aplicado em ASPS ({apresentar_percentual(d.valor(kp))}%, pela "
                 f"despesa {_PALAVRA.get(col, col)}) está abaixo do mínimo de "
-                f"{apresentar_percentual(d.valor(PERCENTUAL_MINIMO))}%: faltam {reais(-falta)}. "
+                f"{apresentar_percentual(d.valor(PERCENTUAL_MINIMO))}% ({fonte}): faltam "
+                f"{reais(-falta)}. "
                 "Isto não é erro de preenchimento e não impede a transmissão. "
                 f"{periodo}: a diferença deve ser aplicada em saúde além do mínimo, e o ente "
                 "fica sujeito ao condicionamento das transferências constitucionais e à "
@@ -193,3 +199,133 @@ def valor_aplicado_negativo(cat: Catalogo) -> Iterator[Verificacao]:
             )
 
         yield Verificacao(R613, (k,), checar, APURACAO, VALOR_APLICADO, col)
+
+
+# --- 604–607: the deductions XIII–XV against what they stand for ------------------------------
+
+R604 = definir(
+    604,
+    "Restos a pagar inscritos indevidamente (XIII) fora da coluna das empenhadas",
+    IMPEDITIVA,
+    fundamento="Anexo 12 (Municípios, linha 60; Estados, 63; DF, 70): a dedução dos restos a "
+    "pagar não processados inscritos indevidamente no exercício sem disponibilidade financeira "
+    "só existe na coluna (d), das despesas empenhadas — a inscrição em restos a pagar é do "
+    "empenho não pago; nas colunas (e) e (f) ela alteraria o valor aplicado (XVI).",
+)
+R605 = definir(
+    605,
+    "Restos a pagar inscritos indevidamente (XIII) maiores que os inscritos em ASPS",
+    IMPEDITIVA,
+    fundamento="Anexo 12 (Municípios, linhas 32 e 80): só se deduz como inscrito "
+    "indevidamente o que foi inscrito em restos a pagar não processados nas despesas com ASPS "
+    "(coluna g do total, (d) − (e) no 6º bimestre); acima disso a dedução reduz o valor "
+    "aplicado (XVI) sem contrapartida.",
+)
+_CONTROLE = (
+    "Anexo 12 (Municípios, linhas 76 e 99): o total das despesas custeadas na tabela de controle "
+    "— colunas (i), (j), (k) do controle do percentual mínimo não cumprido; (x), (y), (z) do "
+    "controle dos restos a pagar cancelados — é a própria dedução da apuração, nas colunas (d), "
+    "(e), (f). Diferentes, a dedução que entra no valor aplicado (XVI) não tem demonstração."
+)
+R606 = definir(
+    606,
+    "Dedução (XIV) diferente do total do controle do percentual mínimo não cumprido",
+    IMPEDITIVA,
+    fundamento=_CONTROLE,
+)
+R607 = definir(
+    607,
+    "Dedução (XV) diferente do total do controle dos restos a pagar cancelados",
+    IMPEDITIVA,
+    fundamento=_CONTROLE,
+)
+
+XIII = "rp_sem_disponibilidade"
+XIV = "recursos_minimo_nao_aplicado"
+XV = "rp_cancelados"
+#: (apuração row, control table, rule, the control's name): XIV/XV and their control.
+CONTROLES = (
+    (XIV, "controle_minimo", R606, "controle do percentual mínimo não cumprido"),
+    (XV, "controle_rp_cancelados", R607, "controle dos restos a pagar cancelados"),
+)
+#: apuração column → column of the controls (same stage of the despesa).
+COLUNA_CONTROLE = {"empenhada": "empenhadas", "liquidada": "liquidadas", "paga": "pagas"}
+RP_ASPS = ("despesas_asps", "total", "rp_nao_processados")
+
+
+def _numeral(cat: Catalogo, linha: str) -> str:
+    n = cat.numerais.get((APURACAO, linha))
+    return f" ({n})" if n else ""
+
+
+@gerador
+def rp_inscritos_indevidamente(cat: Catalogo) -> Iterator[Verificacao]:
+    """604: XIII only in column (d); 605: XIII (d) ≤ the RP não processados of ASPS (g)."""
+    if APURACAO not in cat.tabelas:
+        return
+    num = _numeral(cat, XIII)
+    for col in ("liquidada", "paga"):
+        k = (APURACAO, XIII, col)
+        if not cat.existe(k):
+            continue
+
+        def checar(e: Entrada, k=k, col=col) -> str | None:
+            v = e.d.valor(k)
+            if v == 0:
+                return None
+            return (
+                f"Os restos a pagar não processados inscritos indevidamente{num} estão "
+                f"preenchidos na coluna das despesas {_PALAVRA.get(col, col)}s ({reais(v)}): a "
+                "dedução existe só na coluna das despesas empenhadas (d). Apague o valor desta "
+                "coluna; ele reduz o valor aplicado em ASPS."
+            )
+
+        yield Verificacao(R604, (k,), checar, *k)
+    k = (APURACAO, XIII, "empenhada")
+    if cat.existe(k) and cat.existe(RP_ASPS):
+
+        def checar_g(e: Entrada) -> str | None:
+            v, g = e.d.valor(k), e.d.valor(RP_ASPS)
+            if v <= g:
+                return None
+            return (
+                f"Os restos a pagar não processados inscritos indevidamente{num} "
+                f"({reais(v)}) são maiores que os restos a pagar não processados inscritos nas "
+                f"despesas com ASPS, coluna (g) ({reais(g)}); diferença de {diferenca(v, g)}. "
+                "Só se deduz o que foi inscrito."
+            )
+
+        yield Verificacao(R605, (k, RP_ASPS), checar_g, *k)
+
+
+@gerador
+def deducoes_e_controles(cat: Catalogo) -> Iterator[Verificacao]:
+    """606/607: XIV and XV equal the total of their control table, column by column."""
+    if APURACAO not in cat.tabelas:
+        return
+    for linha, tabela, regra, nome in CONTROLES:
+        if tabela not in cat.tabelas:
+            continue
+        ct = cat.tabela(tabela)
+        num = _numeral(cat, linha)
+        for col, ccol in COLUNA_CONTROLE.items():
+            ka, kc = (APURACAO, linha, col), (tabela, "total", ccol)
+            if not (cat.existe(ka) and cat.existe(kc)):
+                continue
+            letra = ct.coluna(ccol).rotulo
+            palavra = _PALAVRA.get(col, col)
+
+            def checar(
+                e: Entrada, ka=ka, kc=kc, letra=letra, palavra=palavra, nome=nome, num=num
+            ) -> str | None:
+                a, c = e.d.valor(ka), e.d.valor(kc)
+                if a == c:
+                    return None
+                return (
+                    f"A dedução{num} na coluna das despesas {palavra}s ({reais(a)}) é diferente "
+                    f"do total das despesas custeadas {letra} no {nome} ({reais(c)}); diferença "
+                    f"de {diferenca(a, c)}. A dedução é o total da tabela de controle: corrija "
+                    "uma das duas."
+                )
+
+            yield Verificacao(regra, (ka, kc), checar, *ka)

@@ -35,7 +35,7 @@ R104 = definir(104, "Telefone inválido", AVISO, fundamento=_CADASTRO)
 R105 = definir(105, "Número inteiro inválido", AVISO, fundamento=_CADASTRO)
 R106 = definir(
     106,
-    "Percentual mínimo da Lei Orgânica inválido",
+    "Percentual mínimo da Lei Orgânica ou da Constituição Estadual inválido",
     IMPEDITIVA,
     fundamento="LC 141/2012, arts. 6º a 8º e art. 11: vale o percentual maior entre o da lei "
     "complementar e o da Lei Orgânica ou Constituição Estadual; um texto que não é número "
@@ -143,7 +143,7 @@ def lei_organica_abaixo(cat: Catalogo) -> Iterator[Verificacao]:
     if campo is None:
         return
     k_lei, k_lc = chave_param(PERCENTUAL_LEI_ORGANICA), chave_param(PERCENTUAL_LC141)
-    lei = "Constituição Estadual" if cat.esfera == "estadual" else "Lei Orgânica"
+    lei = lei_do_ente(cat)
 
     def checar(e: Entrada) -> str | None:
         p, lc = e.d.valor(k_lei), e.d.valor(k_lc)
@@ -166,7 +166,9 @@ def formatos(cat: Catalogo) -> Iterator[Verificacao]:
         if regra is None:
             continue
         if campo.tipo == "percentual":
-            yield Verificacao(regra, (texto(campo.id),), _checar_percentual(campo), campo=campo.id)
+            yield Verificacao(
+                regra, (texto(campo.id),), _checar_percentual(cat, campo), campo=campo.id
+            )
         else:
             yield Verificacao(regra, (texto(campo.id),), _checar_formato(campo), campo=campo.id)
 
@@ -199,17 +201,33 @@ def _checar_formato(campo: CampoTexto):
     return checar
 
 
-def _checar_percentual(campo: CampoTexto):
+def _checar_percentual(cat: Catalogo, campo: CampoTexto):
+    lei = lei_do_ente(cat)
+
     def checar(e: Entrada) -> str | None:
         queixa = validar_percentual_texto(e.d.texto(campo.id))
         if queixa is None:
             return None
         return (
-            f"{queixa} Esse percentual entra no cálculo da despesa mínima a ser aplicada em "
-            "saúde; enquanto não for corrigido, vale o percentual mínimo da LC 141/2012."
+            f"{queixa} O percentual mínimo da {lei} entra no cálculo da despesa mínima a ser "
+            "aplicada em saúde; enquanto não for corrigido, vale o percentual mínimo da LC "
+            "141/2012."
         )
 
     return checar
+
+
+#: The ente's own law that may set a higher minimum (LC 141/2012 arts. 6º a 8º).
+LEIS_DO_ENTE = {
+    "municipal": "Lei Orgânica",
+    "estadual": "Constituição Estadual",
+    "df": "Lei Orgânica do DF",
+}
+
+
+def lei_do_ente(cat: Catalogo) -> str:
+    """'Lei Orgânica' (municípios), 'Constituição Estadual' (estados), 'Lei Orgânica do DF'."""
+    return LEIS_DO_ENTE.get(cat.esfera, "Lei Orgânica")
 
 
 def _cpf_formatado(digitos: str) -> str:

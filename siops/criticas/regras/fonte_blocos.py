@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from siops.criticas.achado import AVISO
+from siops.criticas.achado import AVISO, IMPEDITIVA
 from siops.criticas.motor import Entrada, Verificacao, definir, gerador
 from siops.criticas.nomes import caminho_linha
 from siops.criticas.regras.base import comparacao, diferenca, existe, reais, titulo_coluna
@@ -96,3 +96,73 @@ def blocos(cat: Catalogo) -> Iterator[Verificacao]:
             )
 
         yield comparacao(R911, ka, UNIAO, ">", f911)
+
+
+# --- 721/722: the current year's row of the execução de restos a pagar ------------------------
+
+R721 = definir(
+    721,
+    "Restos a pagar inscritos no exercício diferentes das despesas com ASPS não pagas",
+    IMPEDITIVA,
+    so_no_6o=True,
+    fundamento="Anexo 12, execução de restos a pagar, linha do exercício (Municípios, linha "
+    "83): o total inscrito em restos a pagar (p) é o empenhado e não pago das despesas com ASPS, "
+    "(XII d) − (XII f), inscrito no encerramento do exercício; (p) entra no valor inscrito "
+    "considerado no limite (r) e no controle dos cancelamentos que afetam o mínimo (LC 141/2012 "
+    "art. 24). Só no 6º bimestre: antes dele nada foi inscrito.",
+)
+R722 = definir(
+    722,
+    "Restos a pagar do exercício pagos ou cancelados",
+    IMPEDITIVA,
+    fundamento="Anexo 12, execução de restos a pagar: os restos a pagar inscritos no exercício "
+    "só são pagos ou cancelados nos exercícios seguintes; na linha do exercício corrente os "
+    "pagos (s) e os cancelados (u) são zero. Um cancelamento nessa linha alteraria o total dos "
+    "cancelados que afetam o mínimo (XXI a XXIII; LC 141/2012 art. 24).",
+)
+ANO_CORRENTE = "empenhos_ano"
+XII = ("apuracao", "total_asps")
+
+
+@gerador
+def rp_do_exercicio(cat: Catalogo) -> Iterator[Verificacao]:
+    """721: inscrito = XII (d) − XII (f) in the 6º; 722: pagos and cancelados are zero."""
+    t = cat.tabelas.get(RP_EXECUCAO)
+    if t is None:
+        return
+    ki = (t.id, ANO_CORRENTE, "inscrito")
+    kd, kf = (*XII, "empenhada"), (*XII, "paga")
+    if all(existe(cat, k) for k in (ki, kd, kf)):
+
+        def checar(e: Entrada) -> str | None:
+            if e.d.bimestre != 6:
+                return None
+            i = e.d.valor(ki)
+            esperado = e.d.valor(kd) - e.d.valor(kf)
+            if i == esperado:
+                return None
+            return (
+                f"Em restos a pagar, {caminho_linha(cat, ki[0], ki[1])}: o total inscrito "
+                f"({reais(i)}) deve ser o empenhado e não pago das despesas com ASPS, "
+                f"{reais(e.d.valor(kd))} − {reais(e.d.valor(kf))} = {reais(esperado)}; "
+                f"diferença de {diferenca(i, esperado)}."
+            )
+
+        yield Verificacao(R721, (ki, kd, kf), checar, *ki)
+    for col, nome in (("pagos", "pagos"), ("cancelados", "cancelados ou prescritos")):
+        k = (t.id, ANO_CORRENTE, col)
+        if not existe(cat, k):
+            continue
+
+        def checar_zero(e: Entrada, k=k, nome=nome) -> str | None:
+            v = e.d.valor(k)
+            if v == 0:
+                return None
+            return (
+                f"Em restos a pagar, {caminho_linha(cat, k[0], k[1])}: há {reais(v)} de restos "
+                f"a pagar {nome}, mas os inscritos no exercício só são pagos ou cancelados nos "
+                "exercícios seguintes. Apague o valor (ou lance-o na linha do exercício do "
+                "empenho)."
+            )
+
+        yield Verificacao(R722, (k,), checar_zero, *k)

@@ -146,12 +146,15 @@ def tabela_apuracao(versao: str, despesa_minima: FormulaLinha, rotulo_pct: str) 
     )
 
 
-def despesa_minima_simples(percentual: int, base_titulo: str) -> FormulaLinha:
+def despesa_minima_simples(
+    percentual: int, base_titulo: str, lei: str = "Lei Orgânica"
+) -> FormulaLinha:
     """XVII = base × the effective minimum (law or Lei Orgânica/Constituição, the higher),
-    rounded once to the centavo (the exact product is the ``minimo_exato`` parameter)."""
+    rounded once to the centavo (the exact product is the ``minimo_exato`` parameter).
+    ``lei``: the ente's own law ("Constituição Estadual" for states)."""
     return FormulaLinha(
         lambda t, c: Centavos(Param(MINIMO_EXATO)),
-        f"({base_titulo}) × {percentual}% (LC 141/2012) ou % da Lei Orgânica",
+        f"({base_titulo}) × {percentual}% (LC 141/2012) ou % da {lei}",
         (f"{RECEITAS_BASE}:{TOTAL_BASE}",),
     )
 

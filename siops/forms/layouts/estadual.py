@@ -97,12 +97,15 @@ IPI_EXPORTACAO = Linha(
     naturezas=((2022, "1.7.1.1.53.0"),),
     incerto=PRE2022,
 )
+#: The ICMS compensações (Lei Kandir and LC 176/2020): the model's row 26 (Estados) and 27
+#: (DF) sum both codes; 25% of them belong to the municípios (Estados row 28).
+COMPENSACOES_ICMS = ((2022, "1.7.1.9.62.0"), (2022, "1.7.1.9.63.0"))
 OUTRAS_TRANSFERENCIAS = Linha(
     "outras_transferencias",
     "Outras Transferências ou Compensações Financeiras "
     "Provenientes de Impostos e Transferências Constitucionais",
     1,
-    naturezas=((2022, "1.7.1.9.62.0"),),
+    naturezas=COMPENSACOES_ICMS,
     incerto=PRE2022,
 )
 TRANSFERENCIAS_ESTADUAIS = (FPE, IPI_EXPORTACAO, OUTRAS_TRANSFERENCIAS)
@@ -139,14 +142,16 @@ def tabela_receitas_base() -> Tabela:
                 soma_de("deducao_icms", "deducao_ipva", "deducao_ipi"),
             ),
             # The deduction carries the natureza of the tax it deducts (conta 6.2.1.3.1.02 or
-            # ND 3.3.40.81 when booked as despesa: the model's column E).
+            # ND 3.3.40.81 when booked as despesa: the model's column E). The ICMS share is
+            # 25% of the principal and of the compensações, never of the FCP (ADCT art. 82,
+            # §1º: the adicional is not shared) — Estados row 28.
             Linha(
                 "deducao_icms",
                 "Parcela do ICMS Repassada aos Municípios (25%)",
                 1,
-                naturezas=((2022, "1.1.1.4.50.1"),),
+                naturezas=((2022, "1.1.1.4.50.1"), *COMPENSACOES_ICMS),
                 incerto=DEDUCAO,
-                deduz=("icms", Decimal(25)),
+                deduz=(("icms_principal", "outras_transferencias"), Decimal(25)),
             ),
             Linha(
                 "deducao_ipva",
@@ -179,7 +184,9 @@ def tabela_receitas_base() -> Tabela:
 def layout(versao: str) -> Layout:
     """The state layout."""
     apuracao = comum.tabela_apuracao(
-        versao, comum.despesa_minima_simples(12, "IV"), "mínimo de 12% conforme LC 141/2012"
+        versao,
+        comum.despesa_minima_simples(12, "IV", "Constituição Estadual"),
+        "mínimo de 12% conforme LC 141/2012",
     )
     return Layout(
         esfera="estadual",
