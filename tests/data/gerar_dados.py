@@ -20,7 +20,7 @@ sys.path.insert(0, str(RAIZ))
 
 from lxml import etree  # noqa: E402
 
-from siops.forms.declaracao import Declaracao, DefinirCelula, DefinirTexto  # noqa: E402
+from siops.forms.declaracao import Declaracao, DefinirTexto  # noqa: E402
 from siops.forms.entes import ente  # noqa: E402
 from siops.forms.gerador import declaracao_cheia  # noqa: E402
 from siops.ops_format import para_bytes  # noqa: E402

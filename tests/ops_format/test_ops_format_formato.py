@@ -21,8 +21,8 @@ from siops.forms.declaracao import (
     DefinirTexto,
     EdicaoInvalida,
 )
-from siops.forms.razao import ChaveDespesa, ChaveReceita
 from siops.forms.planilha import exportar_csv
+from siops.forms.razao import ChaveDespesa, ChaveReceita
 from siops.ops_format import (
     ArquivoInvalido,
     ErroGravacao,

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 
 from siops.forms.declaracao import Declaracao, DefinirLancamento, DefinirTexto
-from siops.forms.razao import ChaveDespesa, ChaveReceita, colunas_de
 from siops.forms.entes import ente
+from siops.forms.razao import ChaveDespesa, ChaveReceita, colunas_de
 from siops.ops_format import ImportacaoRecusada, importar_anterior, ler, salvar
 
 
