@@ -25,7 +25,7 @@ from siops.forms.tempo import data_br
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "confianca-icp-brasil.md"
 
-# The three roots, as independent public projects list the certificates the ITI publishes
+# The roots, as independent public projects list the certificates the ITI publishes
 # (see the doc: not checked on the ITI's site from this machine).
 IMPRESSOES_PUBLICADAS = {
     "Autoridade Certificadora Raiz Brasileira v5": (
@@ -36,6 +36,10 @@ IMPRESSOES_PUBLICADAS = {
     ),
     "Autoridade Certificadora Raiz Brasileira v11": (
         "1406710058180fa4081aab3f246f1702429c552a11fa3143b84c88cb3ab8e5e7"
+    ),
+    # v12: the fingerprint two independent public sources give for the ITI's certificate
+    "Autoridade Certificadora Raiz Brasileira v12": (
+        "d8478e37ce19c690cf657381e68fe600e4e1a042536830f06847e03e554c4b01"
     ),
 }
 
