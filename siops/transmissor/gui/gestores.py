@@ -347,7 +347,7 @@ class PainelGestores(QWidget):
                 if senha is None:
                     self.status("Entrada cancelada.")
                     return
-                iniciar(lambda: AssinadorA1(arquivo, senha))
+                iniciar(lambda: self._com_cadeia(AssinadorA1(arquivo, senha)))
 
             self.dialogos.senha(
                 "Certificado A1", f"Senha do certificado {Path(arquivo).name}:", com_senha
@@ -355,7 +355,15 @@ class PainelGestores(QWidget):
             return
         modulo = self.modulo_edit.text().strip() or None
         rotulo = self.token_edit.text().strip() or None
-        iniciar(lambda: AssinadorPKCS11(modulo, rotulo, self._pedir_pin))
+        iniciar(lambda: self._com_cadeia(AssinadorPKCS11(modulo, rotulo, self._pedir_pin)))
+
+    def _com_cadeia(self, assinador: Any) -> Any:
+        """O assinador com a cadeia completada como na transmissão (do token/.pfx, das ACs
+        indicadas, das distribuídas com o programa ou do AIA): um A3 que só guarda o
+        certificado do titular também serve aos atos do Módulo de Gestores."""
+        from siops.assinatura.cadeia import ComCadeia
+
+        return ComCadeia(assinador, self.config.intermediarios(), self.config.revogacao())
 
     def sair(self) -> None:
         """Encerra a sessão de gestor (e esquece a senha do A1)."""
