@@ -1,7 +1,10 @@
 """``python -m bench [--rapido] [--json ARQ]``: runs every ``bench/bench_*.py`` and prints the
 table of figure, value, baseline, ratio and target; writes the JSON beside it.
 
-Each module has ``main(rapido: bool) -> list[dict]`` (rows made by ``bench.medir.linha``). A
+Each module has ``main(rapido: bool) -> list[dict]`` (rows made by ``bench.medir.linha``) and,
+optionally, ``secoes_markdown() -> str``: a section of its own for ``docs/performance.md``,
+written from what its last ``main`` measured. The machine load (``os.getloadavg``, what
+``uptime`` shows) is recorded before and after each module: the machine may be shared. A
 module that fails is reported as failed, not hidden.
 """
 
@@ -11,6 +14,7 @@ import argparse
 import datetime as dt
 import importlib
 import json
+import os
 import platform
 import sys
 import traceback
@@ -27,25 +31,34 @@ def executar(rapido: bool, filtro: str | None = None) -> dict:
     """Run every benchmark module; return the results document."""
     linhas: list[dict] = []
     falhas: list[dict] = []
+    secoes: list[dict] = []
+    cargas: list[dict] = []
     pasta = Path(__file__).parent
     for arq in sorted(pasta.glob("bench_*.py")):
         nome = f"bench.{arq.stem}"
         if filtro and filtro not in arq.stem:
             continue
+        antes = os.getloadavg()
         try:
             mod = importlib.import_module(nome)
             for r in mod.main(rapido=rapido):
                 r["modulo"] = arq.stem
                 linhas.append(r)
+            if hasattr(mod, "secoes_markdown"):
+                secoes.append({"modulo": arq.stem, "texto": mod.secoes_markdown()})
         except Exception:
             falhas.append({"modulo": arq.stem, "erro": traceback.format_exc()})
+        cargas.append({"modulo": arq.stem, "antes": antes, "depois": os.getloadavg()})
     return {
         "data": dt.datetime.now().isoformat(timespec="seconds"),
         "maquina": f"{platform.node()} {platform.machine()} {platform.processor()}",
         "python": sys.version.split()[0],
         "rapido": rapido,
+        "nucleos": os.cpu_count(),
         "linhas": linhas,
         "falhas": falhas,
+        "secoes": secoes,
+        "cargas": cargas,
     }
 
 
@@ -75,8 +88,16 @@ def markdown(doc: dict) -> str:
         "aparece como **NÃO**.",
         "",
         f"- data: {doc['data']}",
-        f"- máquina: {doc['maquina']} (2 núcleos, 24 GiB; compartilhada)",
+        f"- máquina: {doc['maquina']} ({doc.get('nucleos') or '?'} núcleos, 24 GiB; compartilhada)",
         f"- Python {doc['python']}",
+        "- carga da máquina (load average de 1/5/15 min, o que `uptime` mostra) antes e depois "
+        "de cada módulo: "
+        + "; ".join(
+            f"{c['modulo'].removeprefix('bench_')} {_carga(c['antes'])} → {_carga(c['depois'])}"
+            for c in doc.get("cargas", [])
+        )
+        + ". Com carga acima do número de núcleos, a máquina estava ocupada por outros "
+        "processos e os tempos medidos saem maiores.",
         "",
         "| figura | valor | unidade | linha de base | razão | meta | cumpre |",
         "| --- | ---: | --- | ---: | ---: | --- | --- |",
@@ -88,9 +109,16 @@ def markdown(doc: dict) -> str:
             f"{_fmt(r.get('baseline'))} | {_fmt(r.get('razao'))} | {r.get('meta', '')} | "
             f"{cumpre} |"
         )
+    for sec in doc.get("secoes", []):
+        if sec["texto"]:
+            linhas += ["", sec["texto"].rstrip()]
     for f in doc["falhas"]:
         linhas += ["", f"**Falhou:** `{f['modulo']}`", "", "```", f["erro"], "```"]
     return "\n".join(linhas) + "\n"
+
+
+def _carga(valores: list[float]) -> str:
+    return " / ".join(f"{v:.2f}".replace(".", ",") for v in valores)
 
 
 def main() -> int:

@@ -14,7 +14,6 @@ import hashlib
 import json
 import re
 import secrets
-import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -427,12 +426,11 @@ class Servidor(ServidorLocal):
         return rel
 
     def consultar(self, sql: str, *args: object) -> list[tuple]:
-        """Uma consulta só de leitura ao SQLite do servidor."""
-        con = sqlite3.connect(f"file:{self.dados / 'servidor.sqlite3'}?mode=ro", uri=True)
-        try:
-            return con.execute(sql, args).fetchall()
-        finally:
-            con.close()
+        """Uma consulta só de leitura (marcadores ``?``) ao banco do servidor: o PostgreSQL de
+        ``url_banco`` no ``servidor.json``, ou o SQLite da pasta de dados."""
+        from tests.apoio_postgres import consultar_banco
+
+        return consultar_banco(self.dados, sql, args)
 
     def arquivos_guardados(self) -> set[str]:
         """Os digests dos arquivos do armazenamento endereçado pelo conteúdo."""

@@ -21,6 +21,11 @@ issue, a replayed receipt, wrong password and the lockout — plus:
 
 Each case checks the HTTP status, the documented ``codigo``, a Portuguese ``erro`` — "refused
 with its reason" — and, for transmissions, that nothing was stored as accepted.
+
+Every test over the server scenario runs on both stores (issue 23, item 3;
+``apoio_bancos.BANCOS``): the embedded SQLite with one process, and PostgreSQL (the throwaway
+cluster of ``tests/apoio_postgres``) behind ``siops-servidor --workers 2`` — sessions, lockouts
+and used documents live in the database, so a refusal must not depend on which worker answers.
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ from typing import Any
 
 import pytest
 import requests
+from apoio_bancos import BANCOS, iniciar, novo_servidor
 from apoio_mutacoes import problema_na_mensagem
 from apoio_servidor import EXERCICIO, documento, momento, ops_demo
 from lxml import etree
@@ -74,9 +80,18 @@ class Cenario:
         return self.pessoas[apelido]
 
 
+@pytest.fixture(scope="module", params=BANCOS)
+def servidor_seg(request, tmp_path_factory, pki, smtp):
+    """The module's server, once on each store (``apoio_bancos.BANCOS``)."""
+    s = novo_servidor(tmp_path_factory.mktemp("servidor"), pki, smtp, request.param)
+    iniciar(s)
+    yield s
+    s.parar()
+
+
 @pytest.fixture(scope="module")
-def cen(servidor_modulo, pki) -> Cenario:
-    s = servidor_modulo
+def cen(servidor_seg, pki) -> Cenario:
+    s = servidor_seg
     pessoas: dict[str, Any] = {}
     senhas: dict[str, str] = {}
     for e, letra in ((ENTE_A, "a"), (ENTE_B, "b"), (ENTE_C, "c"), (ENTE_D, "d"), (ENTE_E, "e")):
@@ -758,7 +773,9 @@ def test_travessia_de_caminho_no_servidor(cen, relatorio):
     # every name the server wrote is one it should write
     permitidos = re.compile(
         r"servidor\.(json|log|sqlite3(-wal|-shm)?)|chaves/(ac-recibos\.pem|recibos\.(pem|key))|"
-        r"arquivos/[0-9a-f]{2}/[0-9a-f]{2}/[0-9a-f]{64}\.(xml|pdf)|demonstrativos/\d+-\d+\.pdf"
+        r"arquivos/[0-9a-f]{2}/[0-9a-f]{2}/[0-9a-f]{64}\.(xml|pdf)|demonstrativos/\d+-\d+\.pdf|"
+        # the daily export of the entes' situação (issue 25: servidor/exportacao.py)
+        r"exportacao/situacao-\d{4}-\d{2}-\d{2}\.csv(\.sha256)?"
     )
     estranhos = [
         str(p.relative_to(s.dados))

@@ -1,5 +1,12 @@
-"""Server faults (issue 11, item 3): SIGKILL of the server process during a burst of uploads,
-then a restart on the same port; the transmitter's own retries (``transmissor.cliente``:
+"""Server faults (issue 11, item 3; issue 23, item 3): SIGKILL during a burst of uploads, on
+both stores (``apoio_bancos.BANCOS``):
+
+* ``sqlite`` — the single server process is killed, then restarted on the same port;
+* ``postgresql-2-workers`` — ``siops-servidor --workers 2`` over the throwaway PostgreSQL: the
+  busy *worker* (the one using CPU: uploads in flight on it) is killed, the other keeps
+  serving and the uvicorn supervisor recreates the dead one.
+
+The transmitter's own retries (``transmissor.cliente``:
 backoff on connection errors and 5xx, the same body and ``Idempotency-Key``) and its offline
 queue (``transmissor.fila``) must finish every transmission.
 
@@ -18,22 +25,38 @@ down time 0.1–1 s, then the restart, which itself takes seconds). Afterwards:
 * every receipt was verified by the transmitter against the server's receipt AC, for those
   very bytes, and the server still serves the same receipt for each protocol.
 
+Both variants also count the uploads cut by a kill (the connection reset under a request in
+flight: ``interrompidos``); a kill that hit nothing in flight would prove nothing, so the test
+asks for at least one.
+
 Sizes: ``SIOPS_CONF_FALHAS_ENVIOS`` (CI 240, full 2000) and ``SIOPS_CONF_FALHAS_MORTES``
-(CI 3, full 10).
+(CI 3, full 10), for each store.
 """
 
 from __future__ import annotations
 
 import collections
 import hashlib
+import os
 import queue
 import random
+import signal
 import threading
 import time
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import requests
+from apoio_bancos import (
+    BANCOS,
+    SQLITE,
+    de_fabrica,
+    esperar_workers,
+    iniciar,
+    worker_ocupado,
+    workers,
+)
 from apoio_comum import tamanho
 
 pytestmark = pytest.mark.reliability
@@ -42,6 +65,22 @@ N = tamanho("falhas_envios", 240, 2000)
 MORTES = tamanho("falhas_mortes", 3, 10)
 CLIENTES = 8
 ENTE = "M261160"  # Recife/PE
+
+
+class _SessaoContada(requests.Session):
+    """The transmitter's HTTP session, counting the requests cut by a connection error."""
+
+    def __init__(self, contagem: collections.Counter[str], trava: threading.Lock) -> None:
+        super().__init__()
+        self._contagem, self._trava_contagem = contagem, trava
+
+    def request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        try:
+            return super().request(*args, **kwargs)
+        except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError):
+            with self._trava_contagem:
+                self._contagem["interrompidos"] += 1
+            raise
 
 
 def _corpos(tec, n: int) -> list[bytes]:
@@ -67,8 +106,9 @@ def _corpos(tec, n: int) -> list[bytes]:
     return corpos
 
 
+@pytest.mark.parametrize("banco", BANCOS)
 def test_sigkill_do_servidor_durante_envios(
-    fabrica_servidor, pki, tmp_path, monkeypatch, relatorio
+    banco, fabrica_servidor, pki, tmp_path, monkeypatch, relatorio
 ):
     from siops.transmissor.cliente import ClienteSIOPS, ConfigRede
     from siops.transmissor.fila import FilaOffline
@@ -80,8 +120,8 @@ def test_sigkill_do_servidor_durante_envios(
     )
 
     monkeypatch.setenv("SIOPS_TRANSMISSOR_DADOS", str(tmp_path / "transmissor"))
-    s = fabrica_servidor()
-    s.iniciar()
+    s = de_fabrica(fabrica_servidor, banco)
+    iniciar(s)
     tec = pki.pessoa("falhas-tec", "Técnica do Recife")
     senha = s.registrar_cadeia(ENTE, pki.pessoa("falhas-chefe"), pki.pessoa("falhas-sec"), tec)
     corpos = _corpos(tec, N)
@@ -94,9 +134,13 @@ def test_sigkill_do_servidor_durante_envios(
         servidor=s.url, tentativas=14, recuo_inicial=0.2, recuo_maximo=2.0, timeout_leitura=60
     )
     apressado = ConfigRede(servidor=s.url, tentativas=2, recuo_inicial=0.1, timeout_leitura=60)
+    cortes: collections.Counter[str] = collections.Counter()
+    trava_cortes = threading.Lock()
     clientes = []
     for k in range(CLIENTES):
-        c = ClienteSIOPS(paciente if k % 2 == 0 else apressado)
+        c = ClienteSIOPS(
+            paciente if k % 2 == 0 else apressado, _SessaoContada(cortes, trava_cortes)
+        )
         c.entrar(tec.cpf, senha)
         clientes.append(c)
 
@@ -165,15 +209,26 @@ def test_sigkill_do_servidor_durante_envios(
         t.start()
     mortes: list[int] = []
     partidas: list[float] = []
+    em_curso: list[int] = []  # uploads cut by each kill
     for k in range(MORTES):
         marco = N * (k + 1) // (MORTES + 1)
         limite = time.monotonic() + 300
         while sum(desfechos.values()) < marco and time.monotonic() < limite:
             time.sleep(0.01)
-        s.matar()
-        mortes.append(sum(desfechos.values()))
-        time.sleep(rnd.uniform(0.1, 1.0))
-        partidas.append(s.iniciar())
+        antes = cortes["interrompidos"]
+        if banco == SQLITE:  # the whole server, then a restart on the same port
+            s.matar()
+            mortes.append(sum(desfechos.values()))
+            time.sleep(rnd.uniform(0.1, 1.0))
+            partidas.append(s.iniciar())
+        else:  # the busy worker; the supervisor recreates it, the other serves on
+            assert len(workers(s)) == 2, workers(s)
+            vitima = worker_ocupado(s)
+            os.kill(vitima, signal.SIGKILL)
+            mortes.append(sum(desfechos.values()))
+            partidas.append(esperar_workers(s, 2, 180, sem={vitima}))
+        time.sleep(0.5)  # the cut requests are counted when the clients see the reset
+        em_curso.append(cortes["interrompidos"] - antes)
     for t in threads:
         t.join(600)
         assert not t.is_alive(), "um cliente não terminou"
@@ -195,6 +250,7 @@ def test_sigkill_do_servidor_durante_envios(
                 desfechos["da fila: já recebido e substituído (409)"] += 1
     duracao = time.monotonic() - t0
     assert not erros, erros[:5]
+    assert cortes["interrompidos"] >= 1, "nenhum SIGKILL pegou um envio em curso"
     assert not fila.itens(), "ficou transmissão na fila"
 
     # acknowledged = stored = protocols, no duplicates
@@ -214,16 +270,22 @@ def test_sigkill_do_servidor_durante_envios(
         )
         guardado = (transm / f"{ENTE}_2025_{reconhecidos[digest][1]:05d}.recibo.xml").read_bytes()
         assert recibo.content == guardado, protocolo
+    vitima_de = "worker" if banco != SQLITE else "servidor"
     relatorio(
         casos=N,
+        banco=banco,
         mortes=MORTES,
+        envios_interrompidos=cortes["interrompidos"],
+        interrompidos_por_morte=em_curso,
         processados_ao_matar=mortes,
         partida_s=[round(x, 1) for x in partidas],
         desfechos=dict(desfechos),
         segundos=round(duracao, 1),
         orfaos=rel.get("orfaos"),
-        resumo=f"{N} transmissões de {CLIENTES} clientes, {MORTES} SIGKILL do servidor no meio "
-        f"(reiniciado em {min(partidas):.1f}–{max(partidas):.1f} s): todas reconhecidas "
+        resumo=f"[{banco}] {N} transmissões de {CLIENTES} clientes, {MORTES} SIGKILL do "
+        f"{vitima_de} no meio ({cortes['interrompidos']} envios cortados; "
+        f"{'recriado' if banco != SQLITE else 'reiniciado'} em "
+        f"{min(partidas):.1f}–{max(partidas):.1f} s): todas reconhecidas "
         f"({', '.join(f'{v} {k}' for k, v in desfechos.items())}); reconhecidas = guardadas = "
         f"protocolos = {N}, 0 duplicatas, recibos conferidos, banco íntegro",
     )
