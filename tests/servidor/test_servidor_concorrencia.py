@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sqlite3
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -77,19 +76,13 @@ def test_transmissoes_simultaneas(servidor, fortaleza, corpos_distintos):
         assert v.raiz.findtext(f"{NS}Protocolo") == r["protocolo"]
         assert v.raiz.findtext(f"{NS}Digest") == hashlib.sha256(corpo).hexdigest()
 
-    # banco e arquivos concordam
-    con = sqlite3.connect(f"file:{servidor.dados / 'servidor.sqlite3'}?mode=ro", uri=True)
-    try:
-        linhas = con.execute(
-            "SELECT protocolo, digest FROM transmissoes WHERE ente=?", (ENTE,)
-        ).fetchall()
-        vigentes = con.execute(
-            "SELECT bimestre, COUNT(*) FROM transmissoes WHERE ente=? AND situacao IN "
-            "('transmitido','homologado') GROUP BY 1",
-            (ENTE,),
-        ).fetchall()
-    finally:
-        con.close()
+    # banco e arquivos concordam (SQLite ou PostgreSQL, o banco do servidor de teste)
+    linhas = servidor.consultar("SELECT protocolo, digest FROM transmissoes WHERE ente=?", ENTE)
+    vigentes = servidor.consultar(
+        "SELECT bimestre, COUNT(*) FROM transmissoes WHERE ente=? AND situacao IN "
+        "('transmitido','homologado') GROUP BY 1",
+        ENTE,
+    )
     assert dict(linhas) == {r["protocolo"]: r["digest"] for _, r in respostas}
     assert sorted(vigentes) == [(b, 1) for b in range(1, 6)]
     for protocolo, digest in linhas:
@@ -100,9 +93,7 @@ def test_transmissoes_simultaneas(servidor, fortaleza, corpos_distintos):
     # substituído é recusado (409 transmissao_substituida) nomeando o vigente (issue 17, item 9)
     esperado = dict(zip(map(bytes, corpos), protocolos, strict=True))
     situacao = dict(
-        sqlite3.connect(f"file:{servidor.dados / 'servidor.sqlite3'}?mode=ro", uri=True).execute(
-            "SELECT protocolo, situacao FROM transmissoes WHERE ente=?", (ENTE,)
-        )
+        servidor.consultar("SELECT protocolo, situacao FROM transmissoes WHERE ente=?", ENTE)
     )
     vigentes_corpos = [c for c in corpos if situacao[esperado[bytes(c)]] == "transmitido"]
     amostra = corpos[:: max(1, N // 20)] + vigentes_corpos
