@@ -181,12 +181,18 @@ class BancoPostgres:
                 raise Sobrecarregado("sem conexão livre com o banco") from None
             except psycopg.Error as exc:
                 repetir = exc.sqlstate in _REPETIR or violacao_unica(exc)
-                if not repetir or tentativa == TENTATIVAS or time.monotonic() > fim:
+                if not repetir:
                     raise
+                if tentativa == TENTATIVAS or time.monotonic() > fim:
+                    # contenção que não cede: 503 com Retry-After (o cliente repete), nunca um
+                    # erro interno que derruba a conexão
+                    raise Sobrecarregado(
+                        "conflito de escrita no banco que não se resolveu nas tentativas"
+                    ) from exc
                 with self._trava:
                     self.repeticoes += 1
-                # recuo aleatório e crescente: quem colidiu não colide de novo em seguida
-                time.sleep(random.uniform(0, 0.002 * min(tentativa, 10)))
+                # recuo aleatório e exponencial (até 0,2 s): quem colidiu não colide de novo
+                time.sleep(random.uniform(0, min(0.2, 0.002 * 2 ** min(tentativa, 7))))
         raise AssertionError("inalcançável")
 
     def proximo_id(self, con: Any, tabela: str) -> int:
