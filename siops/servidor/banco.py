@@ -82,8 +82,15 @@ class Banco:
 
     # --- escrita ------------------------------------------------------------------------------
 
-    def escrever(self, fn: Callable[[sqlite3.Connection], T], espera: float = 60.0) -> T:
+    def escrever(
+        self,
+        fn: Callable[[sqlite3.Connection], T],
+        espera: float = 60.0,
+        exclusivo: str | None = None,
+    ) -> T:
         """Executa ``fn`` na transação do escritor e devolve seu resultado depois do COMMIT.
+
+        ``exclusivo`` (a fila do PostgreSQL) não muda nada aqui: o escritor já é um só.
 
         Exceções de ``fn`` voltam a quem chamou (e só o trabalho de ``fn`` é desfeito).
         """

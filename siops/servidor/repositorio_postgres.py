@@ -29,6 +29,7 @@ o código SQLSTATE de cada erro). O SQLAlchemy só entra nas migrações (Alembi
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
 import random
 import threading
@@ -50,6 +51,11 @@ _log = logging.getLogger("siops.servidor.postgres")
 TENTATIVAS = 30
 #: SQLSTATEs que pedem repetir a transação: falha de serialização e *deadlock*.
 _REPETIR = {"40001", "40P01"}
+
+
+def _chave_trava(nome: str) -> int:
+    """A chave (bigint) da trava consultiva de ``nome``: estável entre processos."""
+    return int.from_bytes(hashlib.sha256(f"siops:{nome}".encode()).digest()[:8], "big", signed=True)
 
 
 class Linha:
@@ -165,18 +171,34 @@ class BancoPostgres:
         except PoolTimeout:
             raise Sobrecarregado("sem conexão livre com o banco") from None
 
-    def escrever(self, fn: Callable[[Any], T], espera: float = 60.0) -> T:
+    def escrever(
+        self, fn: Callable[[Any], T], espera: float = 60.0, exclusivo: str | None = None
+    ) -> T:
         """Executa ``fn`` numa transação ``SERIALIZABLE`` e devolve o resultado depois do
         COMMIT (durável: ``synchronous_commit`` do servidor, ``on`` por padrão). Conflitos de
         serialização repetem ``fn`` inteira; as exceções de ``fn`` desfazem a transação e voltam
-        a quem chamou."""
+        a quem chamou.
+
+        ``exclusivo`` nomeia uma fila: as escritas com o mesmo nome, em qualquer worker, rodam
+        uma de cada vez (uma trava consultiva de sessão, ``pg_advisory_lock``, tomada ANTES do
+        ``BEGIN`` — tomada dentro, o instantâneo do SERIALIZABLE já seria anterior ao COMMIT de
+        quem a segurava, e o conflito voltaria). Serve às operações raras que leem e escrevem
+        as mesmas páginas de índice em entes diferentes (os cadastros), que no SERIALIZABLE
+        puro colidem por página e esgotam as repetições sob carga."""
         fim = time.monotonic() + espera
+        chave = _chave_trava(exclusivo) if exclusivo else None
         for tentativa in range(1, TENTATIVAS + 1):
             try:
                 with self._conexao() as con:
-                    with con.transaction():
-                        con.execute("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE")
-                        return fn(_Conexao(con))
+                    if chave is not None:
+                        con.execute("SELECT pg_advisory_lock(%s)", (chave,))
+                    try:
+                        with con.transaction():
+                            con.execute("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE")
+                            return fn(_Conexao(con))
+                    finally:
+                        if chave is not None and not con.closed:
+                            con.execute("SELECT pg_advisory_unlock(%s)", (chave,))
             except PoolTimeout:
                 raise Sobrecarregado("sem conexão livre com o banco") from None
             except psycopg.Error as exc:

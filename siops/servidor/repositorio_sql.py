@@ -49,7 +49,9 @@ class BancoSQL(Protocol):
 
     def um(self, sql: str, parametros: tuple | list = ()) -> Linha | None: ...
     def consultar(self, sql: str, parametros: tuple | list = ()) -> list[Linha]: ...
-    def escrever(self, fn: Callable[[Conexao], T], espera: float = 60.0) -> T: ...
+    def escrever(
+        self, fn: Callable[[Conexao], T], espera: float = 60.0, exclusivo: str | None = None
+    ) -> T: ...
     def proximo_id(self, con: Conexao, tabela: str) -> int: ...
     def verificar_integridade(self) -> str: ...
     def fechar(self) -> None: ...
@@ -298,7 +300,8 @@ class RepositorioSQL(MonitoramentoSQL, Repositorio):
             )
             return ResultadoCadastro(anulados, preservar, senha_definida, nome_final, email_final)
 
-        return self.banco.escrever(fn)
+        # os cadastros, raros, passam um de cada vez (ver ``BancoSQL.escrever``)
+        return self.banco.escrever(fn, exclusivo="papeis")
 
     def alterar_contato(self, cpf: str, email: str, telefone: str) -> None:
         """Troca só o e-mail e o telefone da pessoa ("ALTERAR" do Módulo de Gestores): sem
@@ -320,7 +323,7 @@ class RepositorioSQL(MonitoramentoSQL, Repositorio):
             )
             con.execute("UPDATE sessoes SET revogada=1 WHERE cpf=?", (cpf,))
 
-        self.banco.escrever(fn)
+        self.banco.escrever(fn, exclusivo="papeis")
 
     def definir_senha_pendente(self, cpf: str, senha_hash: str, momento: str) -> None:
         """Guarda a senha de "esqueceu a senha" como pendente (substitui outra pendente); a
@@ -803,7 +806,7 @@ class RepositorioSQL(MonitoramentoSQL, Repositorio):
                 )
             con.execute("UPDATE sessoes SET revogada=1 WHERE cpf=?", (cpf,))
 
-        self.banco.escrever(fn)
+        self.banco.escrever(fn, exclusivo="papeis")
 
     def verificar_integridade(self) -> str:
         """A conferência do próprio banco (``"ok"`` quando íntegro)."""
