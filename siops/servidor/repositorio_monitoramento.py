@@ -31,7 +31,8 @@ def _controle(r: Linha) -> m.ControleExterno:
     return m.ControleExterno(**{k: r[k] for k in m.ControleExterno.__slots__})
 
 
-def _homologacao(r: Linha) -> m.Homologacao:
+def homologacao_de_linha(r: Linha) -> m.Homologacao:
+    """A ``Homologacao`` from its row (also used by ``repositorio_sql``)."""
     return m.Homologacao(
         r["id"],
         r["protocolo"],
@@ -392,7 +393,7 @@ class MonitoramentoSQL:
             "AND h.anulada_em IS NULL",
             (exercicio, bimestre),
         )
-        return {r["protocolo"]: _homologacao(r) for r in linhas}
+        return {r["protocolo"]: homologacao_de_linha(r) for r in linhas}
 
     def ultimas_homologacoes_anuladas(self, exercicio: int, bimestre: int) -> dict[str, int]:
         """Por ente, o id da homologação anulada mais recente do período."""

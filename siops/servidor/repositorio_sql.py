@@ -31,7 +31,7 @@ from siops.servidor.repositorio import (
     ResultadoCadastro,
     Tentativa,
 )
-from siops.servidor.repositorio_monitoramento import MonitoramentoSQL
+from siops.servidor.repositorio_monitoramento import MonitoramentoSQL, homologacao_de_linha
 from siops.servidor.tempo import de_iso
 
 T = TypeVar("T")
@@ -100,20 +100,7 @@ def _transmissao(r: Linha | None) -> m.Transmissao | None:
 
 
 def _homologacao(r: Linha | None) -> m.Homologacao | None:
-    if r is None:
-        return None
-    return m.Homologacao(
-        r["id"],
-        r["protocolo"],
-        r["cpf"],
-        r["nome"],
-        r["homologado_em"],
-        r["documento_digest"],
-        r["digest_demonstrativo"],
-        bool(r["demonstrativo_recebido"]),
-        r["anulada_em"],
-        r["recibo"],
-    )
+    return None if r is None else homologacao_de_linha(r)
 
 
 def _retransmissao(r: Linha | None) -> m.Retransmissao | None:
