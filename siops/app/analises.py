@@ -4,8 +4,8 @@ command line and the window alike.
 
 * ``anteriores_da_pasta(d, caminho)``: the earlier bimestres of the same ente and exercício —
   beside the file, in the sibling ``<Nome>Bimestre`` folders of the MS-SIOPS layout
-  (``cmd_relatorios.candidatos_anteriores``) and in the standard folders under the MS-SIOPS root
-  (``ops_format.caminhos``);
+  (``candidatos_anteriores``, which ``siops rreo`` uses too) and in the standard folders under
+  the MS-SIOPS root (``ops_format.caminhos``);
 * ``ler_versao(caminho)``: a declaration to compare — a ``.OPS``/``.IMP``, or the signed copy
   kept by the Transmissor (``….assinado.xml``: exactly what was transmitted);
 * ``copia_transmitida(caminho)``: that copy for a working file, when there is one.
@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from siops.forms.declaracao import Declaracao
+from siops.forms.declaracao import Declaracao, nome_bimestre
 from siops.ops_format import ArquivoInvalido, caminhos, de_bytes, ler
 
 Avisar = Callable[[str], None]
@@ -27,10 +27,24 @@ def _stderr(texto: str) -> None:
     print(f"siops: aviso: {texto}", file=sys.stderr)
 
 
+def candidatos_anteriores(d: Declaracao, caminho: Path) -> list[tuple[int, Path]]:
+    """Where the previous bimestres' files of the same ente and exercício may be: the same
+    folder, and the sibling ``<Nome>Bimestre`` folders of the MS-SIOPS layout (DOMAIN §4)."""
+    pasta = caminho.resolve().parent
+    out: list[tuple[int, Path]] = []
+    for b in range(1, d.bimestre):
+        nome = caminhos.nome_arquivo(d.ente, d.exercicio, b)
+        vistos: set[Path] = set()
+        for p in (pasta / nome, pasta.parent / f"{nome_bimestre(b)}Bimestre" / nome):
+            if p.is_file() and p not in vistos:
+                vistos.add(p)
+                out.append((b, p))
+                break
+    return out
+
+
 def candidatos(d: Declaracao, caminho: Path | None) -> list[tuple[int, Path]]:
     """Where the earlier bimestres' files may be, in order of preference (no duplicates)."""
-    from siops.app.cmd_relatorios import candidatos_anteriores
-
     vistos: set[Path] = set()
     out: list[tuple[int, Path]] = []
     if caminho is not None:

@@ -1,9 +1,17 @@
 """Starting the Qt client: the application object, translations, icon, the main window, the
 offer to recover a crashed session's edits, and a last-resort error handler that shows a
-Portuguese sentence (never a traceback) and writes the details to a log file."""
+Portuguese sentence (never a traceback) and writes the details to a log file.
+
+While a new client process starts (from the QApplication to the main window's first frame),
+Python's cycle collector waits: loading the program and the declaration allocates some hundred
+thousand objects that all stay alive, and collecting them over and over only delays the first
+frame. It resumes right after that frame (``ESPERA_COLETA_MS`` at most, for a window that is
+never shown).
+"""
 
 from __future__ import annotations
 
+import gc
 import sys
 import tempfile
 import traceback
@@ -19,6 +27,30 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from siops.app.traducao import instalar_traducoes
 
 NOME = "SIOPS"
+#: The cycle collector resumes this long after the main window's first frame (a zero timer
+#: would run in the same pass of the event loop as that frame)…
+RETOMAR_COLETA_MS = 40
+#: …or this long after the QApplication was created, whichever comes first.
+ESPERA_COLETA_MS = 3000
+
+_coleta_adiada = False
+
+
+def _adiar_coleta() -> None:
+    """Pause the cycle collector while the client starts (see module docstring)."""
+    global _coleta_adiada
+    if gc.isenabled():
+        gc.disable()
+        _coleta_adiada = True
+        QTimer.singleShot(ESPERA_COLETA_MS, retomar_coleta)
+
+
+def retomar_coleta() -> None:
+    """The cycle collector runs again (once the client has started)."""
+    global _coleta_adiada
+    if _coleta_adiada:
+        _coleta_adiada = False
+        gc.enable()
 
 
 def icone() -> QIcon:
@@ -35,6 +67,7 @@ def criar_aplicacao(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance()
     if app is None:
         app = QApplication(argv if argv is not None else [sys.argv[0]])
+        _adiar_coleta()  # a new client process: its first frame first
     assert isinstance(app, QApplication)
     app.setApplicationName(NOME)
     app.setApplicationDisplayName(NOME)
@@ -47,8 +80,12 @@ def criar_aplicacao(argv: list[str] | None = None) -> QApplication:
 def criar_janela(dialogos: Any = None) -> Any:
     """A main window (imported here so that ``siops --help`` never loads Qt widgets)."""
     from siops.app.janela import JanelaPrincipal
+    from siops.app.quadro import AoPintar
 
-    return JanelaPrincipal(dialogos)
+    janela = JanelaPrincipal(dialogos)
+    if _coleta_adiada:
+        AoPintar(janela, lambda: QTimer.singleShot(RETOMAR_COLETA_MS, retomar_coleta), janela)
+    return janela
 
 
 def _registro_de_erro() -> Path:

@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from siops.app.cli import ErroUsuario
-from siops.forms.declaracao import Declaracao, nome_bimestre
+from siops.forms.declaracao import Declaracao
 
 
 def registrar(sub: argparse._SubParsersAction) -> None:
@@ -92,24 +92,6 @@ def _saida_padrao(arquivo: Path, sufixo: str) -> Path:
     return arquivo.with_name(f"{arquivo.stem}_{sufixo}.pdf")
 
 
-def candidatos_anteriores(d: Declaracao, caminho: Path) -> list[tuple[int, Path]]:
-    """Where the previous bimestres' files of the same ente and exercício may be: the same
-    folder, and the sibling ``<Nome>Bimestre`` folders of the MS-SIOPS layout (DOMAIN §4)."""
-    from siops.ops_format.caminhos import nome_arquivo
-
-    pasta = caminho.resolve().parent
-    out: list[tuple[int, Path]] = []
-    for b in range(1, d.bimestre):
-        nome = nome_arquivo(d.ente, d.exercicio, b)
-        vistos: set[Path] = set()
-        for p in (pasta / nome, pasta.parent / f"{nome_bimestre(b)}Bimestre" / nome):
-            if p.is_file() and p not in vistos:
-                vistos.add(p)
-                out.append((b, p))
-                break
-    return out
-
-
 def historico_da_pasta(d: Declaracao, caminho: Path) -> list[tuple[int, Decimal]]:
     """(bimestre, percentual aplicado) of the previous bimestres found beside the file.
 
@@ -117,6 +99,7 @@ def historico_da_pasta(d: Declaracao, caminho: Path) -> list[tuple[int, Decimal]
     that cannot be read, or belongs to another ente or exercício, is left out with a warning on
     stderr: the chart is a help, not a reason to fail.
     """
+    from siops.app.analises import candidatos_anteriores
     from siops.ops_format import ArquivoInvalido, ler
 
     pontos: list[tuple[int, Decimal]] = []

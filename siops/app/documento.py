@@ -19,12 +19,23 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from siops.app.diario import Diario, Marca, Trava, chave
-from siops.criticas import Verificador
+from siops.app.quadro import AoPintar
 from siops.forms.declaracao import CHAVE_RAZAO, Comando, Declaracao
 from siops.forms.formulas import Chave
 
 #: How long after opening a file the críticas start (after the first frame is on screen).
 ADIAR_CRITICAS_MS = 40
+#: Waiting for the window's first frame (``adiar_criticas_ate_pintar``): a window that paints
+#: nothing by then (hidden, minimized) does not hold the críticas back any longer.
+LIMITE_ESPERA_PINTURA_MS = 1000
+
+
+def _verificador(declaracao: Declaracao) -> Any:
+    """The incremental verifier of every rule (``siops.criticas``, loaded on first use: an
+    opened file's first frame does not wait for it)."""
+    from siops.criticas import Verificador
+
+    return Verificador(declaracao)
 
 
 def _descricao(c: Comando) -> str:
@@ -90,10 +101,16 @@ class Documento(QObject):
         self._verificador: Any = None
         self.achados: list[Any] = []
         self._criticas_pendentes = adiar_criticas
+        self._timer_criticas = QTimer(self)
+        self._timer_criticas.setSingleShot(True)
+        self._timer_criticas.timeout.connect(self.iniciar_criticas)
+        self._ao_pintar: AoPintar | None = None
         if adiar_criticas:
             # Opening a file: the numbers paint first, the rules run right after (a zero
-            # timer would run in the same pass of the event loop as the first paint).
-            QTimer.singleShot(ADIAR_CRITICAS_MS, self.iniciar_criticas)
+            # timer would run in the same pass of the event loop as the first paint). The
+            # window showing the document moves the start after its first frame
+            # (``adiar_criticas_ate_pintar``).
+            self._timer_criticas.start(ADIAR_CRITICAS_MS)
         else:
             self.iniciar_criticas()
         self._mudadas: set[Chave] = set()
@@ -107,12 +124,31 @@ class Documento(QObject):
     def catalogo(self):
         return self.declaracao.catalogo
 
+    def adiar_criticas_ate_pintar(self, widget: QObject) -> None:
+        """Pending críticas start ``ADIAR_CRITICAS_MS`` after ``widget`` (the window showing
+        this document) is next painted, not that long after the file was read: reading and
+        laying out a large declaration can outlast it, and the first frame would then wait for
+        every rule. A widget that paints nothing within ``LIMITE_ESPERA_PINTURA_MS`` (hidden)
+        holds them back no longer."""
+        if not self._criticas_pendentes or self._verificador is not None:
+            return
+        if self._ao_pintar is not None:
+            self._ao_pintar.soltar()
+        self._ao_pintar = AoPintar(
+            widget, lambda: self._timer_criticas.start(ADIAR_CRITICAS_MS), self
+        )
+        self._timer_criticas.start(LIMITE_ESPERA_PINTURA_MS)
+
     def iniciar_criticas(self) -> None:
         """Run every rule once and keep the incremental verifier (if críticas are installed)."""
+        self._timer_criticas.stop()
+        if self._ao_pintar is not None:
+            self._ao_pintar.soltar()
+            self._ao_pintar = None
         if self._verificador is not None:
             return
         self._criticas_pendentes = False
-        self._verificador = Verificador(self.declaracao)
+        self._verificador = _verificador(self.declaracao)
         if self._verificador is not None:
             self.achados = list(self._verificador.achados)
             self.achadosMudaram.emit()
@@ -164,7 +200,9 @@ class Documento(QObject):
             return
         if self.diario is not None:
             self.diario.registrar(comando)
-        if self._verificador is not None:
+        if self._criticas_pendentes:  # an edit before they started: they start now, over it
+            self.iniciar_criticas()
+        elif self._verificador is not None:
             antes = self.achados
             self._verificador.atualizar(mudadas)
             novos = list(self._verificador.achados)
@@ -192,7 +230,8 @@ class Documento(QObject):
 
     def verificar_tudo(self) -> list[Any]:
         """Re-run every rule from scratch (Ferramentas → Verificar críticas)."""
-        self._verificador = Verificador(self.declaracao)
+        self._timer_criticas.stop()
+        self._verificador = _verificador(self.declaracao)
         self._criticas_pendentes = False
         self.achados = list(self._verificador.achados)
         self.achadosMudaram.emit()

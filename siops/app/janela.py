@@ -394,6 +394,7 @@ class JanelaPrincipal(AcoesArquivo, QMainWindow):
         self.setWindowModified(doc.modificado())
         self._atualizar_percentual()
         self._atualizar_criticas()
+        doc.adiar_criticas_ate_pintar(self)  # an opened file: its numbers on screen first
 
     def _item_razao(self) -> QTreeWidgetItem:
         """The "Razão" pasta: the receitas by natureza and the planilhas of despesa."""

@@ -17,13 +17,10 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
-from siops import relatorios
-from siops.app import portao
 from siops.app.dialogos import Resposta
 from siops.app.diario import DeclaracaoEmUso, DiarioPendente, Trava, chave, pendentes
 from siops.app.documento import Documento
 from siops.app.preferencias import lembrar
-from siops.contabil import importar as previa_contabil
 from siops.ops_format import (
     ArquivoInvalido,
     TransmissaoRecusada,
@@ -525,6 +522,8 @@ class AcoesArquivo:
         doc = self.documento
         if doc is None or not arquivos:
             return
+        from siops.contabil import importar as previa_contabil  # loaded when first asked for
+
         copia = doc.declaracao.copia()
         self.tarefas.executar(
             "importação da contabilidade",
@@ -610,6 +609,8 @@ class AcoesArquivo:
     def _gravar_copia(self, doc: Documento) -> None:
         if doc.caminho is None:
             return
+        from siops.app import portao  # the gate: loaded when first asked for
+
         copia = doc.declaracao.copia()
         caminho = doc.caminho
 
@@ -755,22 +756,28 @@ class AcoesArquivo:
             self._janelas_extras.append(janela)
 
 
-# -- the reports, rendered off the GUI thread (``relatorios`` loads reportlab on first use) ----
+# -- the reports, rendered off the GUI thread (``relatorios`` and reportlab load on first use) --
 
 
 def _gerar_rreo(d: Declaracao, destino: Path) -> Path:
     """The RREO Anexo 12 preview (marked PRÉVIA) as a PDF file."""
+    from siops import relatorios
+
     relatorios.renderizar_rreo(d, destino)
     return destino
 
 
 def _gerar_relatorio_criticas(d: Declaracao, achados: list[Achado], destino: Path) -> Path:
     """The críticas report as a PDF file."""
+    from siops import relatorios
+
     relatorios.renderizar_criticas(d, achados, destino)
     return destino
 
 
 def _gerar_relatorio(d: Declaracao, tipo: str, destino: Path) -> Path:
     """One of the other SIOPS reports (``relatorios.TIPOS``) as a PDF file."""
+    from siops import relatorios
+
     relatorios.renderizar_relatorio(d, tipo, destino)
     return destino

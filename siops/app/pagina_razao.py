@@ -15,7 +15,7 @@ the values in the planilha's column order.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -33,7 +33,6 @@ from siops.app.dialogos import Dialogos, Resposta
 from siops.app.documento import Documento
 from siops.app.modelo_razao import ModeloDespesas, ModeloRazao, ModeloReceitas
 from siops.app.modelos import parse_digitado
-from siops.app.razao_dialogos import DialogoIncluirLinha
 from siops.app.razao_textos import descrever_linha, localizar, planilhas_com_titulo
 from siops.app.vista_tabela import ResultadoColagem, TabelaValores, ler_bloco
 from siops.forms.declaracao import (
@@ -54,6 +53,9 @@ from siops.forms.razao import (
     ChaveReceita,
     coluna_de,
 )
+
+if TYPE_CHECKING:
+    from siops.app.razao_dialogos import DialogoIncluirLinha
 
 
 class TabelaRazao(TabelaValores):
@@ -398,6 +400,8 @@ class PaginaRazao(QWidget):
 
     def incluir_dialogo(self) -> DialogoIncluirLinha:
         """Incluir linha…: the dialog, preset to the current planilha and subfunção."""
+        from siops.app.razao_dialogos import DialogoIncluirLinha  # loaded when first asked for
+
         atual = self.vista.currentIndex()
         grupo = self.modelo.grupo_da_linha(atual.row()) if atual.isValid() else None
         dlg = DialogoIncluirLinha(
