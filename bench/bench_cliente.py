@@ -81,16 +81,17 @@ def _filho_cliente(t0: float, arquivo: str, edicoes: int) -> dict:
 
     # One typed edit: model.setData → Declaracao (formulas) → Verificador.atualizar (críticas)
     # → dataChanged + status bar → the paint of the dirty regions, delivered by the event loop.
-    # (the apuração's deductions: typed cells that move the minimum; the Anexo 12 despesas
-    # are computed from the ledger since issue 19)
-    j.mostrar_pagina("tabela:apuracao")
-    desp = j.vista("apuracao")
+    # (the split by exercício of the control of the minimum not applied: typed cells that the
+    # críticas compare with the deduction XIV; the Anexo 12 despesas are computed from the
+    # ledger since issue 19, XIV and XV since issue 25)
+    j.mostrar_pagina("tabela:controle_minimo")
+    desp = j.vista("controle_minimo")
     for _ in range(3):
         app.processEvents()
     m = desp.modelo()
     alvos = [
-        m.index(*m.posicao(lin, "liquidada"))
-        for lin in ("recursos_minimo_nao_aplicado", "rp_cancelados", "recursos_minimo_nao_aplicado")
+        m.index(*m.posicao(lin, "liquidadas"))
+        for lin in ("diferenca_ano_1", "diferenca_anteriores", "diferenca_ano_1")
     ]
     tempos = []
     for i in range(edicoes):

@@ -34,7 +34,7 @@ def main(rapido: bool = False) -> list[dict]:
     d = declaracao_grande()
     n = 200 if not rapido else 20
     chaves = [
-        ("apuracao", "rp_cancelados", "empenhada"),
+        ("controle_rp_cancelados", "cancelados_ano_1", "empenhadas"),
         ("controle_minimo", "diferenca_ano_1", "saldo_inicial"),
     ]
     contador = iter(range(10**9))

@@ -24,7 +24,7 @@ from lxml import etree
 from bench.medir import linha, mediana
 from siops.ops_format import ler, para_bytes, salvar
 from siops.ops_format.esquema import esquema
-from siops.ops_format.formato import conteudo_de
+from siops.ops_format.formato import _CHAVES_DESPESA, conteudo_de
 from siops.ops_format.versoes import VERSAO_ATUAL, namespace
 
 META = 3.0
@@ -58,7 +58,14 @@ def main(rapido: bool = False) -> list[dict]:
             if not xsd.validate(raiz):
                 raise RuntimeError("o arquivo do benchmark não é válido")
 
-        carga = mediana(lambda: ler(arq), repeticoes)
+        def carga_fria() -> None:
+            # keys never seen by this process (``formato._CHAVES_DESPESA`` empty): the first
+            # file opened; the target is on this figure
+            _CHAVES_DESPESA.clear()
+            ler(arq)
+
+        carga = mediana(carga_fria, repeticoes)
+        reabrir = mediana(lambda: ler(arq), repeticoes)
         carga_base = mediana(carga_bruta, repeticoes)
 
         c = conteudo_de(d)  # the same content, already as text
@@ -101,6 +108,13 @@ def main(rapido: bool = False) -> list[dict]:
             carga_base * 1000,
             meta=f"≤ {META:g}× lxml+XSD",
             cumpre=carga <= META * carga_base,
+        ),
+        linha(
+            "ops: reabrir a mesma declaração (chaves do razão já vistas no processo)",
+            reabrir * 1000,
+            "ms",
+            carga_base * 1000,
+            meta="—",
         ),
         linha(
             "ops: salvar atômico (fsync, backup) declaração cheia",

@@ -13,6 +13,7 @@ import functools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from siops.forms.catalogo import (
@@ -32,11 +33,14 @@ from siops.forms.catalogo import (
 from siops.forms.dinheiro import LIMITE_VALOR, ZERO, ValorInvalido, formatar, quantizar
 from siops.forms.formulas import Chave, chave_param
 from siops.forms.razao import (
+    MODALIDADES_DEDUCAO,
     ChaveDespesa,
     ChaveInvalida,
     ChaveRazao,
     ChaveReceita,
     coluna_de,
+    devolver_deducoes,
+    reclassificar_deducoes,
 )
 from siops.forms.razao import ordem as ordem_razao
 
@@ -447,6 +451,36 @@ class Declaracao:
         out.sort(key=lambda x: ordem_razao(x[0]))
         return out
 
+    def _comando_deducao(self, chave: Chave, valor: Decimal, descricao: str) -> Lote:
+        """XIV/XV made to hold ``valor`` by moving the difference between the ASPS lines and
+        the deduction's modalidade (same planilha, subfunção and grupo): the ASPS total does
+        not change (``razao.reclassificar_deducoes``/``devolver_deducoes``)."""
+        cat = self.catalogo
+        delta = quantizar(valor) - self.valor(chave)
+        razao = {k: dict(v) for k, v in self._razao.items()}
+        if delta > 0:
+            _, restantes = reclassificar_deducoes(cat, razao, {chave: delta})
+            sobra = restantes.get(chave, ZERO)
+        elif delta < 0:
+            sobra = devolver_deducoes(razao, chave[1], {chave[2]: -delta}).get(chave[2], ZERO)
+        else:
+            sobra = ZERO
+        if sobra:
+            mods = ", ".join(MODALIDADES_DEDUCAO[chave[1]])
+            raise EdicaoInvalida(
+                f"A célula {cat.descricao_celula(chave)} vem do razão: as despesas da planilha "
+                f"de impostos (ASPS) nas modalidades de aplicação {mods}. Não há despesas com "
+                f"ASPS no razão que permitam levá-la a R$ {formatar(valor)}: inclua ou "
+                "reclassifique essas linhas no razão."
+            )
+        comandos: list[Comando] = []
+        for k in sorted(set(razao) | set(self._razao), key=ordem_razao):
+            novo, velho = razao.get(k, {}), self._razao.get(k, {})
+            for col in sorted(set(novo) | set(velho)):
+                if novo.get(col, ZERO) != velho.get(col, ZERO):
+                    comandos.append(DefinirLancamento(k, col, novo.get(col, ZERO), descricao))
+        return Lote(tuple(comandos), descricao)
+
     def comando_celula(self, chave: Chave, valor: Decimal, descricao: str = "Editar célula"):
         """The edit that makes a cell hold ``valor``: the cell itself when typed; for an
         Anexo 12 cell of the ledger, its canonical line (``Classificador.linha_canonica``),
@@ -454,6 +488,8 @@ class Declaracao:
         cat = self.catalogo
         if chave not in cat.agregadas:
             return DefinirCelula(chave, valor, descricao)
+        if chave[0] == "apuracao" and chave[1] in MODALIDADES_DEDUCAO:
+            return self._comando_deducao(chave, valor, descricao)
         canon = cat.classificador.linha_canonica(chave)
         if canon is None:
             raise EdicaoInvalida(
@@ -561,23 +597,31 @@ class Declaracao:
 
     def _reagregar(self) -> None:
         """Recompute every aggregated cell from the ledger (on load and on a replacement)."""
-        # first the lines summed per (destination, column) — destinations are shared objects
-        # (``Classificador.destino``) — then each sum spread over the cells it feeds
+        # first the lines grouped by destination — destinations are shared objects
+        # (``Classificador.destino``) — then each group summed per column it feeds and the
+        # sum spread over the cells of that column (sums of centavos: exact in any order)
         destino = self.catalogo.classificador.destino
-        somas: dict[tuple[int, str], Decimal] = {}
-        destinos: dict[int, Any] = {}
+        grupos: dict[int, tuple[Any, list[dict[str, Decimal]]]] = {}
         for k, valores in self._razao.items():
             dest = destino(k)
-            if not dest.alimenta:
+            if not dest.alimenta or not valores:
                 continue
-            i = id(dest)
-            destinos[i] = dest
-            for rc, v in valores.items():
-                somas[(i, rc)] = somas.get((i, rc), ZERO) + v
+            grupo = grupos.get(id(dest))
+            if grupo is None:
+                grupos[id(dest)] = (dest, [valores])
+            else:
+                grupo[1].append(valores)
         ag: dict[Chave, Decimal] = {}
-        for (i, rc), v in somas.items():
-            for alvo, sinal in destinos[i].por_coluna.get(rc, ()):
-                ag[alvo] = ag.get(alvo, ZERO) + (v if sinal > 0 else -v)
+        for dest, lista in grupos.values():
+            for rc, alvos in dest.por_coluna.items():
+                try:
+                    v = sum(map(itemgetter(rc), lista), ZERO)
+                except KeyError:  # a line without that column
+                    v = sum([x[rc] for x in lista if rc in x], ZERO)
+                if not v:
+                    continue
+                for alvo, sinal in alvos:
+                    ag[alvo] = ag.get(alvo, ZERO) + (v if sinal > 0 else -v)
         self._agregados = {k: v for k, v in ag.items() if v}
 
     # -- the engine ------------------------------------------------------------------------
@@ -612,20 +656,22 @@ class Declaracao:
         valores: Iterable[tuple[Chave, Decimal]],
         textos: dict[str, str],
         razao: Iterable[tuple[ChaveRazao, ValoresLinha]] = (),
-        razao_verificado: bool = False,
+        razao_verificado: dict[ChaveRazao, dict[str, Decimal]] | None = None,
     ) -> None:
         """Replace the content (file load): validates every value, recomputes once.
 
-        ``razao_verificado`` says the ledger's values were already checked value by value as
-        ``validar_lancamento`` does (the file reader does it, to say which line of the file).
+        ``razao_verificado``, instead of ``razao``: the ledger as line → {coluna: valor},
+        every value already checked as ``validar_lancamento`` does and non-zero (the file
+        reader does it, to say which line of the file); the model keeps that dict as it is.
         """
-        novo_razao: dict[ChaveRazao, dict[str, Decimal]] = {}
-        for kr, linha in razao:
-            if kr in novo_razao:
-                raise EdicaoInvalida(f"A linha {kr.descricao()} aparece duas vezes.")
-            if razao_verificado:
-                novo_razao[kr] = {c: v for c, v in linha if v}
-            else:
+        novo_razao: dict[ChaveRazao, dict[str, Decimal]]
+        if razao_verificado is not None:
+            novo_razao = razao_verificado
+        else:
+            novo_razao = {}
+            for kr, linha in razao:
+                if kr in novo_razao:
+                    raise EdicaoInvalida(f"A linha {kr.descricao()} aparece duas vezes.")
                 novo_razao[kr] = {
                     c: q for c, v in linha if (q := self.validar_lancamento(kr, c, v))
                 }

@@ -13,6 +13,7 @@ from siops.forms.declaracao import Declaracao
 from siops.forms.dinheiro import quantizar
 from siops.forms.formulas import Chave
 from siops.forms.razao import (
+    MODALIDADES_DEDUCAO,
     PLANILHAS,
     SUBFUNCOES_RAZAO,
     ChaveDespesa,
@@ -72,9 +73,12 @@ def valores_cheios(d: Declaracao, semente: int = 1) -> dict[Chave, Decimal]:
 
 def _entrada(cat, k: Chave, bimestre: int) -> bool:
     """A cell the generator fills: typed, or an Anexo 12 leaf the ledger feeds (it becomes
-    that cell's canonical ledger line)."""
+    that cell's canonical ledger line; the deductions XIV/XV, lines moved to their
+    modalidade — ``celulas_para_razao``)."""
     if cat.editavel(k, bimestre):
         return True
+    if k[0] == "apuracao" and k[1] in MODALIDADES_DEDUCAO:
+        return k in cat.agregadas
     return k in cat.agregadas and cat.classificador.linha_canonica(k) is not None
 
 
@@ -106,17 +110,36 @@ def _coerencia(d: Declaracao) -> dict[Chave, Decimal]:
     def pode(k: Chave) -> bool:
         return cat.editavel(k, d.bimestre)
 
+    # the controls split XIV/XV (now from the ledger) by exercício: the first row takes what
+    # the others leave
     for linha, controle in (
         ("recursos_minimo_nao_aplicado", "controle_minimo"),
         ("rp_cancelados", "controle_rp_cancelados"),
     ):
-        for col, ccol in (("empenhada", "empenhadas"), ("liquidada", "liquidadas")):
-            k = ("apuracao", linha, col)
-            if pode(k) and cat.existe((controle, "total", ccol)):
-                out[k] = d.valor((controle, "total", ccol))
-        k = ("apuracao", linha, "paga")
-        if pode(k) and cat.existe((controle, "total", "pagas")):
-            out[k] = d.valor((controle, "total", "pagas"))
+        if controle not in cat.tabelas:
+            continue
+        for col, ccol in (
+            ("empenhada", "empenhadas"),
+            ("liquidada", "liquidadas"),
+            ("paga", "pagas"),
+        ):
+            if not cat.existe(("apuracao", linha, col)):
+                continue
+            alvo = d.valor(("apuracao", linha, col))
+            parcelas = [
+                (controle, r.id, ccol)
+                for r in cat.tabelas[controle].linhas
+                if r.id != "total"
+                and cat.existe((controle, r.id, ccol))
+                and pode((controle, r.id, ccol))
+            ]
+            if not parcelas:
+                continue
+            resto = sum((d.valor(k) for k in parcelas[1:]), Decimal(0))
+            if resto > alvo:
+                out.update({k: Decimal(0) for k in parcelas[1:]})
+                resto = Decimal(0)
+            out[parcelas[0]] = alvo - resto
     for col in ("pagos", "cancelados"):
         if pode(("rp_execucao", "empenhos_ano", col)):
             out[("rp_execucao", "empenhos_ano", col)] = Decimal(0)

@@ -182,6 +182,19 @@ COLUNAS_RECEITA_RAZAO: tuple[ColunaRazao, ...] = (
     ColunaRazao("orcada", "Receita orçada para o exercício seguinte", True),
 )
 
+#: The apuração's deductions that are ledger lines: the ASPS despesas (the ``computada``
+#: planilha, FR 500/502 + CO 1002 in the MSC) whose modalidade de aplicação says which money
+#: paid them — the Tesouro's model (Municípios rows 63–64, Estados 61–62, DF as Municípios) maps
+#: XIV (art. 25 LC 141/2012: the part of the minimum not applied in earlier exercícios) from
+#: modalidades 36/46/76/96 and XV (art. 24: the cash tied to cancelled restos a pagar) from
+#: 35/45/75/95. Those lines count in the ASPS total (XII) and are deducted again here; the
+#: control tables split the same amount by exercício (typed: the ledger does not say whose).
+MODALIDADES_DEDUCAO: dict[str, tuple[str, ...]] = {
+    "recursos_minimo_nao_aplicado": ("36", "46", "76", "96"),
+    "rp_cancelados": ("35", "45", "75", "95"),
+}
+_DEDUCAO_DA_MODALIDADE = {m: linha for linha, ms in MODALIDADES_DEDUCAO.items() for m in ms}
+
 #: What stays typed although a ledger exists, and why (shown by ``siops catalogo``).
 NAO_DERIVADAS: dict[str, str] = {
     "consorcios": "A despesa executada pelo consórcio (I) está na contabilidade do consórcio, "
@@ -191,13 +204,18 @@ NAO_DERIVADAS: dict[str, str] = {
     "(fonte × subfunção × natureza) não traz.",
     "rp_execucao": "Restos a pagar de exercícios anteriores não estão no razão do exercício.",
     "rp_cancelados_limite": "Idem: restos a pagar de exercícios anteriores.",
-    "controle_rp_cancelados": "Controle de exercícios anteriores, fora do razão do exercício.",
-    "controle_minimo": "Controle de exercícios anteriores, fora do razão do exercício.",
     "receitas_totais": "A receita total do ente (indicadores 1.x) inclui naturezas que o razão "
     "da saúde não traz (taxas, contribuições, receita patrimonial, operações de crédito…).",
-    "apuracao": "As deduções da apuração (restos a pagar inscritos sem disponibilidade de "
-    "caixa, despesas custeadas com saldos de exercícios anteriores…) vêm do controle de "
-    "disponibilidade de caixa, não das linhas do exercício.",
+    "apuracao": "Os restos a pagar não processados inscritos indevidamente sem "
+    "disponibilidade de caixa (XIII) vêm do controle da disponibilidade de caixa, que o razão "
+    "não traz (o modelo do Tesouro: 'não há mapeamento'); as deduções XIV e XV vêm do razão "
+    "(modalidades 36/46/76/96 e 35/45/75/95 da planilha de impostos — ASPS).",
+    "controle_minimo": "A divisão por exercício da dedução (XIV): o razão diz quanto foi "
+    "custeado com a parcela não aplicada, não de qual exercício; o total vem do razão e a "
+    "crítica 606 confere a divisão.",
+    "controle_rp_cancelados": "A divisão por exercício da dedução (XV): o razão diz quanto foi "
+    "custeado com a disponibilidade dos restos a pagar cancelados, não de qual exercício; o "
+    "total vem do razão e a crítica 607 confere a divisão.",
     "deducoes_estaduais": "As deduções das transferências constitucionais aos municípios "
     "(estados) são lançamentos próprios, não a coluna 'deduções' da receita.",
 }
@@ -419,9 +437,14 @@ def coluna_de(chave: ChaveRazao, cid: str) -> ColunaRazao:
 
 
 def ordem(chave: ChaveRazao) -> tuple:
-    """Sort key across kinds: despesas, receitas, informações complementares."""
-    tipo = 0 if isinstance(chave, ChaveDespesa) else 1 if isinstance(chave, ChaveReceita) else 2
-    return (tipo, chave)
+    """Sort key across kinds: despesas, receitas, informações complementares; within a kind,
+    the key's fields in order, as the keys themselves compare (plain strings: a sort of the
+    whole ledger compares them in C, not through the dataclass's ``__lt__``)."""
+    if isinstance(chave, ChaveDespesa):
+        return (0, chave.planilha, chave.subfuncao, chave.natureza)
+    if isinstance(chave, ChaveReceita):
+        return (1, chave.natureza, chave.fonte)
+    return (2, chave.natureza, chave.campo, chave.linha, chave.coluna)
 
 
 # --- the classification: which cells a line feeds ---------------------------------------------
@@ -478,6 +501,10 @@ class Classificador:
         )
         totais = cat.tabelas["despesas_totais"]
         self._lc173 = any(x.id == "lc173_uniao" for x in totais.linhas)
+        apuracao = cat.tabelas.get("apuracao")
+        self._deducoes = apuracao is not None and all(
+            any(x.id == lid for x in apuracao.linhas) for lid in MODALIDADES_DEDUCAO
+        )
         self.agregadas = frozenset(self._todas_agregadas())
 
     # columns of a target table fed by a ledger column (same id, typed in the catalog)
@@ -539,6 +566,9 @@ class Classificador:
                 alimenta += self._cols("despesa_elemento", elemento, self._DESPESA)
             if p.lc173 and self._lc173:
                 alimenta += self._cols("despesas_totais", "lc173_uniao", self._DESPESA)
+            deducao = _DEDUCAO_DA_MODALIDADE.get(k.modalidade)
+            if deducao is not None and p.computada and self._deducoes:
+                alimenta += self._cols("apuracao", deducao, self._DESPESA)
         return Destino(tuple(alimenta), c.destino, c.motivo, c.incerto or p.incerto)
 
     def _receita(self, k: ChaveReceita) -> Destino:
@@ -555,6 +585,8 @@ class Classificador:
         linhas.add(("consorcios", "transferido_rateio"))
         if self._lc173:
             linhas.add(("despesas_totais", "lc173_uniao"))
+        if self._deducoes:
+            linhas |= {("apuracao", lid) for lid in MODALIDADES_DEDUCAO}
         for t, lid in linhas:
             out |= {k for k, _, _ in self._cols(t, lid, self._DESPESA)}
         for destino in self.mapa.destinos_receita():
@@ -618,6 +650,8 @@ class Conversao:
     digitadas: dict[Chave, Decimal]  # cells that stay typed
     razao: dict[ChaveRazao, dict[str, Decimal]]  # the ledger lines made from Anexo 12 cells
     resumos: dict[Chave, Decimal]  # cells of the views (fonte, elemento …): now computed
+    #: typed deductions XIV/XV carried by ledger lines moved to their modalidade: cell → amount
+    reclassificadas: dict[Chave, Decimal] = field(default_factory=dict)
 
 
 def celulas_para_razao(cat, valores) -> Conversao:
@@ -626,9 +660,13 @@ def celulas_para_razao(cat, valores) -> Conversao:
     of the summary views are returned apart, to be compared with what the ledger computes."""
     cls: Classificador = cat.classificador
     out = Conversao({}, {}, {})
+    deducoes: dict[Chave, Decimal] = {}
     for chave, valor in valores:
         if chave not in cat.agregadas:
             out.digitadas[chave] = valor
+            continue
+        if chave[0] == "apuracao" and chave[1] in MODALIDADES_DEDUCAO:
+            deducoes[chave] = valor
             continue
         canon = cls.linha_canonica(chave)
         if canon is None:
@@ -636,7 +674,147 @@ def celulas_para_razao(cat, valores) -> Conversao:
             continue
         linha, col = canon
         out.razao.setdefault(linha, {})[col] = valor
+    feitas, restantes = reclassificar_deducoes(cat, out.razao, deducoes)
+    out.reclassificadas.update(feitas)
+    out.resumos.update(restantes)
     return out
+
+
+def reclassificar_deducoes(
+    cat, razao: dict[ChaveRazao, dict[str, Decimal]], deducoes: dict[Chave, Decimal]
+) -> tuple[dict[Chave, Decimal], dict[Chave, Decimal]]:
+    """Typed XIV/XV (files where they were cells) become ledger lines without changing any
+    total: the amount leaves the ASPS planilha's lines (largest first, the same lines for each
+    column, so every line keeps empenhada ≥ liquidada ≥ paga where the typed figures did) for
+    a line of the same planilha, subfunção and grupo in the deduction's first modalidade (36
+    for XIV, 35 for XV). What no line can carry stays in ``resumos`` (the report compares it
+    with what the ledger computes). ``razao`` is changed in place; returns the deduction cells
+    moved and the ones that could not be (with the typed value)."""
+    feitas: dict[Chave, Decimal] = {}
+    restantes: dict[Chave, Decimal] = {}
+    computada = next(p.codigo for p in PLANILHAS if p.computada)
+    cls: Classificador = cat.classificador
+    tocadas: set[ChaveRazao] = set()
+    for lid, modalidades in MODALIDADES_DEDUCAO.items():
+        pedidos = {
+            chave[2]: valor for chave, valor in deducoes.items() if chave[1] == lid and valor > 0
+        }
+        for chave, valor in deducoes.items():
+            if chave[1] == lid and valor < 0:
+                restantes[chave] = valor
+        if not pedidos:
+            continue
+        fontes = sorted(
+            (
+                k
+                for k in razao
+                if isinstance(k, ChaveDespesa)
+                and k.planilha == computada
+                and k.modalidade not in _DEDUCAO_DA_MODALIDADE
+                and cls.destino(k).linha_anexo12 is not None
+                and _neutra(cls, k, _gemea(k, modalidades[0]))
+            ),
+            key=lambda k: (-razao[k].get("empenhada", Decimal(0)), k),
+        )
+        falta = dict(pedidos)
+        for _passada in range(3):
+            andou = False
+            for k in fontes:
+                nova = _gemea(k, modalidades[0])
+                movido = _parcela(razao[k], razao.get(nova, {}), falta)
+                if not any(movido.values()):
+                    continue
+                andou = True
+                tocadas.add(k)
+                destino = razao.setdefault(nova, {})
+                for col, m in movido.items():
+                    if m:
+                        razao[k][col] -= m
+                        destino[col] = destino.get(col, Decimal(0)) + m
+                        falta[col] -= m
+            if not andou or not any(falta.values()):
+                break
+        for col, pedido in pedidos.items():
+            chave = ("apuracao", lid, col)
+            if falta[col] > 0:
+                restantes[chave] = pedido
+            else:
+                feitas[chave] = pedido
+    for tocada in [t for t in tocadas if not all(razao[t].values())]:
+        limpo = {c: x for c, x in razao[tocada].items() if x}  # a file holds only non-zero values
+        if limpo:
+            razao[tocada] = limpo
+        else:
+            del razao[tocada]
+    return feitas, restantes
+
+
+def _gemea(k: ChaveDespesa, modalidade: str) -> ChaveDespesa:
+    """The same line in another modalidade de aplicação."""
+    return ChaveDespesa(k.planilha, k.subfuncao, k.natureza[:2] + modalidade + k.natureza[4:])
+
+
+def _neutra(cls: Classificador, k: ChaveDespesa, outra: ChaveDespesa) -> bool:
+    """Whether moving money from ``k`` to ``outra`` changes no cell but the deductions (the
+    Anexo 12 row, the fonte, the elemento row — 'medicamentos' is 3.3.90.30.09, so a move to
+    3.3.36.30.09 would leave it)."""
+
+    def alvos(x: ChaveDespesa) -> set:
+        return {a for a, _, _ in cls.destino(x).alimenta if a[0] != "apuracao"}
+
+    return alvos(k) == alvos(outra)
+
+
+def devolver_deducoes(
+    razao: dict[ChaveRazao, dict[str, Decimal]], lid: str, falta: dict[str, Decimal]
+) -> dict[str, Decimal]:
+    """The inverse of ``reclassificar_deducoes`` for one deduction row: ``falta`` (by column)
+    leaves the lines in its modalidades for the same planilha, subfunção and grupo in
+    modalidade 90 (changed in place); returns what could not be moved back."""
+    modalidades = MODALIDADES_DEDUCAO[lid]
+    falta = dict(falta)
+    linhas = sorted(
+        (k for k in razao if isinstance(k, ChaveDespesa) and k.modalidade in modalidades),
+        key=lambda k: (-razao[k].get("empenhada", Decimal(0)), k),
+    )
+    for k in linhas:
+        gemea = _gemea(k, "90")
+        movido = _parcela(razao[k], razao.get(gemea, {}), falta)
+        if not movido:
+            continue
+        volta = razao.setdefault(gemea, {})
+        for col, m in movido.items():
+            razao[k][col] -= m
+            volta[col] = volta.get(col, Decimal(0)) + m
+            falta[col] -= m
+    return {c: v for c, v in falta.items() if v > 0}
+
+
+def _parcela(
+    linha: dict[str, Decimal], destino: dict[str, Decimal], falta: dict[str, Decimal]
+) -> dict[str, Decimal]:
+    """How much of ``falta`` (empenhada, liquidada, paga) one line can give to ``destino`` so
+    that both keep empenhada ≥ liquidada ≥ paga (greedy: the most liquidada first, then the
+    empenhada and paga it allows)."""
+    zero = Decimal(0)
+
+    def tres(x: dict[str, Decimal]) -> tuple[Decimal, Decimal, Decimal]:
+        e, li, p = (max(x.get(c, zero), zero) for c in ("empenhada", "liquidada", "paga"))
+        return e, li, p
+
+    e, li, p = tres(linha)
+    de, dl, dp = tres(destino)
+    fe, fl, fp = tres(falta)
+    if not (e >= li >= p and de >= dl >= dp):
+        return {}
+    ml = min(li, fl, li - p + min(p, fp), min(e, fe) + (de - dl))
+    me = min(e, fe, e - li + ml)
+    mp = min(p, fp, ml + (dl - dp))
+    return {
+        c: m
+        for c, m in (("empenhada", me), ("liquidada", ml), ("paga", mp))
+        if c in falta and m > 0
+    }
 
 
 def linhas(razao: dict[ChaveRazao, dict[str, Decimal]]):

@@ -20,22 +20,33 @@ version, XSD, content digest (``resumo``), upgrade to the current version, seman
 against the catalog (the ente exists, the layout is the exercício's, every cell is a typed cell
 of that bimestre, every value parses with ``forms.dinheiro.parse_plano``). Every failure is an
 ``ArquivoInvalido`` naming the file and, when known, the line.
+
+A file of the current version whose ledger is plainly valid and whose digest matches — every
+file this program writes — is read in one pass over the ledger (``_ler_direto``), which raises
+nothing itself: anything else is read step by step as above, for the message.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
-from decimal import Decimal
+from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
+from operator import itemgetter
 from pathlib import Path
+from typing import Any, cast
 
 from lxml import etree
 
 from siops.forms.catalogo import Catalogo, catalogo
 from siops.forms.declaracao import Declaracao, EdicaoInvalida
-from siops.forms.dinheiro import ValorInvalido, parse_plano, texto_plano
+from siops.forms.dinheiro import CENTAVO, ValorInvalido, parse_plano, texto_plano
 from siops.forms.formulas import Chave
 from siops.forms.razao import (
+    COLUNAS_DESPESA_RAZAO,
+    PLANILHAS,
+    SUBFUNCOES_RAZAO,
     ChaveComplementar,
     ChaveDespesa,
     ChaveInvalida,
@@ -43,8 +54,10 @@ from siops.forms.razao import (
     ChaveReceita,
     colunas_de,
     colunas_por_id,
+    natureza_despesa,
 )
 from siops.ops_format import esquema, versoes, xml_seguro
+from siops.ops_format import resumo as resumo_mod
 from siops.ops_format.atomico import gravar_atomico
 from siops.ops_format.erros import ArquivoInvalido, ErroGravacao
 from siops.ops_format.resumo import Conteudo, resumo
@@ -110,7 +123,14 @@ def linha_razao(
     if ids is not None and tipo != "x":
         campo, ls = ids
         chave += tuple((n, v) for n, v in (("campo", campo), ("ls", ls)) if v)
-    cols = tuple((c.id, texto_plano(valores[c.id])) for c in colunas_de(k) if c.id in valores)
+    # texto_plano, inline (the whole ledger goes through here on every save)
+    cols = tuple(
+        [
+            (c.id, f"{valores[c.id].quantize(CENTAVO, ROUND_HALF_UP):f}")
+            for c in colunas_de(k)
+            if c.id in valores
+        ]
+    )
     return tipo, chave, cols
 
 
@@ -172,6 +192,11 @@ def de_bytes(dados: bytes, origem: str = "") -> Declaracao:
     raiz = xml_seguro.analisar(dados, origem)
     versao = _versao(raiz, origem)
     esquema.validar(raiz, versao, origem)
+    if versao == versoes.VERSAO_ATUAL:
+        direto = _ler_direto(raiz, versao)
+        if direto is not None:
+            c, razao = direto
+            return _declaracao(c, origem, razao)
     c = extrair(raiz)
     if resumo(c, versao) != c.resumo:
         raise ArquivoInvalido(
@@ -194,6 +219,107 @@ def de_bytes(dados: bytes, origem: str = "") -> Declaracao:
         d.avisos_formato = relatorio(versao, antigo, d)
         return d
     return _declaracao(c, origem)
+
+
+def _ler_direto(raiz: etree._Element, versao: int) -> tuple[Conteudo, _Razao] | None:
+    """The common case, in one pass over the ledger's elements that never builds its text
+    tuples (``Conteudo.razao``): a file of the current version whose ledger lines are all
+    plainly valid (``_razao_direto``) and whose digest matches. The digest is the version's
+    canonical form of the content without the ledger followed by the ledger's lines, each
+    line built from its element's attributes as ``resumo`` builds it (all of them, sorted by
+    name). ``None`` for anything else: ``de_bytes`` then reads the file step by step
+    (``extrair``, the digest, ``_declaracao``), which says what is wrong and where."""
+    filhos = _filhos(raiz)
+    c = _sem_razao(filhos)
+    canonicas: list[str] = []
+    elemento = filhos.get("razao")
+    try:
+        razao = ({}, {}) if elemento is None else _razao_direto(elemento, c.bimestre, canonicas)
+    except _Anomalia:
+        return None
+    h = hashlib.sha256(resumo_mod.CANONICOS[versao](c))  # ``c.razao`` is empty
+    if canonicas:
+        canonicas.sort()
+        h.update(("\n".join(canonicas) + "\n").encode("utf-8"))
+    if h.hexdigest() != c.resumo:
+        return None
+    return c, razao
+
+
+def _razao_direto(elemento: etree._Element, bimestre: str, canonicas: list[str]) -> _Razao:
+    """``_razao`` read straight from the ledger's elements, each one's canonical line
+    (``resumo.canonico_v2``) appended to ``canonicas``; ``_Anomalia`` at the first line that
+    is not plainly valid (see ``_linha``).
+
+    What depends only on an element's attribute names in order — its canonical line as a
+    template, whether it is a despesa as this program writes it (``p``, ``s``, ``n``, then
+    columns of a despesa; no official ids) — is worked out once per such signature
+    (``_Forma``); such a despesa is then read from its attribute values alone."""
+    ns = etree.QName(elemento).namespace or ""
+    q = f"{{{ns}}}" if ns else ""
+    formas: dict[Any, tuple[str, dict[str, _Forma]]] = {q + t: (t, {}) for t in _CHAVE_RAZAO}
+    linhas: dict[ChaveRazao, dict[str, Decimal]] = {}
+    ids: dict[ChaveRazao, tuple[str, str]] = {}
+    sexto = bimestre == "6"  # the XSD's pattern for the bimestre is [1-6]
+    chaves, dec, centavo = _CHAVES_DESPESA, Decimal, CENTAVO
+    centavos = _CENTAVOS_LINHA.fullmatch
+    try:
+        for e in elemento.iterchildren(etree.Element):
+            tipo, cache = formas[e.tag]
+            nomes = e.keys()
+            textos = e.values()
+            assinatura = "\0".join(nomes)
+            forma = cache.get(assinatura)
+            if forma is None:
+                forma = cache[assinatura] = _forma(tipo, nomes)
+            molde, ordem, colunas, seis = forma
+            canonicas.append(molde % ordem(textos))
+            if colunas is None:
+                _linha(
+                    tipo, *_partes(tipo, list(zip(nomes, textos, strict=True))), sexto, linhas, ids
+                )
+                continue
+            trio = (textos[0], textos[1], textos[2])
+            k = chaves.get(trio) or _chave_despesa(trio)
+            brutos = textos[3:]
+            if centavos("\t".join(brutos)):  # as this program writes them
+                vals = dict(zip(colunas, map(dec, brutos), strict=True))
+            else:
+                vals = {
+                    col: dec(b) if b[-3:-2] == "." else dec(b).quantize(centavo)
+                    for col, b in zip(colunas, brutos, strict=True)
+                }
+                if vals and min(vals.values()) < 0:
+                    raise _Anomalia
+                if not all(vals.values()):  # a zero (never written by this program): not kept
+                    vals = {col: v for col, v in vals.items() if v}
+            antes = len(linhas)
+            linhas[k] = vals
+            if len(linhas) == antes:
+                raise _Anomalia  # a line seen twice
+            if seis and not sexto and any(vals.get(x) for x in seis):
+                raise _Anomalia
+    except (ArithmeticError, LookupError, ValueError):  # ChaveInvalida, InvalidOperation …
+        raise _Anomalia from None
+    return linhas, ids
+
+
+#: Per attribute signature of a ledger element: its canonical line as a ``%`` template and
+#: the attribute values in its order (a function of the list of values), and for a despesa
+#: as this program writes it the columns of its values (the model's own id strings) and
+#: which of them are of the 6º bimestre; ``None``, ``()`` for any other element.
+_Forma = tuple[str, Callable[[list[str]], Any], tuple[str, ...] | None, tuple[str, ...]]
+
+
+def _forma(tipo: str, nomes: list[str]) -> _Forma:
+    ordem = sorted(range(len(nomes)), key=nomes.__getitem__)
+    molde = tipo + "".join("\t" + nomes[i].replace("%", "%%") + "=%s" for i in ordem)
+    em_ordem = itemgetter(*ordem) if len(ordem) > 1 else lambda t: tuple(t)
+    despesa = {c.id: c for c in COLUNAS_DESPESA_RAZAO}
+    if tipo != "d" or nomes[:3] != ["p", "s", "n"] or not all(n in despesa for n in nomes[3:]):
+        return molde, em_ordem, None, ()
+    colunas = tuple(despesa[n].id for n in nomes[3:])
+    return molde, em_ordem, colunas, tuple(c for c in colunas if despesa[c].somente_6o)
 
 
 def _versao(raiz: etree._Element, origem: str) -> int:
@@ -221,7 +347,27 @@ def _versao(raiz: etree._Element, origem: str) -> int:
 
 def extrair(raiz: etree._Element) -> Conteudo:
     """The content of a root already valid against its XSD (element order fixed by it)."""
-    filhos = {etree.QName(e).localname: e for e in raiz.iterchildren(etree.Element)}
+    filhos = _filhos(raiz)
+    c = _sem_razao(filhos)
+    if "razao" in filhos:
+        razao, fontes = c.razao, c.fontes_razao
+        ns = etree.QName(filhos["razao"]).namespace
+        q = f"{{{ns}}}" if ns else ""
+        tipos = {q + t: t for t in _CHAVE_RAZAO}
+        for e in filhos["razao"].iterchildren(etree.Element):
+            tag = cast(str, e.tag)
+            tipo = tipos.get(tag) or tag.rpartition("}")[2]
+            razao.append((tipo, *_partes(tipo, e.items())))
+            fontes.append(e.sourceline)
+    return c
+
+
+def _filhos(raiz: etree._Element) -> dict[str, etree._Element]:
+    return {etree.QName(e).localname: e for e in raiz.iterchildren(etree.Element)}
+
+
+def _sem_razao(filhos: dict[str, etree._Element]) -> Conteudo:
+    """The content but the ledger (``extrair``)."""
     ente = filhos["ente"]
     c = Conteudo(
         ente=ente.get("codigo", ""),
@@ -243,19 +389,19 @@ def extrair(raiz: etree._Element) -> Conteudo:
         t, lin, k = e.get("t", ""), e.get("l", ""), e.get("k", "")  # required by the XSD
         c.celulas.append((t, lin, k, e.text or ""))
         linhas[("c", t, lin, k)] = e.sourceline
-    if "razao" in filhos:
-        razao, fontes = c.razao, c.fontes_razao
-        for e in filhos["razao"].iterchildren(etree.Element):
-            tipo = str(e.tag).rpartition("}")[2]
-            nomes = _CHAVE_RAZAO[tipo]
-            chave: list[tuple[str, str]] = []
-            valores: list[tuple[str, str]] = []
-            for par in e.items():
-                (chave if par[0] in nomes else valores).append(par)
-            chave.sort()
-            razao.append((tipo, tuple(chave), tuple(valores)))
-            fontes.append(e.sourceline)
     return c
+
+
+#: Attribute pairs of a ledger element, as ``Conteudo.razao`` holds them.
+_Pares = tuple[tuple[str, str], ...]
+
+
+def _partes(tipo: str, itens: list[tuple[str, str]]) -> tuple[_Pares, _Pares]:
+    """An element's attributes split into its key (sorted by name) and its values (in the
+    file's order)."""
+    nomes = _CHAVE_RAZAO[tipo]
+    chave = tuple(sorted([par for par in itens if par[0] in nomes]))
+    return chave, tuple([par for par in itens if par[0] not in nomes])
 
 
 #: The attributes of each ledger element that make its key (the rest are column values).
@@ -266,8 +412,9 @@ _CHAVE_RAZAO = {
 }
 
 
-def _declaracao(c: Conteudo, origem: str) -> Declaracao:
-    """Semantic checks against the catalog, then the model (see module docstring)."""
+def _declaracao(c: Conteudo, origem: str, razao: _Razao | None = None) -> Declaracao:
+    """Semantic checks against the catalog, then the model (see module docstring); ``razao``
+    is the ledger already read (``_ler_direto``), else read here from ``c.razao``."""
     from siops.forms.entes import EnteDesconhecido, ente
 
     def erro(motivo: str, *onde: str) -> ArquivoInvalido:
@@ -322,9 +469,9 @@ def _declaracao(c: Conteudo, origem: str) -> Declaracao:
             valores.append((chave, parse_plano(bruto)))
         except ValorInvalido as exc:
             raise erro(_na_celula(chave, exc), "c", *chave) from None
-    razao, ids = _razao(c, d, erro)
+    linhas_razao, ids = _razao(c, d, erro) if razao is None else razao
     try:
-        d.carregar(valores, textos, razao, razao_verificado=True)
+        d.carregar(valores, textos, razao_verificado=linhas_razao)
     except EdicaoInvalida as geral:
         # The model's own checks (a negative value where none is allowed): find the cell again
         # cell by cell, only on this error path, to say which line.
@@ -333,12 +480,12 @@ def _declaracao(c: Conteudo, origem: str) -> Declaracao:
                 d.validar_valor(chave, v)
             except EdicaoInvalida as exc:
                 raise erro(_na_celula(chave, exc), "c", *chave) from None
-        for k, linha in razao:
-            for col, v in linha:
+        for kr, linha in linhas_razao.items():
+            for col, v in linha.items():
                 try:
-                    d.validar_lancamento(k, col, v)
+                    d.validar_lancamento(kr, col, v)
                 except EdicaoInvalida as exc:
-                    onde = _onde_razao(c, k)
+                    onde = _onde_razao(c, kr)
                     na_coluna = (*onde, col) if (*onde, col) in c.linhas else onde
                     raise erro(_minuscula(str(exc)), *na_coluna) from None
         texto = str(geral)
@@ -369,13 +516,87 @@ def _chave_do_arquivo(tipo: str, a: dict[str, str]) -> ChaveRazao:
     return ChaveComplementar(a["n"], a["campo"], a["linha"], a["coluna"])
 
 
-def _razao(c: Conteudo, d: Declaracao, erro):
+#: The ledger as the model loads it (line → {coluna: valor}) and the official ids of its lines.
+_Razao = tuple[dict[ChaveRazao, dict[str, Decimal]], dict[ChaveRazao, tuple[str, str]]]
+
+
+class _Anomalia(Exception):
+    """A ledger line that is not plainly valid (``_linha``): the file is read step by step."""
+
+
+def _razao(c: Conteudo, d: Declaracao, erro) -> _Razao:
     """The ledger lines of the file, checked key by key and value by value (the whole of the
     model's ``validar_lancamento``: column, plain value, sign, 6º-bimestre columns), so the
-    model loads them without checking again. One pass, the hot path of opening a file."""
-    linhas = []
+    model loads them without checking again."""
+    linhas: dict[ChaveRazao, dict[str, Decimal]] = {}
     ids: dict[ChaveRazao, tuple[str, str]] = {}
-    vistas: set[ChaveRazao] = set()
+    sexto = d.bimestre == 6
+    try:
+        for tipo, chave, valores in c.razao:
+            _linha(tipo, chave, valores, sexto, linhas, ids)
+    except _Anomalia:
+        return _razao_conferido(c, d, erro)
+    return linhas, ids
+
+
+def _linha(
+    tipo: str,
+    chave: _Pares,
+    valores: _Pares,
+    sexto: bool,
+    linhas: dict[ChaveRazao, dict[str, Decimal]],
+    ids: dict[ChaveRazao, tuple[str, str]],
+) -> None:
+    """One ledger line into ``linhas`` (and ``ids``) when it is plainly valid: a key
+    ``ChaveDespesa.de``/``ChaveReceita.de`` accept, not seen before, values of its columns,
+    none negative, none of a 6º-bimestre column outside the 6º — what ``_razao_conferido``
+    checks value by value, in ``validar_lancamento``'s words; else ``_Anomalia``, without
+    saying why.
+
+    The content is valid against the current XSD, whose ``Valor`` pattern (``[+-]?``, up to
+    15 digits, at most two decimals) is what ``forms.dinheiro.parse_plano`` accepts; such a
+    text parses to ``Decimal(texto)`` quantized to centavos (already so with two decimals)."""
+    try:
+        a = dict(chave)
+        k = _chave_do_arquivo(tipo, a)
+        nomes, seis = _COLUNAS.get(type(k)) or _colunas(k)
+        vals = {
+            nomes[col]: Decimal(b) if b[-3:-2] == "." else Decimal(b).quantize(CENTAVO)
+            for col, b in valores
+        }
+    except (ArithmeticError, LookupError, ValueError):  # ChaveInvalida, InvalidOperation …
+        raise _Anomalia from None
+    antes = len(linhas)
+    linhas[k] = vals
+    if len(linhas) == antes:
+        raise _Anomalia  # a line seen twice
+    if vals:
+        menor = min(vals.values())
+        if menor < 0 or (not sexto and any(vals.get(x) for x in seis)):
+            raise _Anomalia
+        if not menor:  # a zero (never written by this program): not kept
+            linhas[k] = {col: v for col, v in vals.items() if v}
+    if tipo != "x" and ("campo" in a or "ls" in a):
+        ids[k] = (a.get("campo", ""), a.get("ls", ""))
+
+
+#: The columns of each kind of line (``colunas_por_id``): id → the model's own id string,
+#: and the 6º-bimestre ones.
+_COLUNAS: dict[type, tuple[dict[str, str], tuple[str, ...]]] = {}
+
+
+def _colunas(k: ChaveRazao) -> tuple[dict[str, str], tuple[str, ...]]:
+    cols = colunas_por_id(k)
+    info = {c: c for c in cols}, tuple(c for c, col in cols.items() if col.somente_6o)
+    _COLUNAS[type(k)] = info
+    return info
+
+
+def _razao_conferido(c: Conteudo, d: Declaracao, erro) -> _Razao:
+    """``_razao`` line by line and value by value, raising the ``ArquivoInvalido`` of the
+    first line refused (the key, a line seen twice, the first value refused)."""
+    linhas: dict[ChaveRazao, dict[str, Decimal]] = {}
+    ids: dict[ChaveRazao, tuple[str, str]] = {}
     sexto = d.bimestre == 6
     centavos = _CENTAVOS.match
 
@@ -394,11 +615,10 @@ def _razao(c: Conteudo, d: Declaracao, erro):
             k = _chave_do_arquivo(tipo, a)
         except ChaveInvalida as exc:
             raise erro(f"no razão, {_minuscula(str(exc))}", *onde(i)) from None
-        if k in vistas:
+        if k in linhas:
             raise erro(f"a linha do razão {k.descricao()} aparece duas vezes.", *onde(i))
-        vistas.add(k)
         colunas = colunas_por_id(k)
-        vals = []
+        vals: dict[str, Decimal] = {}
         for col, bruto in valores:
             coluna = colunas.get(col)
             try:
@@ -412,15 +632,41 @@ def _razao(c: Conteudo, d: Declaracao, erro):
                     f"no razão, {k.descricao()}: {_minuscula(str(exc))}", *onde(i, col)
                 ) from None
             if v:
-                vals.append((col, v))
-        linhas.append((k, tuple(vals)))
+                vals[col] = v
+        linhas[k] = vals
         if tipo != "x" and ("campo" in a or "ls" in a):
             ids[k] = (a.get("campo", ""), a.get("ls", ""))
     return linhas, ids
 
 
+#: The codes ``ChaveDespesa.de`` accepts, each as the catalog spells it.
+_PLANILHAS = {p.codigo: p.codigo for p in PLANILHAS}
+_SUBFUNCOES = {s.id: s.id for s in SUBFUNCOES_RAZAO}
+#: The despesa keys already read, by the texts of ``p``, ``s`` and ``n`` (``_chave_despesa``).
+_CHAVES_DESPESA: dict[tuple[str, str, str], ChaveDespesa] = {}
+_MAXIMO_CHAVES = 1 << 15
+
+
+def _chave_despesa(trio: tuple[str, str, str]) -> ChaveDespesa:
+    """The key ``ChaveDespesa.de`` makes of these texts (``KeyError`` or ``ChaveInvalida``
+    when it refuses them), kept for the next files: equal keys are then one object, which
+    spares building it and, in every dictionary keyed by lines (``Classificador.destino``'s
+    cache among them), comparing it field by field. Ledgers of the same ente repeat their
+    lines bimestre after bimestre, and those of different entes share most of them."""
+    p, s, n = trio
+    k = ChaveDespesa(_PLANILHAS[p], _SUBFUNCOES[s], natureza_despesa(n))
+    if len(_CHAVES_DESPESA) >= _MAXIMO_CHAVES:
+        _CHAVES_DESPESA.clear()
+    _CHAVES_DESPESA[trio] = k
+    return k
+
+
 #: Plain centavos as our files write them (``forms.dinheiro.texto_plano``): the fast path.
 _CENTAVOS = re.compile(r"-?\d{1,15}\.\d\d")
+#: The values of a ledger line, tab-separated, as this program writes them: plain centavos,
+#: none negative, none zero.
+_CENTAVO_POSITIVO = r"(?!0+\.00(?:\t|\Z))[0-9]{1,15}\.[0-9][0-9]"
+_CENTAVOS_LINHA = re.compile(f"{_CENTAVO_POSITIVO}(?:\t{_CENTAVO_POSITIVO})*")
 
 
 def _na_celula(chave: Chave, exc: Exception) -> str:

@@ -69,14 +69,23 @@ def canonico_v2(c: Conteudo) -> bytes:
     alike), tab-separated."""
     v1 = canonico_v1(c).decode("utf-8").split("\n", 1)[1]
     partes = sorted(
-        tipo + "\t" + "\t".join(f"{n}={v}" for n, v in sorted(chave + valores))
+        tipo + "\t" + "\t".join(map("=".join, sorted(chave + valores)))  # "=".join: f"{n}={v}"
         for tipo, chave, valores in c.razao
     )
     texto = "siops-desktop .OPS 2\n" + v1 + "".join(p + "\n" for p in partes)
     return texto.encode("utf-8")
 
 
-CANONICOS: dict[int, Callable[[Conteudo], bytes]] = {1: canonico_v1, 2: canonico_v2}
+def canonico_v3(c: Conteudo) -> bytes:
+    """Version 3: the same lines as version 2, under its own title."""
+    return b"siops-desktop .OPS 3\n" + canonico_v2(c).split(b"\n", 1)[1]
+
+
+CANONICOS: dict[int, Callable[[Conteudo], bytes]] = {
+    1: canonico_v1,
+    2: canonico_v2,
+    3: canonico_v3,
+}
 
 
 def resumo(c: Conteudo, versao: int) -> str:

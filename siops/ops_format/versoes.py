@@ -7,7 +7,9 @@ by that version's canonical form, and only then converted step by step to the cu
 ``VERSAO_ATUAL`` is refused with a message asking to update the program.
 
 Version 2 added the ledger (``forms.razao``): the Anexo 12's receita and despesa cells, typed
-in version 1, became computed views of ledger lines (step in ``conversao``). A change of format adds a namespace, a
+in version 1, became computed views of ledger lines (step in ``conversao``). Version 3 kept
+the structure and moved the apuração's deductions XIV and XV, still typed in version 2, into
+the ledger (modalidades de aplicação 36/46/76/96 and 35/45/75/95; ``forms.razao``). A change of format adds a namespace, a
 schema (the old one is kept as ``ops-<n>.xsd``), a canonical form in ``resumo.CANONICOS`` and
 a ``Passo`` here, and freezes a sample file of the old version under ``tests/data/``. Renaming
 a public id of the catalog (tabela, linha, coluna, campo) is such a change too.
@@ -21,9 +23,9 @@ from dataclasses import dataclass
 from lxml import etree
 
 PREFIXO_NS = "urn:siops-desktop:ops:"
-VERSAO_ATUAL = 2
+VERSAO_ATUAL = 3
 #: The XSD of each version, a file name in ``resources/``.
-ESQUEMAS: dict[int, str] = {1: "ops-1.xsd", 2: "ops.xsd"}
+ESQUEMAS: dict[int, str] = {1: "ops-1.xsd", 2: "ops-2.xsd", 3: "ops.xsd"}
 
 
 def namespace(versao: int = VERSAO_ATUAL) -> str:
@@ -56,9 +58,9 @@ class Passo:
 
 def _passos() -> tuple[Passo, ...]:
     """The steps, in order: ``[i].de == i + 1`` (imported late: they read the catalog)."""
-    from siops.ops_format.conversao import PASSO_1_2
+    from siops.ops_format.conversao import PASSO_1_2, PASSO_2_3
 
-    return (PASSO_1_2,)
+    return (PASSO_1_2, PASSO_2_3)
 
 
 def atualizar(

@@ -435,3 +435,47 @@ def test_estado_deducao_das_transferencias_aos_municipios(estado, tmp_path):
     c = _conciliacao(p)
     assert c["deducao_municipios"] == (D("250000.00"), D("250000.00"), D(0), D(0))
     assert all(x.fecha for x in p.conciliacao)
+
+
+def test_msc_modalidades_36_e_35_sao_as_deducoes_xiv_e_xv(municipio, tmp_path):
+    """The MSC carries the modalidade de aplicação in the ND: ASPS despesas (FR 1500 + CO 1002)
+    in modalidade 36 are the deduction (XIV), in 35 the deduction (XV) — the Tesouro's mapping
+    of those lines (issue 25, item 5). Accounts: 6.2.2.1.3.01 empenhada a liquidar,
+    6.2.2.1.3.03 liquidada a pagar, 6.2.2.1.3.04 paga.
+      10.302 3.3.36.39 FR 1500/1002: 2.000 + 2.000 + 6.000 → e 10.000, l 8.000, p 6.000 (XIV)
+      10.301 4.4.35.52 FR 1500/1002: 3.000 paga → 3.000 in the three (XV)
+      10.301 3.3.90.39 FR 1500/1002: 50.000 paga (not deducted)
+      10.302 3.3.36.39 FR 1600 (SUS): 7.000 paga → planilha 86, not ASPS, not deducted
+    """
+    cab = "CONTA;IC1;TIPO1;IC2;TIPO2;IC3;TIPO3;IC4;TIPO4;IC5;TIPO5;IC6;TIPO6;Valor;Tipo_valor;Natureza_valor"
+    corpo = []
+    for conta, fs, nd, fr, co, v in (
+        ("622130100", "10302", "33363900", "1500", "1002", "2000.00"),
+        ("622130300", "10302", "33363900", "1500", "1002", "2000.00"),
+        ("622130400", "10302", "33363900", "1500", "1002", "6000.00"),
+        ("622130400", "10301", "44355200", "1500", "1002", "3000.00"),
+        ("622130400", "10301", "33903900", "1500", "1002", "50000.00"),
+        ("622130400", "10302", "33363900", "1600", "", "7000.00"),
+    ):
+        tco = "CO" if co else ""
+        for tipo in ("period_change", "ending_balance"):
+            corpo.append(f"{conta};10131;PO;{fs};FS;{nd};ND;{fr};FR;{co};{tco};;;{v};{tipo};C")
+    arq = tmp_path / "msc.csv"
+    arq.write_text("\n".join(["3550308EX;2025-04", cab, *corpo]) + "\n", encoding="utf-8")
+    d = Declaracao(municipio, 2025, 2)
+    _aplicar(d, [arq])
+    v = d.valor
+    ap = "apuracao"
+    assert [
+        v((ap, "recursos_minimo_nao_aplicado", c)) for c in ("empenhada", "liquidada", "paga")
+    ] == [
+        D("10000.00"),
+        D("8000.00"),
+        D("6000.00"),
+    ]
+    assert [v((ap, "rp_cancelados", c)) for c in ("empenhada", "liquidada", "paga")] == [
+        D("3000.00")
+    ] * 3
+    # XII (liquidada) = 8.000 + 3.000 + 50.000 = 61.000; XVI = 61.000 − 8.000 − 3.000 = 50.000
+    assert v(("despesas_asps", "total", "liquidada")) == D("61000.00")
+    assert v((ap, "valor_aplicado", "liquidada")) == D("50000.00")

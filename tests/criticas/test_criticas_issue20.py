@@ -86,31 +86,43 @@ def test_xiii_no_maximo_os_rp_nao_processados_de_asps(cx, municipio):
 # --- item 6: XIV and XV equal the totals of their control tables ------------------------------
 
 
+def _linha_deducao(d, modalidade: str, valores: dict[str, str]) -> None:
+    """An ASPS despesa (planilha 4) paid with the resource of ``modalidade``: XIV (36) or XV
+    (35) come from these lines (issue 25, item 5)."""
+    from siops.forms.declaracao import DefinirLancamento
+    from siops.forms.razao import ChaveDespesa
+
+    k = ChaveDespesa.de("4", "302", f"3.3.{modalidade}.39")
+    for col, v in valores.items():
+        d.aplicar(DefinirLancamento(k, col, D(v)))
+
+
 def test_xiv_igual_ao_total_do_controle_do_minimo(cx, municipio):
-    # control (i): 600,00 (exercício anterior) + 400,00 (anteriores) = 1.000,00 = XIV (d)
+    # control (i): 600,00 (exercício anterior) + 400,00 (anteriores) = 1.000,00 = XIV (d),
+    # the ledger's modalidade-36 line
     d = cx.limpa(municipio)
     cx.definir(d, ("controle_minimo", "diferenca_ano_1", "empenhadas"), "600")
     cx.definir(d, ("controle_minimo", "diferenca_anteriores", "empenhadas"), "400")
-    cx.definir(d, (AP, "recursos_minimo_nao_aplicado", "empenhada"), "1000")
+    _linha_deducao(d, "36", {"empenhada": "1000"})
+    assert d.valor((AP, "recursos_minimo_nao_aplicado", "empenhada")) == D("1000.00")
     assert not _de(verificar(d), 606)
-    cx.definir(d, (AP, "recursos_minimo_nao_aplicado", "empenhada"), "1000.01")
+    _linha_deducao(d, "36", {"empenhada": "1000.01"})
     a = _um(verificar(d), 606)
-    assert a.impeditiva and a.coluna == "empenhada"
+    assert a.impeditiva and (a.tabela, a.coluna) == ("controle_minimo", "empenhadas")
     assert "R$ 1.000,01" in a.mensagem and "R$ 1.000,00" in a.mensagem
     assert "(i)" in a.mensagem
 
 
 def test_xv_igual_ao_total_do_controle_de_rp_cancelados(cx, municipio):
-    # control (y), liquidadas: 300,00 + 200,00 = 500,00; XV (e) typed 499,99
+    # control (y), liquidadas: 300,00 + 200,00 = 500,00; XV (e) from the ledger 499,99
     d = cx.limpa(municipio)
     t = "controle_rp_cancelados"
     for linha, v in (("cancelados_ano_1", "300"), ("cancelados_anteriores", "200")):
         cx.definir(d, (t, linha, "empenhadas"), v)
         cx.definir(d, (t, linha, "liquidadas"), v)
-    cx.definir(d, (AP, "rp_cancelados", "empenhada"), "500")
-    cx.definir(d, (AP, "rp_cancelados", "liquidada"), "499.99")
+    _linha_deducao(d, "35", {"empenhada": "500", "liquidada": "499.99"})
     a = _um(verificar(d), 607)
-    assert a.impeditiva and a.coluna == "liquidada"
+    assert a.impeditiva and (a.tabela, a.coluna) == (t, "liquidadas")
     assert "diferença de R$ 0,01" in a.mensagem and "(y)" in a.mensagem
 
 

@@ -120,6 +120,36 @@ def _apuracao(linha, coluna):
     return ("apuracao", linha, coluna)
 
 
+def _forcados(sim: dict, nao: dict) -> Caso:
+    """Values the ledger cannot produce (XIV/XV are sums of ordered lines), as a file from
+    elsewhere could carry them."""
+
+    def fazer(valores):
+        def f(cx, d):
+            for k, v in valores.items():
+                cx.forcar(d, k, v)
+
+        return f
+
+    return Caso(fazer(sim), fazer(nao))
+
+
+def _deducao(modalidade: str, controle: tuple[str, str, str] | None) -> Callable:
+    """One centavo of ASPS despesa paid with the resource of ``modalidade`` (XIV: 36, XV: 35)
+    in the ledger and, when given, the same centavo in the control's split."""
+
+    def f(cx, d):
+        from siops.forms.declaracao import DefinirLancamento
+        from siops.forms.razao import ChaveDespesa
+
+        k = ChaveDespesa.de("4", "301", f"3.3.{modalidade}.39")
+        d.aplicar(DefinirLancamento(k, "empenhada", Decimal("0.01")))
+        if controle is not None:
+            cx.definir(d, controle, "0.01")
+
+    return f
+
+
 CASOS: dict[int, Caso] = {
     # --- 100 Dados Gerais
     101: _t("chefe_nome", "", "João Souza"),
@@ -240,7 +270,7 @@ CASOS: dict[int, Caso] = {
     # --- 600 Apuração
     601: _forcado(_apuracao("recursos_minimo_nao_aplicado", "empenhada")),
     # Issue 20.7: the apuração deductions follow empenhada ≥ liquidada ≥ paga.
-    602: _c(
+    602: _forcados(
         {
             _apuracao("rp_cancelados", "empenhada"): "10",
             _apuracao("rp_cancelados", "liquidada"): "10.01",
@@ -250,7 +280,7 @@ CASOS: dict[int, Caso] = {
             _apuracao("rp_cancelados", "liquidada"): "10",
         },
     ),
-    603: _c(
+    603: _forcados(
         {
             _apuracao("rp_cancelados", c): v
             for c, v in (("empenhada", "10"), ("liquidada", "10"), ("paga", "10.01"))
@@ -286,20 +316,11 @@ CASOS: dict[int, Caso] = {
     604: _forcado(_apuracao("rp_sem_disponibilidade", "liquidada"), "0.01"),
     605: _forcado(_apuracao("rp_sem_disponibilidade", "empenhada"), "0.01"),
     # Issue 20.6: XIV (d) 0,01 against a control total (i) of 0,00; XV (d) against (x).
-    606: _c(
-        {_apuracao("recursos_minimo_nao_aplicado", "empenhada"): "0.01"},
-        {
-            _apuracao("recursos_minimo_nao_aplicado", "empenhada"): "0.01",
-            ("controle_minimo", "diferenca_ano_1", "empenhadas"): "0.01",
-        },
+    # (XIV (d) from a ledger line in modalidade 36; XV from 35)
+    606: Caso(
+        _deducao("36", None), _deducao("36", ("controle_minimo", "diferenca_ano_1", "empenhadas"))
     ),
-    607: _c(
-        {_apuracao("rp_cancelados", "empenhada"): "0.01"},
-        {
-            _apuracao("rp_cancelados", "empenhada"): "0.01",
-            (RP_CANC, "cancelados_ano_1", "empenhadas"): "0.01",
-        },
-    ),
+    607: Caso(_deducao("35", None), _deducao("35", (RP_CANC, "cancelados_ano_1", "empenhadas"))),
     612: _base("realizada", "0", "0.01"),
     # Issue 20.1: XII (liquidada in the 3º bimestre) zero; one centavo is not zero (fonte and
     # elemento follow the ledger line by construction).
@@ -307,7 +328,7 @@ CASOS: dict[int, Caso] = {
         {(*ASPS, c): "0" for c in ("paga", "liquidada", "empenhada")},
         {(*ASPS, c): "0.01" for c in ("paga", "liquidada", "empenhada")},
     ),
-    613: _c(
+    613: _forcados(
         {_apuracao("recursos_minimo_nao_aplicado", "liquidada"): "200000.01"},
         {_apuracao("recursos_minimo_nao_aplicado", "liquidada"): "200000.00"},
     ),

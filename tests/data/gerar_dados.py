@@ -65,7 +65,9 @@ def amostras() -> None:
 
     Version 2 (the ledger): every Anexo 12 leaf through its canonical line, 250 more despesa
     lines over the planilhas and elementos, a receita split by fonte, an informação
-    complementar and the official program's ids of one line."""
+    complementar and the official program's ids of one line. Version 3: the same, with the
+    deductions XIV and XV carried by ledger lines in modalidades 36/35 (``declaracao_cheia``
+    moves them as the conversion does) and the controls split to match."""
     from siops.forms.gerador import razao_grande
     from siops.forms.planilha import exportar_csv
     from siops.forms.razao import ChaveComplementar, ChaveReceita, linhas
@@ -170,7 +172,8 @@ def corpus() -> None:
         ),
         (
             "versao_nova.OPS",
-            trocar(trocar(b, NS, "urn:siops-desktop:ops:3"), 'versao="1"', 'versao="3"').encode(),
+            # version 9: newer than any version this program reads (was 3 until version 3 existed)
+            trocar(trocar(b, NS, "urn:siops-desktop:ops:9"), 'versao="1"', 'versao="9"').encode(),
             "versão mais nova",
             "2",
         ),

@@ -37,7 +37,7 @@ from siops.ops_format.esquema import esquema
 D1 = Decimal("1.00")
 
 DADOS = Path(__file__).resolve().parents[2] / "tests" / "data"
-NS = "urn:siops-desktop:ops:2"
+NS = "urn:siops-desktop:ops:3"
 
 
 @pytest.mark.parametrize(
@@ -63,9 +63,9 @@ def test_arquivo_e_xml_utf8_no_namespace_versionado_e_valido_pelo_xsd(completa):
     assert dados.startswith(b"<?xml version='1.0' encoding='UTF-8'?>")
     raiz = etree.fromstring(dados)
     assert raiz.tag == f"{{{NS}}}declaracao"
-    assert raiz.get("versao") == "2"
+    assert raiz.get("versao") == "3"
     assert ops_format.namespace() == NS
-    assert esquema(2).validate(raiz), esquema(2).error_log
+    assert esquema(3).validate(raiz), esquema(3).error_log
     assert len(raiz.find(f"{{{NS}}}razao")) > 60  # the ledger's lines
     # the shipped XSD is a standalone file in resources/
     xsd = etree.XMLSchema(
@@ -172,13 +172,14 @@ def test_falha_ao_salvar_mantem_o_arquivo_e_fala_portugues(municipio, tmp_path):
 
 AMOSTRAS = sorted((DADOS / f"ops-{versoes.VERSAO_ATUAL}").glob("*.OPS"))
 AMOSTRAS_V1 = sorted((DADOS / "ops-1").glob("*.OPS"))
+AMOSTRAS_V2 = sorted((DADOS / "ops-2").glob("*.OPS"))
 
 
 def test_ha_amostras_congeladas_de_cada_versao_e_esfera():
     assert set(versoes.ESQUEMAS) == set(range(1, versoes.VERSAO_ATUAL + 1))
     for v in versoes.ESQUEMAS:
         assert sorted((DADOS / f"ops-{v}").glob("*.OPS")), f"falta amostra da versão {v}"
-    for amostras in (AMOSTRAS, AMOSTRAS_V1):
+    for amostras in (AMOSTRAS, AMOSTRAS_V1, AMOSTRAS_V2):
         assert {p.name[:1] + p.name.split("_")[0][1:3] for p in amostras} >= {"M35", "E35", "E53"}
 
 
@@ -219,6 +220,33 @@ def test_amostra_da_versao_1_e_convertida_para_o_razao_e_diz_o_que_mudou(amostra
     assert vistas > 10  # fonte and elemento were in the sample
     assert len(d.razao()) > 60
     assert amostra.read_bytes() == amostra.read_bytes()  # opening never rewrites (frozen)
+
+
+@pytest.mark.parametrize("amostra", AMOSTRAS_V2, ids=lambda p: p.name)
+def test_amostra_da_versao_2_leva_xiv_e_xv_para_o_razao_sem_mudar_valores(amostra):
+    """Version 2 typed the apuração's deductions XIV and XV; version 3 computes them from the
+    ledger (modalidades 36/46/76/96 and 35/45/75/95, issue 25 item 5). Every value of the file
+    is the same after the conversion — XIV and XV included, now carried by ledger lines moved
+    to those modalidades — and the notice says what moved."""
+    d = ler(amostra)
+    esperado = (amostra.parent / (amostra.name + ".csv")).read_text(encoding="utf-8")
+    linhas = list(csv.reader(esperado.splitlines(), delimiter=";"))[1:]
+    celulas = [tuple(x) for x in linhas if x[0] not in ("campo", "razao") and len(x) == 4]
+    assert len(celulas) > 500
+    for t, lin, k, v in celulas:
+        assert d.valor((t, lin, k)) == Decimal(v), (t, lin, k)
+    avisos = "\n".join(d.avisos_formato)
+    assert d.avisos_formato[0].startswith("O arquivo está no formato 2")
+    deducoes = [
+        c
+        for c in celulas
+        if c[0] == "apuracao" and c[1] in ("recursos_minimo_nao_aplicado", "rp_cancelados")
+    ]
+    assert deducoes and all(d.valor((t, lin, k)) == Decimal(v) for t, lin, k, v in deducoes)
+    assert "modalidade de aplicação 36" in avisos and "modalidade de aplicação 35" in avisos
+    modalidades = {k.modalidade for k in d.razao() if isinstance(k, ChaveDespesa)}
+    assert {"36", "35"} <= modalidades
+    assert amostra.read_bytes() == amostra.read_bytes()
 
 
 def test_passos_de_conversao_sao_aplicados_em_ordem():
@@ -292,13 +320,13 @@ def test_mensagem_tem_o_nome_e_a_linha():
 
 def test_hash_do_resumo_e_sha256_da_forma_canonica(municipio):
     from siops.ops_format.formato import conteudo_de
-    from siops.ops_format.resumo import canonico_v2
+    from siops.ops_format.resumo import canonico_v3
 
     d = Declaracao(municipio, 2025, 1)
     d.aplicar(DefinirTexto("secretario_nome", "Zé\tda Silva"))
     d.aplicar(DefinirLancamento(ChaveDespesa.de("4", "301", "3.3.90.39"), "empenhada", D1))
-    canon = canonico_v2(conteudo_de(d))
-    assert canon.startswith(b"siops-desktop .OPS 2\nente\tM355030\n")
+    canon = canonico_v3(conteudo_de(d))
+    assert canon.startswith(b"siops-desktop .OPS 3\nente\tM355030\n")
     assert b'campo\tsecretario_nome\t"Z\xc3\xa9\\tda Silva"\n' in canon
     assert b"d\tempenhada=1.00\tn=3390390000\tp=4\ts=301\n" in canon  # one line per element
     raiz = etree.fromstring(para_bytes(d))

@@ -38,7 +38,7 @@ def _alterada(base):
     d.aplicar(IncluirLinha(nova, (("empenhada", D("500.00")), ("liquidada", D("400.00")))))
     removidos = d.razao()[remover]
     d.aplicar(RemoverLinha(remover))
-    celula = ("apuracao", "rp_cancelados", "liquidada")
+    celula = ("controle_rp_cancelados", "cancelados_ano_1", "liquidadas")
     d.aplicar(DefinirCelula(celula, d.valor(celula) + D("10.00")))
     d.aplicar(DefinirTexto("secretario_nome", "Maria da Silva"))
     esperado = {
@@ -71,11 +71,11 @@ def test_mostra_exatamente_o_que_mudou_e_nada_mais(base):
     assert removida and all(x.efeito == "removida" and x.novo is None for x in removida)
     m = por_chave[("campo", "secretario_nome")]
     assert (m.antigo, m.novo, m.grupo) == (None, "Maria da Silva", "Dados Gerais")
-    m = por_chave[("celula", "apuracao", "rp_cancelados", "liquidada")]
-    assert m.diferenca == D("10.00") and m.grupo == "Apuração do Mínimo (ASPS)"
+    m = por_chave[("celula", "controle_rp_cancelados", "cancelados_ano_1", "liquidadas")]
+    assert m.diferenca == D("10.00") and m.grupo == "Despesa por Fonte e Restos a Pagar"
     # groups: texts first, then the ledger, then the typed cells
     grupos = [g for g, _ in c.grupos()]
-    assert grupos[0] == "Dados Gerais" and grupos[-1] == "Apuração do Mínimo (ASPS)"
+    assert grupos[0] == "Dados Gerais" and grupos[-1] == "Despesa por Fonte e Restos a Pagar"
 
 
 def test_efeito_em_cada_total_e_no_percentual(base):

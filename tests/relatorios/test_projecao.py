@@ -154,6 +154,9 @@ def test_estadual_5o_bimestre_feito_a_mao():
             ("despesas_asps", "s302_33", "dotacao_atualizada"): "9500000.00",
             ("despesas_asps", "s302_33", "empenhada"): "8200000.00",
             ("despesas_asps", "s302_33", "liquidada"): "7000000.00",
+            # XV comes from the ledger (modalidades 35/45/75/95): the amount moves from the
+            # 302 line to modalidade 35, XII unchanged (issue 25, item 5)
+            ("apuracao", "rp_cancelados", "empenhada"): "100000.00",
             ("apuracao", "rp_cancelados", "liquidada"): "100000.00",
         },
     )
@@ -164,7 +167,9 @@ def test_estadual_5o_bimestre_feito_a_mao():
     assert p.base_realizada == D("60000000.00")
     assert p.minimo_anual == D("9000000.00")
     assert p.aplicado == D("6900000.00")
-    assert p.aplicado_empenhado == D("8200000.00")
+    # empenhada 8.200.000 − (XV) (d) 100.000 (the ledger line in modalidade 35 is ordered:
+    # what was liquidated was first committed)
+    assert p.aplicado_empenhado == D("8100000.00")
     assert p.falta == D("2100000.00")
     assert p.bimestres_restantes == 1
     assert p.necessario_por_bimestre == D("2100000.00")

@@ -106,7 +106,7 @@ def declaracao(
     (planilha 4, exceto a transferência a consórcio, modalidade 71): com 0,5 a aplicação fica
     abaixo dos 15%; ``modalidade96`` inclui uma despesa (3.3.96.30, Atenção Básica, planilha 4)
     com esse valor empenhado, liquidado e pago — a aplicação da diferença de um exercício
-    anterior."""
+    anterior, a dedução (XIV), dividida no controle como do exercício anterior."""
     from siops import ops_format
     from siops.forms.declaracao import DefinirCelula, DefinirLancamento, IncluirLinha, Lote
     from siops.forms.demo import declaracao_demo
@@ -122,6 +122,12 @@ def declaracao(
     if modalidade96:
         col = (("empenhada", modalidade96), ("liquidada", modalidade96), ("paga", modalidade96))
         cmds.append(IncluirLinha(ChaveDespesa("4", "301", "3396300000"), col))
+        # it is the deduction (XIV) of the apuração; the control says whose shortfall it
+        # compensates: the previous exercício's (crítica 606)
+        ctl = "controle_minimo"
+        cmds.append(DefinirCelula((ctl, "diferenca_ano_1", "saldo_inicial"), modalidade96))
+        for c in ("empenhadas", "liquidadas", "pagas"):
+            cmds.append(DefinirCelula((ctl, "diferenca_ano_1", c), modalidade96))
     if centavos:
         chave = next(k for k, _ in d.celulas_digitadas() if k[2] == "previsao_inicial")
         cmds.append(DefinirCelula(chave, d.valor(chave) + Decimal(centavos) / 100))

@@ -18,6 +18,7 @@ from siops.forms import catalogo
 from siops.forms.catalogo import Catalogo
 from siops.forms.dinheiro import CENTAVO, apresentar_percentual
 from siops.forms.formulas import chave_param
+from siops.forms.razao import MODALIDADES_DEDUCAO
 
 R610 = definir(
     610,
@@ -222,20 +223,24 @@ R605 = definir(
     "aplicado (XVI) sem contrapartida.",
 )
 _CONTROLE = (
-    "Anexo 12 (Municípios, linhas 76 e 99): o total das despesas custeadas na tabela de controle "
-    "— colunas (i), (j), (k) do controle do percentual mínimo não cumprido; (x), (y), (z) do "
-    "controle dos restos a pagar cancelados — é a própria dedução da apuração, nas colunas (d), "
-    "(e), (f). Diferentes, a dedução que entra no valor aplicado (XVI) não tem demonstração."
+    "Anexo 12 (Municípios, linhas 63–64 e 76–102; Estados, 61–62 e 73–99): as deduções (XIV) "
+    "e (XV) são as despesas com ASPS nas modalidades de aplicação 36/46/76/96 (parcela do "
+    "mínimo não aplicada em exercícios anteriores, art. 25 da LC 141/2012) e 35/45/75/95 "
+    "(disponibilidade de caixa dos restos a pagar cancelados, art. 24) — calculadas do razão —; "
+    "o total das despesas custeadas na tabela de controle — colunas (i), (j), (k) do controle do "
+    "percentual mínimo não cumprido; (x), (y), (z) do controle dos restos a pagar cancelados — é "
+    "essa mesma dedução, dividida por exercício. Diferentes, a dedução que entra no valor "
+    "aplicado (XVI) não tem demonstração."
 )
 R606 = definir(
     606,
-    "Dedução (XIV) diferente do total do controle do percentual mínimo não cumprido",
+    "Controle do percentual mínimo não cumprido diferente da dedução (XIV) do razão",
     IMPEDITIVA,
     fundamento=_CONTROLE,
 )
 R607 = definir(
     607,
-    "Dedução (XV) diferente do total do controle dos restos a pagar cancelados",
+    "Controle dos restos a pagar cancelados diferente da dedução (XV) do razão",
     IMPEDITIVA,
     fundamento=_CONTROLE,
 )
@@ -308,6 +313,8 @@ def deducoes_e_controles(cat: Catalogo) -> Iterator[Verificacao]:
             continue
         ct = cat.tabela(tabela)
         num = _numeral(cat, linha)
+        ms = MODALIDADES_DEDUCAO[linha]
+        mods = ", ".join(ms[:-1]) + " e " + ms[-1]
         for col, ccol in COLUNA_CONTROLE.items():
             ka, kc = (APURACAO, linha, col), (tabela, "total", ccol)
             if not (cat.existe(ka) and cat.existe(kc)):
@@ -316,16 +323,24 @@ def deducoes_e_controles(cat: Catalogo) -> Iterator[Verificacao]:
             palavra = _PALAVRA.get(col, col)
 
             def checar(
-                e: Entrada, ka=ka, kc=kc, letra=letra, palavra=palavra, nome=nome, num=num
+                e: Entrada,
+                ka=ka,
+                kc=kc,
+                letra=letra,
+                palavra=palavra,
+                nome=nome,
+                num=num,
+                mods=mods,
             ) -> str | None:
                 a, c = e.d.valor(ka), e.d.valor(kc)
                 if a == c:
                     return None
                 return (
-                    f"A dedução{num} na coluna das despesas {palavra}s ({reais(a)}) é diferente "
-                    f"do total das despesas custeadas {letra} no {nome} ({reais(c)}); diferença "
-                    f"de {diferenca(a, c)}. A dedução é o total da tabela de controle: corrija "
-                    "uma das duas."
+                    f"A dedução{num}, calculada do razão (despesas da planilha de impostos — "
+                    f"ASPS nas modalidades de aplicação {mods}), é de {reais(a)} nas despesas "
+                    f"{palavra}s; no {nome}, as parcelas por exercício {letra} somam "
+                    f"{reais(c)}; diferença de {diferenca(a, c)}. Divida entre os exercícios "
+                    "exatamente o valor do razão (ou corrija a modalidade das linhas do razão)."
                 )
 
-            yield Verificacao(regra, (ka, kc), checar, *ka)
+            yield Verificacao(regra, (ka, kc), checar, *kc)
