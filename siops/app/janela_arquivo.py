@@ -25,7 +25,6 @@ from siops.ops_format import (
     ArquivoInvalido,
     TransmissaoRecusada,
     caminhos,
-    importar_anterior,
     ler,
     salvar,
 )
@@ -423,6 +422,8 @@ class AcoesArquivo:
 
     def preparar_importacao(self, anterior: Path) -> None:
         """Compute the preview in the background, then show it."""
+        from siops.ops_format import importar_anterior  # loaded on first use
+
         doc = self.documento
         if doc is None:
             return

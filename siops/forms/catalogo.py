@@ -398,19 +398,20 @@ def compilar(layout: Layout, exercicio: int) -> Catalogo:
 
     existentes = set(celulas)
     params_base = {"bimestre", PERCENTUAL_LEI_ORGANICA}
-    for k, expr in formulas.items():
-        for d in expr.deps():
+    deps = {k: expr.deps() for k, expr in formulas.items()}  # each formula's, walked once
+    for k, lidas in deps.items():
+        for d in lidas:
             if d in existentes or (d[0] == "_param" and (d[1] in params_base or d in formulas)):
                 continue
             raise CatalogoInvalido(f"{layout.esfera}: a fórmula de {k} lê {d}, que não existe")
 
     dependentes: dict[Chave, list[Chave]] = {}
-    for k, expr in formulas.items():
-        for d in expr.deps():
+    for k, lidas in deps.items():
+        for d in lidas:
             dependentes.setdefault(d, []).append(k)
 
     # Topological order of derived cells (Kahn), detecting cycles.
-    grau = {k: sum(1 for d in formulas[k].deps() if d in formulas) for k in formulas}
+    grau = {k: sum(1 for d in lidas if d in formulas) for k, lidas in deps.items()}
     fila = [k for k, g in grau.items() if g == 0]
     ordem: dict[Chave, int] = {}
     while fila:

@@ -26,6 +26,7 @@ import functools
 import io
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib.resources import files
 
@@ -127,34 +128,34 @@ def _chave_nome(nome: str) -> str:
     return "".join(c for c in decomposto if not unicodedata.combining(c)).casefold()
 
 
-@dataclass(frozen=True, slots=True)
-class _Dados:
-    ufs: tuple[UF, ...]  # by IBGE code
-    uf_por_sigla: dict[str, UF]
-    uf_por_codigo: dict[str, UF]
-    estados: dict[str, Ente]  # sigla -> estadual ente (or the DF ente)
-    municipios: tuple[Ente, ...]  # in the file's order (``_municipios_por_nome``: by name)
-    por_ibge: dict[str, Ente]  # 7 digits -> município
-    por_prefixo: dict[str, Ente]  # first 6 digits -> município
+def _texto(nome: str) -> str:
+    return files("siops.resources").joinpath(nome).read_text(encoding="utf-8")
 
 
-def _ler_csv(nome: str) -> list[dict[str, str]]:
-    texto = files("siops.resources").joinpath(nome).read_text(encoding="utf-8")
-    linhas = csv.reader(io.StringIO(texto), delimiter=";")
-    cabecalho = next(linhas)
-    # (``csv.DictReader`` does the same, three times slower: opening a file looks an ente up)
-    return [dict(zip(cabecalho, x, strict=True)) for x in linhas if x]
+def _linhas_csv(linhas: Iterable[str]) -> list[dict[str, str]]:
+    """The rows of ``;``-separated lines, each a dict by the first line's names."""
+    leitor = csv.reader(linhas, delimiter=";")
+    cabecalho = next(leitor)
+    # (``csv.DictReader`` does the same, three times slower)
+    return [dict(zip(cabecalho, x, strict=True)) for x in leitor if x]
 
 
 def _ordenar(entes: list[Ente]) -> tuple[Ente, ...]:
     return tuple(sorted(entes, key=lambda e: (_chave_nome(e.nome), e.nome, e.uf, e.ibge)))
 
 
+#: The UFs in IBGE code order, by sigla and by code; the estadual (or DF) ente of each sigla.
+_DadosUF = tuple[tuple[UF, ...], dict[str, UF], dict[str, UF], dict[str, Ente]]
+
+
 @functools.cache
-def _dados() -> _Dados:
+def _dados_uf() -> _DadosUF:
     ufs = tuple(
         sorted(
-            (UF(r["codigo"], r["sigla"], r["nome"]) for r in _ler_csv("ufs.csv")),
+            (
+                UF(r["codigo"], r["sigla"], r["nome"])
+                for r in _linhas_csv(io.StringIO(_texto("ufs.csv")))
+            ),
             key=lambda u: u.codigo,
         )
     )
@@ -162,25 +163,66 @@ def _dados() -> _Dados:
         u.sigla: Ente("df" if u.codigo == CODIGO_UF_DF else "estadual", u.sigla, u.codigo, u.nome)
         for u in ufs
     }
-    municipios = [
-        Ente("municipal", r["uf"], r["ibge"], r["nome"]) for r in _ler_csv("municipios.csv")
-    ]
-    return _Dados(
-        ufs=ufs,
-        uf_por_sigla={u.sigla: u for u in ufs},
-        uf_por_codigo={u.codigo: u for u in ufs},
-        estados=estados,
-        municipios=tuple(municipios),
-        por_ibge={m.ibge: m for m in municipios},
-        por_prefixo={m.ibge[:6]: m for m in municipios},
-    )
+    return ufs, {u.sigla: u for u in ufs}, {u.codigo: u for u in ufs}, estados
+
+
+@functools.cache
+def _texto_municipios() -> str:
+    return _texto("municipios.csv")
+
+
+#: Every município built so far, by its IBGE code and by the code's first 6 digits (its ``M``
+#: code): one object per município, whether it was looked up alone (``_municipio``) or listed
+#: (``_municipios``), and all of them once listed.
+_MUNICIPIOS: dict[str, Ente] = {}
+
+
+def _criar_municipio(r: dict[str, str]) -> Ente:
+    m = _MUNICIPIOS.get(r["ibge"])
+    if m is None:
+        m = Ente("municipal", r["uf"], r["ibge"], r["nome"])
+        _MUNICIPIOS[m.ibge] = _MUNICIPIOS[m.ibge[:6]] = m
+    return m
+
+
+@functools.cache
+def _municipios() -> tuple[Ente, ...]:
+    """The 5,570, in the file's order (``_municipios_por_nome``: by name)."""
+    return tuple(_criar_municipio(r) for r in _linhas_csv(io.StringIO(_texto_municipios())))
+
+
+def _municipio(digitos: str) -> Ente | None:
+    """The município whose IBGE code is ``digitos`` (7 digits) or begins with them (6).
+
+    Opening a file looks one ente up: until a list is asked for, its line is found in the
+    file's text and only that município is built, not the 5,570."""
+    achado = _MUNICIPIOS.get(digitos)
+    if achado is not None or _municipios.cache_info().currsize:  # listed: all are there
+        return achado
+    texto = _texto_municipios()
+    cabecalho = "ibge;nome;uf"
+    if not texto.startswith(cabecalho + "\n"):  # not the shipped layout: by the list
+        _municipios()
+        return _MUNICIPIOS.get(digitos)
+    # a line begins with the 7 digits of its IBGE code, unique in the file (and so are their
+    # first 6: ``M`` codes)
+    inicio = texto.find("\n" + digitos + (";" if len(digitos) == 7 else ""))
+    if inicio < 0:
+        return None
+    fim = texto.find("\n", inicio + 1)
+    linha = texto[inicio + 1 : fim if fim >= 0 else len(texto)]
+    if '"' in linha:  # a quoted field (none in the shipped file): by the list
+        _municipios()
+        return _MUNICIPIOS.get(digitos)
+    (r,) = _linhas_csv([cabecalho, linha])
+    return _criar_municipio(r)
 
 
 @functools.cache
 def _municipios_por_nome() -> tuple[Ente, ...]:
     """Sorted once, when a list is first asked for: finding one ente (opening a file) does not
-    wait for the 5,570 names to be sorted."""
-    return _ordenar(list(_dados().municipios))
+    wait for the 5,570 names to be read and sorted."""
+    return _ordenar(list(_municipios()))
 
 
 @functools.cache
@@ -193,7 +235,7 @@ def _municipios_da_uf(sigla: str) -> tuple[Ente, ...]:
 
 def ufs() -> list[UF]:
     """The 27 UFs (26 estados and the DF), in IBGE code order (RO, AC, … GO, DF)."""
-    return list(_dados().ufs)
+    return list(_dados_uf()[0])
 
 
 def uf(sigla_ou_codigo: str) -> UF:
@@ -206,12 +248,12 @@ def uf(sigla_ou_codigo: str) -> UF:
 
 def _buscar_uf(sigla_ou_codigo: str) -> UF:
     texto = sigla_ou_codigo.strip().upper() if isinstance(sigla_ou_codigo, str) else ""
-    d = _dados()
+    _, uf_por_sigla, uf_por_codigo, _ = _dados_uf()
     if re.fullmatch(r"[A-Z]{2}", texto):
-        achada = d.uf_por_sigla.get(texto)
+        achada = uf_por_sigla.get(texto)
         motivo = f"Não há UF com a sigla {texto}."
     elif re.fullmatch(r"[0-9]{2}", texto):
-        achada = d.uf_por_codigo.get(texto)
+        achada = uf_por_codigo.get(texto)
         motivo = f"Não há UF com o código IBGE {texto}."
     else:
         achada = None
@@ -252,14 +294,14 @@ def ente(codigo: str) -> Ente:
     texto = codigo.strip().upper()
     if not texto:
         raise EnteDesconhecido(f"Código de ente vazio. {_AJUDA}")
-    d = _dados()
+    _, _, uf_por_codigo, estados = _dados_uf()
 
     if m := re.fullmatch(r"M?([0-9]{6,7})", texto):
         digitos = m.group(1)
-        achado = d.por_prefixo.get(digitos) if len(digitos) == 6 else d.por_ibge.get(digitos)
+        achado = _municipio(digitos)
         if achado is not None:
-            return d.estados["DF"] if achado.ibge == IBGE_BRASILIA else achado
-        parecido = d.por_prefixo.get(digitos[:6]) if len(digitos) == 7 else None
+            return estados["DF"] if achado.ibge == IBGE_BRASILIA else achado
+        parecido = _municipio(digitos[:6]) if len(digitos) == 7 else None
         if parecido is not None:
             motivo = (
                 f"O código IBGE {digitos} não existe; o de {parecido.nome}/{parecido.uf} é "
@@ -268,14 +310,14 @@ def ente(codigo: str) -> Ente:
         else:
             motivo = f"Nenhum município tem código IBGE iniciado por {digitos[:6]}."
     elif m := re.fullmatch(r"E([0-9]{2})", texto):
-        u = d.uf_por_codigo.get(m.group(1))
+        u = uf_por_codigo.get(m.group(1))
         if u is not None:
-            return d.estados[u.sigla]
+            return estados[u.sigla]
         motivo = f"Não há UF com o código IBGE {m.group(1)}."
     elif m := re.fullmatch(r"E?([A-Z]{2})", texto):
         # the regex backtracks, so "ES" is Espírito Santo and "EES" is E + ES
-        if m.group(1) in d.estados:
-            return d.estados[m.group(1)]
+        if m.group(1) in estados:
+            return estados[m.group(1)]
         motivo = f"Não há UF com a sigla {m.group(1)}."
     elif re.fullmatch(r"M[0-9]+", texto):
         motivo = f"Depois do M vêm 6 dígitos (ou os 7 do código IBGE), não {len(texto) - 1}."

@@ -65,8 +65,13 @@ from siops.ops_format.resumo import Conteudo, resumo
 #: The longest text a field may hold in the file (the XSD says the same).
 LIMITE_TEXTO = 2000
 _NOME_ESFERA = {"municipal": "municipal", "estadual": "estadual", "df": "do Distrito Federal"}
-# Characters XML 1.0 cannot carry; they are dropped from text fields on save.
-_INVALIDOS_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+@cache
+def _invalidos_xml() -> re.Pattern[str]:
+    """Characters XML 1.0 cannot carry; they are dropped from text fields on save (compiled
+    on the first save: reading never needs it)."""
+    return re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 @cache
@@ -86,8 +91,9 @@ def programa() -> str:
 def conteudo_de(d: Declaracao) -> Conteudo:
     """The content of a declaration as the file will hold it."""
     campos = []
+    invalidos = _invalidos_xml()
     for cid, texto in d.textos().items():
-        limpo = _INVALIDOS_XML.sub("", texto).strip()
+        limpo = invalidos.sub("", texto).strip()
         if len(limpo) > LIMITE_TEXTO:
             raise ErroGravacao(
                 f"O campo '{d.catalogo.campos[cid].titulo}' tem {len(limpo)} caracteres; o "

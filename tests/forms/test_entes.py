@@ -298,3 +298,75 @@ def test_digito_verificador_so_informativo():
     for codigo in fora:  # still found, by the list
         assert ente(codigo).ibge == codigo
         assert ente("M" + codigo[:6]).ibge == codigo
+
+
+# --- lookup before any list: one município built, the same answers ------------------------------
+
+
+@pytest.fixture
+def sem_lista():
+    """The module as in a process that has not listed the municípios: finding one ente (opening
+    a file) builds only that município, from its line of the file."""
+    from siops.forms import entes as modulo
+
+    def esquecer() -> None:
+        modulo._municipios.cache_clear()
+        modulo._municipios_por_nome.cache_clear()
+        modulo._municipios_da_uf.cache_clear()
+        modulo._MUNICIPIOS.clear()
+
+    esquecer()
+    yield modulo
+    esquecer()
+
+
+def _mensagem(codigo: str) -> str:
+    with pytest.raises(EnteDesconhecido) as exc:
+        ente(codigo)
+    return str(exc.value)
+
+
+def test_busca_sem_lista_constroi_so_o_municipio(sem_lista):
+    assert ente("M355030") == Ente("municipal", "SP", "3550308", "São Paulo")
+    assert ente("3554805").nome == "Tremembé"
+    assert sem_lista._municipios.cache_info().currsize == 0  # the 5,570 not built
+    assert {m.ibge for m in sem_lista._MUNICIPIOS.values()} == {"3550308", "3554805"}
+
+
+def test_busca_sem_lista_da_o_mesmo_que_a_lista(sem_lista):
+    linhas = _csv("municipios.csv")
+    achados = {}
+    for i, r in enumerate(linhas):  # every município by each form of its code, before any list
+        codigos = ["M" + r["ibge"][:6], r["ibge"][:6], r["ibge"], "M" + r["ibge"]]
+        if i % 2:  # found first by the 7 digits, then by the 6
+            codigos.reverse()
+        (achados[r["ibge"]],) = {ente(c) for c in codigos}
+    assert sem_lista._municipios.cache_info().currsize == 0
+    for r in linhas:
+        e = achados[r["ibge"]]
+        if r["ibge"] == "5300108":
+            assert e == ente("E53")  # Brasília declares as the DF
+        else:
+            assert e == Ente("municipal", r["uf"], r["ibge"], r["nome"])
+    # the list built afterwards holds those very objects, in the same order as ever
+    todos = municipios()
+    assert sem_lista._municipios.cache_info().currsize == 1
+    for m in todos:
+        if m.ibge != "5300108":
+            assert m is achados[m.ibge]
+    sem_lista._municipios_por_nome.cache_clear()
+    sem_lista._municipios.cache_clear()
+    sem_lista._MUNICIPIOS.clear()
+    assert municipios() == todos  # listed first: the same order
+    assert [m.ibge for m in municipios("SP")] == [m.ibge for m in todos if m.uf == "SP"]
+
+
+def test_busca_sem_lista_mesmos_erros(sem_lista):
+    ruins = ["M999999", "9999999", "3550309", "M3550309", "999999", "M35503080", "M355", "1100010"]
+    sem = [_mensagem(c) for c in ruins]
+    assert sem_lista._municipios.cache_info().currsize == 0
+    municipios()  # now by the list
+    com = [_mensagem(c) for c in ruins]
+    assert sem == com
+    assert "o de São Paulo/SP é 3550308 (confira o último dígito)" in sem[2]
+    assert "Nenhum município tem código IBGE iniciado por 999999." in sem[0]
