@@ -66,19 +66,9 @@ def _v1_para_v2(raiz: etree._Element) -> etree._Element:
         except ValorInvalido:
             resto.append((t, lin, k, bruto))  # the semantic checks say which and why
     conv = celulas_para_razao(cat, valores)
-    novo = Conteudo(
-        ente=c.ente,
-        esfera=c.esfera,
-        exercicio=c.exercicio,
-        bimestre=c.bimestre,
-        layout=c.layout,
-        campos=list(c.campos),
-        celulas=[(t, lin, k, texto_plano(v)) for (t, lin, k), v in conv.digitadas.items()] + resto,
-        razao=[
-            linha_razao(k, v) for k, v in sorted(conv.razao.items(), key=lambda kv: ordem(kv[0]))
-        ],
-        programa=c.programa,
-    )
+    celulas = [(t, lin, k, texto_plano(v)) for (t, lin, k), v in conv.digitadas.items()]
+    razao = [linha_razao(k, v) for k, v in sorted(conv.razao.items(), key=lambda kv: ordem(kv[0]))]
+    novo = _com(c, celulas + resto, razao)
     return raiz_de(novo)
 
 
@@ -146,6 +136,7 @@ def _v2_para_v3(raiz: etree._Element) -> etree._Element:
 
 
 def _com(c: Conteudo, celulas: list, razao: list) -> Conteudo:
+    """``c`` with other cells and ledger lines (the steps' common end)."""
     return Conteudo(
         ente=c.ente,
         esfera=c.esfera,
